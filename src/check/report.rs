@@ -1,0 +1,245 @@
+//! The result of the automatic checks: what the flow stores with an attempt, what the student
+//! sees, what `tucai check --json` prints and what the export summarises.
+
+use serde::{Deserialize, Serialize};
+
+/// Every check of SPEC §4. The string ids are stable: they are stored, exported and documented in
+/// `docs/CHECKS.md`, so a rename is a migration, not a refactor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum CheckId {
+    #[serde(rename = "face.single")]
+    FaceSingle,
+    #[serde(rename = "face.position")]
+    FacePosition,
+    #[serde(rename = "face.size")]
+    FaceSize,
+    #[serde(rename = "pose.frontal")]
+    PoseFrontal,
+    #[serde(rename = "eyes.open")]
+    EyesOpen,
+    #[serde(rename = "mouth.closed")]
+    MouthClosed,
+    #[serde(rename = "light.exposure")]
+    LightExposure,
+    #[serde(rename = "light.uniform")]
+    LightUniform,
+    #[serde(rename = "light.hotspot")]
+    LightHotspot,
+    #[serde(rename = "eyes.redeye")]
+    EyesRedeye,
+    #[serde(rename = "glasses.glare")]
+    GlassesGlare,
+    #[serde(rename = "glasses.tinted")]
+    GlassesTinted,
+    #[serde(rename = "image.sharp")]
+    ImageSharp,
+    #[serde(rename = "background.uniform")]
+    BackgroundUniform,
+    #[serde(rename = "clothing.blue")]
+    ClothingBlue,
+    #[serde(rename = "clothing.contrast")]
+    ClothingContrast,
+    #[serde(rename = "clothing.pattern")]
+    ClothingPattern,
+    #[serde(rename = "recapture")]
+    Recapture,
+    #[serde(rename = "beautified")]
+    Beautified,
+    #[serde(rename = "liveness")]
+    Liveness,
+}
+
+impl CheckId {
+    /// All checks in the order of SPEC §4 (and of the report).
+    pub const ALL: [CheckId; 20] = [
+        CheckId::FaceSingle,
+        CheckId::FacePosition,
+        CheckId::FaceSize,
+        CheckId::PoseFrontal,
+        CheckId::EyesOpen,
+        CheckId::MouthClosed,
+        CheckId::LightExposure,
+        CheckId::LightUniform,
+        CheckId::LightHotspot,
+        CheckId::EyesRedeye,
+        CheckId::GlassesGlare,
+        CheckId::GlassesTinted,
+        CheckId::ImageSharp,
+        CheckId::BackgroundUniform,
+        CheckId::ClothingBlue,
+        CheckId::ClothingContrast,
+        CheckId::ClothingPattern,
+        CheckId::Recapture,
+        CheckId::Beautified,
+        CheckId::Liveness,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckId::FaceSingle => "face.single",
+            CheckId::FacePosition => "face.position",
+            CheckId::FaceSize => "face.size",
+            CheckId::PoseFrontal => "pose.frontal",
+            CheckId::EyesOpen => "eyes.open",
+            CheckId::MouthClosed => "mouth.closed",
+            CheckId::LightExposure => "light.exposure",
+            CheckId::LightUniform => "light.uniform",
+            CheckId::LightHotspot => "light.hotspot",
+            CheckId::EyesRedeye => "eyes.redeye",
+            CheckId::GlassesGlare => "glasses.glare",
+            CheckId::GlassesTinted => "glasses.tinted",
+            CheckId::ImageSharp => "image.sharp",
+            CheckId::BackgroundUniform => "background.uniform",
+            CheckId::ClothingBlue => "clothing.blue",
+            CheckId::ClothingContrast => "clothing.contrast",
+            CheckId::ClothingPattern => "clothing.pattern",
+            CheckId::Recapture => "recapture",
+            CheckId::Beautified => "beautified",
+            CheckId::Liveness => "liveness",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<CheckId> {
+        CheckId::ALL.into_iter().find(|id| id.as_str() == s)
+    }
+
+    /// How a failure of this check counts towards the locks of SPEC §2.
+    pub fn failure_kind(self) -> FailureKind {
+        match self {
+            CheckId::Liveness => FailureKind::Liveness,
+            CheckId::Recapture | CheckId::Beautified => FailureKind::Fraud,
+            _ => FailureKind::Other,
+        }
+    }
+}
+
+impl std::fmt::Display for CheckId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The lock rule a failed attempt falls under, most severe first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FailureKind {
+    /// Photo of a photo or of a screen, or a beautified face: locked at once until a teacher unlocks.
+    Fraud,
+    /// Failed liveness: locked until a teacher unlocks after `flow.liveness_lock_after`.
+    Liveness,
+    /// Anything else: cool-down, timed lock after `flow.failure_lock_after` in a row.
+    Other,
+}
+
+impl FailureKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailureKind::Fraud => "fraud",
+            FailureKind::Liveness => "liveness",
+            FailureKind::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<FailureKind> {
+        match s {
+            "fraud" => Some(FailureKind::Fraud),
+            "liveness" => Some(FailureKind::Liveness),
+            "other" => Some(FailureKind::Other),
+            _ => None,
+        }
+    }
+}
+
+/// One check's outcome.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckResult {
+    pub id: CheckId,
+    pub passed: bool,
+    /// The measured value; `None` when it could not be measured (then `passed` is false and the
+    /// hint says why: a check that cannot look never passes silently).
+    pub value: Option<f64>,
+    /// The threshold from `kiosk.toml` the value was compared with, if the check has one number.
+    pub threshold: Option<f64>,
+    /// What to change, in Chinese and in English.
+    pub hint_zh: String,
+    pub hint_en: String,
+}
+
+/// All checks of one attempt.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CheckReport {
+    pub checks: Vec<CheckResult>,
+}
+
+impl CheckReport {
+    pub fn passed(&self) -> bool {
+        !self.checks.is_empty() && self.checks.iter().all(|c| c.passed)
+    }
+
+    pub fn failed(&self) -> impl Iterator<Item = &CheckResult> {
+        self.checks.iter().filter(|c| !c.passed)
+    }
+
+    /// The most severe lock rule among the failed checks; `None` when everything passed.
+    pub fn failure_kind(&self) -> Option<FailureKind> {
+        self.failed().map(|c| c.id.failure_kind()).min()
+    }
+
+    pub fn get(&self, id: CheckId) -> Option<&CheckResult> {
+        self.checks.iter().find(|c| c.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn result(id: CheckId, passed: bool) -> CheckResult {
+        CheckResult {
+            id,
+            passed,
+            value: None,
+            threshold: None,
+            hint_zh: String::new(),
+            hint_en: String::new(),
+        }
+    }
+
+    #[test]
+    fn ids_round_trip_and_serialise_as_their_string() {
+        for id in CheckId::ALL {
+            assert_eq!(CheckId::parse(id.as_str()), Some(id));
+            let json = serde_json::to_string(&id).unwrap();
+            assert_eq!(json, format!("\"{}\"", id.as_str()));
+        }
+    }
+
+    #[test]
+    fn fraud_outranks_liveness_outranks_other() {
+        let report = CheckReport {
+            checks: vec![
+                result(CheckId::ImageSharp, false),
+                result(CheckId::Liveness, false),
+                result(CheckId::Recapture, false),
+            ],
+        };
+        assert_eq!(report.failure_kind(), Some(FailureKind::Fraud));
+        let report = CheckReport {
+            checks: vec![
+                result(CheckId::ImageSharp, false),
+                result(CheckId::Liveness, false),
+            ],
+        };
+        assert_eq!(report.failure_kind(), Some(FailureKind::Liveness));
+    }
+
+    #[test]
+    fn an_empty_report_does_not_pass() {
+        assert!(!CheckReport::default().passed());
+        let ok = CheckReport {
+            checks: vec![result(CheckId::FaceSingle, true)],
+        };
+        assert!(ok.passed());
+        assert_eq!(ok.failure_kind(), None);
+    }
+}

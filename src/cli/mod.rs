@@ -1,0 +1,170 @@
+//! The command line (clap derive: doc comments are the help). `Cli` holds plain parsed values;
+//! [`Context`] turns them into a loaded configuration and an open store only for the commands
+//! that need them, so `tucai config check` works on a station whose data directory is broken.
+
+mod config_cmd;
+mod pin_cmd;
+mod roster_cmd;
+mod session_cmd;
+
+use anyhow::{Context as _, Result};
+use clap::{Parser, Subcommand};
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use tucai::config::Config;
+use tucai::store::Store;
+
+/// tucai: the on-site graduate registration photo capture station.
+///
+/// Without a command it starts the kiosk window.
+#[derive(Debug, Parser)]
+#[command(name = "tucai", version, about, long_about = None)]
+pub struct Cli {
+    /// Configuration file (default: ./kiosk.toml if present, else the built-in defaults).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Data directory (database, captures, keys); overrides `station.data_dir`.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Camera for the kiosk: "auto", a device index, or "demo" (bundled frames).
+    #[arg(long, value_name = "CAMERA")]
+    pub camera: Option<String>,
+    /// Run in a normal window instead of the fullscreen kiosk.
+    #[arg(long)]
+    pub windowed: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check a configuration file.
+    #[command(subcommand)]
+    Config(config_cmd::ConfigCmd),
+    /// Open, list and close capture sessions.
+    #[command(subcommand)]
+    Session(session_cmd::SessionCmd),
+    /// Import a class roster.
+    #[command(subcommand)]
+    Roster(roster_cmd::RosterCmd),
+    /// Set the teacher PIN (asked twice on the terminal; stored as an Argon2 hash in the config file).
+    SetPin(pin_cmd::SetPinArgs),
+}
+
+/// Runs the command line; `Ok` carries the exit code for commands that report a verdict.
+pub fn run(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help/version to stdout and usage errors to stderr with its own codes.
+            e.print().context("cannot print to the terminal")?;
+            return Ok(ExitCode::from(if e.use_stderr() { 2 } else { 0 }));
+        }
+    };
+    let ctx = Context {
+        config_arg: cli.config.clone(),
+        data_arg: cli.data.clone(),
+    };
+    match cli.command {
+        None => {
+            let (config, _) = ctx.config()?;
+            let camera = cli.camera.unwrap_or_else(|| config.camera.device.clone());
+            let launch = tucai::ui::Launch {
+                windowed: cli.windowed,
+                camera,
+            };
+            tucai::ui::run(config, launch)
+                .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Config(cmd)) => config_cmd::run(&ctx, cmd),
+        Some(Command::Session(cmd)) => session_cmd::run(&ctx, cmd),
+        Some(Command::Roster(cmd)) => roster_cmd::run(&ctx, cmd),
+        Some(Command::SetPin(args)) => pin_cmd::run(&ctx, args),
+    }
+}
+
+/// What every command may need, loaded on demand.
+pub struct Context {
+    config_arg: Option<PathBuf>,
+    data_arg: Option<PathBuf>,
+}
+
+impl Context {
+    /// The config file in use: `--config`, else `./kiosk.toml` when it exists.
+    pub fn config_path(&self) -> Option<PathBuf> {
+        match &self.config_arg {
+            Some(p) => Some(p.clone()),
+            None => {
+                let default = PathBuf::from("kiosk.toml");
+                default.exists().then_some(default)
+            }
+        }
+    }
+
+    /// The loaded configuration and the file it came from (`None`: built-in defaults).
+    pub fn config(&self) -> Result<(Config, Option<PathBuf>)> {
+        match self.config_path() {
+            Some(path) => Ok((Config::load(&path)?, Some(path))),
+            None => Ok((Config::default(), None)),
+        }
+    }
+
+    pub fn data_dir(&self, config: &Config, config_path: Option<&Path>) -> PathBuf {
+        match &self.data_arg {
+            Some(d) => d.clone(),
+            None => config.data_dir(config_path),
+        }
+    }
+
+    /// Configuration plus the open station database.
+    pub fn open(&self) -> Result<(Config, Store)> {
+        let (config, path) = self.config()?;
+        let dir = self.data_dir(&config, path.as_deref());
+        let store = Store::open(&dir)?;
+        Ok((config, store))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn global_flags_go_anywhere() {
+        let cli = Cli::try_parse_from(["tucai", "session", "list", "--data", "/tmp/x"]).unwrap();
+        assert_eq!(cli.data.as_deref(), Some(Path::new("/tmp/x")));
+    }
+
+    #[test]
+    fn session_open_needs_all_three_fields() {
+        assert!(Cli::try_parse_from(["tucai", "session", "open", "--class", "C1"]).is_err());
+        let ok = Cli::try_parse_from([
+            "tucai",
+            "session",
+            "open",
+            "--class",
+            "C1",
+            "--place",
+            "P",
+            "--operator",
+            "O",
+        ]);
+        assert!(ok.is_ok());
+    }
+
+    #[test]
+    fn roster_import_needs_a_session() {
+        assert!(Cli::try_parse_from(["tucai", "roster", "import", "a.csv"]).is_err());
+        assert!(
+            Cli::try_parse_from(["tucai", "roster", "import", "a.csv", "--session", "1"]).is_ok()
+        );
+    }
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,32 @@
+use super::{Invalid, Rules};
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+/// `[export]`: where batches go.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ExportConfig {
+    /// Folder batches are written to (USB stick, mounted share). Relative paths are taken from the
+    /// data directory. `tucai export --to` overrides it.
+    pub destination: PathBuf,
+}
+
+impl Default for ExportConfig {
+    fn default() -> Self {
+        ExportConfig {
+            destination: PathBuf::from("export"),
+        }
+    }
+}
+
+impl ExportConfig {
+    pub fn validate(&self) -> Vec<Invalid> {
+        let mut r = Rules::new("export");
+        r.require(
+            !self.destination.as_os_str().is_empty(),
+            "destination",
+            "must not be empty",
+        );
+        r.finish()
+    }
+}

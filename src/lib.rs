@@ -1,0 +1,22 @@
+//! tucai: the on-site graduate registration photo capture station.
+//!
+//! The core (config, store, roster, flow, checks, photo making, export) has no GUI in it and is
+//! tested without a window; `ui` is a thin view over `flow`; `cli` is the command line.
+//!
+//! | module | owns |
+//! |---|---|
+//! | [`config`] | `kiosk.toml` → validated [`config::Config`] |
+//! | [`store`] | SQLite schema, migrations, queries, audit log |
+//! | [`roster`] | class rosters from CSV (UTF-8 or GBK) |
+//! | [`pin`] | the teacher PIN: Argon2 hash, verification |
+//! | [`check`] | automatic checks → [`check::CheckReport`] |
+//! | [`mask`] | masking of personal fields for screens and logs |
+//! | [`ui`] | the kiosk window, one module per screen |
+
+pub mod check;
+pub mod config;
+pub mod mask;
+pub mod pin;
+pub mod roster;
+pub mod store;
+pub mod ui;

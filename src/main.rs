@@ -1,0 +1,21 @@
+//! The `tucai` binary: parses the command line, sets up logging, dispatches. All the work is in
+//! the library; this file only turns errors into messages and exit codes.
+//!
+//! Exit codes: 0 success; 1 a check ran and something failed (`tucai check`); 2 an error (bad
+//! input, bad configuration, a refused operation). The message says which file, key or line.
+
+mod cli;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    // Plain-text logs never carry personal fields; the default level keeps them quiet.
+    env_logger::Builder::from_env(env_logger::Env::new().filter_or("TUCAI_LOG", "warn")).init();
+    match cli::run(std::env::args_os()) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("tucai: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}

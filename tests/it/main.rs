@@ -4,4 +4,5 @@
 mod cli;
 mod config_file;
 mod roster_import;
+mod store_story;
 mod support;

@@ -78,3 +78,46 @@ fn a_file_that_is_not_a_database_is_a_clear_error() {
     let err = Store::open(dir.path()).unwrap_err();
     assert!(err.to_string().contains("tucai.sqlite3"), "{err}");
 }
+
+/// A full disk fails the action with a message saying so and loses nothing that was there.
+/// SQLite's `max_page_count` makes the database hit SQLITE_FULL exactly as a full disk does.
+#[test]
+fn a_full_disk_refuses_the_action_and_keeps_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let t0 = Utc.with_ymd_and_hms(2026, 5, 6, 8, 0, 0).unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let s = store.open_session("C", "P", "O", t0).unwrap();
+    let small = tucai::roster::parse(roster_zh(2).as_bytes()).unwrap();
+    store
+        .import_roster(s, &small.rows, "O", FeeState::Unpaid, t0)
+        .unwrap();
+
+    let pages: i64 = store
+        .conn()
+        .pragma_query_value(None, "page_count", |r| r.get(0))
+        .unwrap();
+    store
+        .conn()
+        .pragma_update(None, "max_page_count", pages + 2)
+        .unwrap();
+    let big = tucai::roster::parse(roster_zh(5_000).as_bytes()).unwrap();
+    let err = store
+        .import_roster(s, &big.rows, "O", FeeState::Unpaid, t0)
+        .unwrap_err();
+    assert!(matches!(err, StoreError::DiskFull), "{err}");
+    assert!(err.to_string().contains("disk is full"));
+    assert_eq!(
+        store.students(s).unwrap().len(),
+        2,
+        "the earlier roster is intact"
+    );
+
+    store
+        .conn()
+        .pragma_update(None, "max_page_count", 1_000_000_000i64)
+        .unwrap();
+    store
+        .import_roster(s, &big.rows, "O", FeeState::Unpaid, t0)
+        .unwrap();
+    assert_eq!(store.students(s).unwrap().len(), 5_000);
+}

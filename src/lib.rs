@@ -15,7 +15,9 @@
 
 pub mod check;
 pub mod config;
+pub mod export;
 pub mod mask;
+pub mod office;
 pub mod pin;
 pub mod roster;
 pub mod store;

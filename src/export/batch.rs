@@ -177,17 +177,32 @@ pub fn latest_batch(
     Ok(Some((batch, manifest, bytes)))
 }
 
+/// Who exports what: the parts of an export that are not the store or the destination.
+#[derive(Debug, Clone, Copy)]
+pub struct ExportRequest<'a> {
+    /// `[station] id`, named in the batch and its manifest.
+    pub station_id: &'a str,
+    pub key: &'a StationKey,
+    pub session: SessionId,
+    /// Who is named in the audit line.
+    pub operator: &'a str,
+    pub now: DateTime<Utc>,
+}
+
 /// Exports a session's confirmed photos to `dest`.
 pub fn export_session(
     store: &mut Store,
-    station_id: &str,
-    key: &StationKey,
-    session: SessionId,
+    req: &ExportRequest<'_>,
     dest: &dyn Destination,
-    operator: &str,
-    now: DateTime<Utc>,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<ExportOutcome> {
+    let ExportRequest {
+        station_id,
+        key,
+        session,
+        operator,
+        now,
+    } = *req;
     let snap = snapshot(store, station_id, session, progress)?;
     if snap.students.is_empty() {
         return Err(ExportError::NothingConfirmed(session.0));

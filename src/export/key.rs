@@ -134,8 +134,7 @@ impl StationKey {
 /// out over the phone when the office checks a trust file.
 pub fn fingerprint(public: &[u8]) -> String {
     let digest = sha256_hex(public);
-    digest[..32]
-        .as_bytes()
+    digest.as_bytes()[..32]
         .chunks(4)
         .map(|c| String::from_utf8_lossy(c).into_owned())
         .collect::<Vec<_>>()

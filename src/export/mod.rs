@@ -18,7 +18,7 @@ pub mod purge;
 pub mod receipt;
 pub mod review;
 
-pub use batch::{ExportOutcome, Progress, Stage, export_session};
+pub use batch::{ExportOutcome, ExportRequest, Progress, Stage, export_session};
 pub use destination::{BatchWriter, Destination, FolderDestination};
 pub use key::{StationKey, TrustedKey};
 pub use manifest::{Manifest, StudentEntry};
@@ -81,7 +81,7 @@ pub fn to_hex(bytes: &[u8]) -> String {
 /// Parses hex (either case, surrounding whitespace ignored); `None` when malformed.
 pub fn from_hex(s: &str) -> Option<Vec<u8>> {
     let s = s.trim().as_bytes();
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
     let digit = |c: u8| (c as char).to_digit(16).map(|d| d as u8);

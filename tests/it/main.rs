@@ -3,5 +3,7 @@
 
 mod cli;
 mod config_file;
+mod export_fixture;
+mod export_office;
 mod roster_import;
 mod support;

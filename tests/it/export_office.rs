@@ -389,7 +389,7 @@ fn every_kind_of_tampering_is_refused_naming_the_file() {
     // The untouched batch imports (the cases above fail for the tampering, not the fixture).
     let (a, _stick, dir) = exported_batch();
     let (_d, mut office) = office_trusting(&[&a]);
-    let r = import_batches(&mut office, &[dir.clone()], at(700));
+    let r = import_batches(&mut office, std::slice::from_ref(&dir), at(700));
     assert!(r.refused.is_empty(), "{:?}", r.refused);
     assert!(dir.join(photo).is_file());
 }

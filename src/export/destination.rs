@@ -145,6 +145,7 @@ impl Destination for FolderDestination {
             root: self.root.clone(),
             temp,
             final_dir,
+            written: Vec::new(),
         }))
     }
 }
@@ -153,7 +154,13 @@ struct FolderWriter {
     root: PathBuf,
     temp: PathBuf,
     final_dir: PathBuf,
+    /// Files written and not yet synced: synced together in `commit`.
+    written: Vec<PathBuf>,
 }
+
+/// Threads that sync files in `commit`: each `fsync` mostly waits for the device, and waits
+/// overlap, so a few threads cut the time of a thousand syncs several-fold on 2 cores.
+const SYNC_THREADS: usize = 8;
 
 impl BatchWriter for FolderWriter {
     fn put(&mut self, path: &str, bytes: &[u8]) -> Result<()> {
@@ -165,19 +172,54 @@ impl BatchWriter for FolderWriter {
             std::fs::File::create(&target).map_err(FolderDestination::write_err(&target))?;
         file.write_all(bytes)
             .map_err(FolderDestination::write_err(&target))?;
-        // On the stick before the rename makes the batch look complete.
-        file.sync_all()
-            .map_err(FolderDestination::write_err(&target))?;
+        self.written.push(target);
         Ok(())
     }
 
     fn commit(self: Box<Self>) -> Result<()> {
-        sync_dir(&self.temp);
+        // Every file on the device before the rename makes the batch look complete.
+        sync_files(&self.written)?;
+        for dir in [
+            self.temp.join(super::manifest::PHOTOS_DIR),
+            self.temp.clone(),
+        ] {
+            sync_dir(&dir);
+        }
         std::fs::rename(&self.temp, &self.final_dir)
             .map_err(FolderDestination::write_err(&self.final_dir))?;
         sync_dir(&self.root);
         Ok(())
     }
+}
+
+fn sync_files(files: &[PathBuf]) -> Result<()> {
+    let chunk = files.len().div_ceil(SYNC_THREADS).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || -> Result<()> {
+                    for path in part {
+                        std::fs::File::open(path)
+                            .and_then(|f| f.sync_all())
+                            .map_err(FolderDestination::write_err(path))?;
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        for w in workers {
+            match w.join() {
+                Ok(result) => result?,
+                Err(_) => {
+                    return Err(ExportError::Refused(
+                        "a file sync thread failed; export again".into(),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    })
 }
 
 /// Flushes a directory's entries (names, renames) to disk where the platform allows it; a

@@ -76,11 +76,22 @@ pub fn passed_report() -> String {
 /// An attempt with its photo file, a draft, and a live confirmation (superseding the previous
 /// one), as the flow writes them. Returns the photo path relative to the data directory.
 pub fn confirm(store: &Store, student: StudentId, when: DateTime<Utc>, seed: u32) -> PathBuf {
+    confirm_photo(store, student, when, seed, &jpeg(seed))
+}
+
+/// [`confirm`] with given photo bytes.
+pub fn confirm_photo(
+    store: &Store,
+    student: StudentId,
+    when: DateTime<Utc>,
+    seed: u32,
+    photo: &[u8],
+) -> PathBuf {
     let rel = PathBuf::from("captures").join(format!("{}-{seed}.jpg", student.0));
     let original = PathBuf::from("captures").join(format!("{}-{seed}-orig.jpg", student.0));
     let dir = store.data_dir().join("captures");
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(store.data_dir().join(&rel), jpeg(seed)).unwrap();
+    std::fs::write(store.data_dir().join(&rel), photo).unwrap();
     std::fs::write(store.data_dir().join(&original), jpeg(seed + 1000)).unwrap();
     let conn = store.conn();
     conn.execute(
@@ -113,4 +124,25 @@ pub fn confirm(store: &Store, student: StudentId, when: DateTime<Utc>, seed: u32
     )
     .unwrap();
     rel
+}
+
+/// A standard-size photo (480×640, about 40 KB like the real output) made unique per student by a
+/// trailer after the JPEG end marker, so the office cannot deduplicate it.
+pub fn standard_size_jpeg(base: &[u8], n: u32) -> Vec<u8> {
+    let mut bytes = base.to_vec();
+    bytes.extend_from_slice(&n.to_be_bytes());
+    bytes
+}
+
+/// The base of [`standard_size_jpeg`]: a noisy 480×640 image, like a face on a backdrop in size.
+pub fn standard_base_jpeg() -> Vec<u8> {
+    let img = ImageBuffer::from_fn(480, 640, |x, y| {
+        let h = x.wrapping_mul(2_654_435_761) ^ y.wrapping_mul(40_503);
+        Rgb([(h >> 3) as u8 / 4 + 100, (h >> 11) as u8 / 4 + 120, 200])
+    });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 70)
+        .encode_image(&img)
+        .unwrap();
+    out
 }

@@ -2,7 +2,9 @@
 //! two stations and a conflict, every kind of tampering refused, an interrupted export, the
 //! re-export no-op, review resets and the purge after the office's receipt.
 
-use super::export_fixture::{add_student, at, confirm, open_session};
+use super::export_fixture::{
+    add_student, at, confirm, confirm_photo, open_session, standard_base_jpeg, standard_size_jpeg,
+};
 use super::support::{Station, stderr, stdout};
 use std::path::{Path, PathBuf};
 use tucai::export::destination::{BatchWriter, Destination};
@@ -560,4 +562,45 @@ fn cli_key_export_import_report_review_and_purge() {
     assert!(stdout(&out).contains("purged session"), "{}", stdout(&out));
     let store = Store::open(&st.data()).unwrap();
     assert!(store.students(SessionId(session)).unwrap().is_empty());
+}
+
+/// The timed run of docs/PERFORMANCE.md "## Export": 1000 confirmed students of standard photo
+/// size exported to a folder, then verified and imported at the office. Prints the times; asserts
+/// only the outcome. `cargo test --test it export_1000 -- --ignored --nocapture`
+#[test]
+#[ignore = "timed run for docs/PERFORMANCE.md"]
+fn export_1000_students_timed() {
+    let mut a = Kiosk::new("station-a");
+    let session = open_session(&mut a.store, "酒店2201");
+    let base = standard_base_jpeg();
+    println!("photo size: {} bytes", base.len());
+    for n in 0..1000u32 {
+        let no = format!("2022{n:05}");
+        let s = add_student(&a.store, session, &no, "酒店2201");
+        confirm_photo(
+            &a.store,
+            s,
+            at(i64::from(n)),
+            n,
+            &standard_size_jpeg(&base, n),
+        );
+    }
+    let stick = tempfile::tempdir().unwrap();
+    let dest = FolderDestination::new(stick.path());
+    let started = std::time::Instant::now();
+    let batch = a.export(session, &dest);
+    let export_time = started.elapsed();
+    let started = std::time::Instant::now();
+    let again = a.export_to(session, &dest).unwrap();
+    let noop_time = started.elapsed();
+    assert!(matches!(again, ExportOutcome::NoChange { .. }));
+    let (_d, mut office) = office_trusting(&[&a]);
+    let started = std::time::Instant::now();
+    let r = import_batches(&mut office, &[dest.batch_dir(&batch)], at(2000));
+    let import_time = started.elapsed();
+    assert!(r.refused.is_empty(), "{:?}", r.refused);
+    assert_eq!(r.batches[0].added, 1000);
+    println!(
+        "export 1000 students: {export_time:.2?}; no-op re-export: {noop_time:.2?}; office verify + import: {import_time:.2?}"
+    );
 }

@@ -138,7 +138,7 @@ pub fn standard_size_jpeg(base: &[u8], n: u32) -> Vec<u8> {
 pub fn standard_base_jpeg() -> Vec<u8> {
     let img = ImageBuffer::from_fn(480, 640, |x, y| {
         let h = x.wrapping_mul(2_654_435_761) ^ y.wrapping_mul(40_503);
-        Rgb([(h >> 3) as u8 / 4 + 100, (h >> 11) as u8 / 4 + 120, 200])
+        Rgb([(h >> 3) as u8 / 12 + 100, (h >> 11) as u8 / 12 + 120, 200])
     });
     let mut out = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 70)

@@ -54,14 +54,6 @@ pub struct Snapshot {
     pub digest: String,
 }
 
-/// Student numbers become file names: only letters, digits, `-` and `_`.
-fn safe_file_stem(student_no: &str) -> bool {
-    !student_no.is_empty()
-        && student_no
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-}
-
 /// Reads a session's confirmed students, their photos and the missing list.
 pub fn snapshot(
     store: &Store,
@@ -84,7 +76,7 @@ pub fn snapshot(
             done,
             total,
         });
-        if !safe_file_stem(&rec.student_no) {
+        if !manifest::is_safe_student_no(&rec.student_no) {
             return Err(ExportError::Refused(format!(
                 "a student number of session {session} has characters a file name cannot hold; \
                  correct the roster"

@@ -60,6 +60,15 @@ impl std::fmt::Display for BatchName {
     }
 }
 
+/// Student numbers become file names (`photos/<student_no>.jpg`): only letters, digits, `-` and
+/// `_`, so none can reach outside a folder.
+pub fn is_safe_student_no(student_no: &str) -> bool {
+    !student_no.is_empty()
+        && student_no
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SessionInfo {
     pub id: i64,

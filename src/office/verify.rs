@@ -5,7 +5,7 @@
 
 use super::{OfficeError, Result};
 use crate::export::destination::PARTIAL_PREFIX;
-use crate::export::manifest::{MANIFEST_JSON, Manifest, SIGNATURE};
+use crate::export::manifest::{MANIFEST_JSON, Manifest, SIGNATURE, is_safe_student_no};
 use crate::export::receipt::RECEIPT;
 use crate::export::{TrustedKey, sha256_hex};
 use std::collections::{BTreeSet, HashMap};
@@ -113,6 +113,15 @@ pub fn verify_batch(
         files.insert(entry.path.clone(), bytes);
     }
     for student in &manifest.students {
+        // Student numbers become file names in the office and the upload package.
+        if !is_safe_student_no(&student.student_no)
+            || student.photo != format!("photos/{}.jpg", student.student_no)
+        {
+            return Err(refuse(
+                MANIFEST_JSON,
+                "a student number or photo name is not a plain file name".into(),
+            ));
+        }
         let same = manifest
             .files
             .iter()

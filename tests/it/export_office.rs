@@ -545,6 +545,11 @@ fn cli_key_export_import_report_review_and_purge() {
     let out = st.run(&["review", "import", list.to_str().unwrap(), "--session", &s]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("1 students"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("1 listed students are not in this session: 202299999"),
+        "{}",
+        stdout(&out)
+    );
     {
         let store = Store::open(&st.data()).unwrap();
         let student = store

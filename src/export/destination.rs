@@ -192,7 +192,8 @@ impl BatchWriter for FolderWriter {
     }
 }
 
-fn sync_files(files: &[PathBuf]) -> Result<()> {
+/// Syncs many files to the device, the waits overlapping across [`SYNC_THREADS`] threads.
+pub(crate) fn sync_files(files: &[PathBuf]) -> Result<()> {
     let chunk = files.len().div_ceil(SYNC_THREADS).max(1);
     std::thread::scope(|scope| {
         let workers: Vec<_> = files
@@ -224,7 +225,7 @@ fn sync_files(files: &[PathBuf]) -> Result<()> {
 
 /// Flushes a directory's entries (names, renames) to disk where the platform allows it; a
 /// failure only weakens durability after a power cut, never the all-or-nothing rename.
-fn sync_dir(dir: &Path) {
+pub(crate) fn sync_dir(dir: &Path) {
     if let Ok(d) = std::fs::File::open(dir) {
         let _ = d.sync_all();
     }

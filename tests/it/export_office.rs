@@ -609,3 +609,66 @@ fn export_1000_students_timed() {
         "export 1000 students: {export_time:.2?}; no-op re-export: {noop_time:.2?}; office verify + import: {import_time:.2?}"
     );
 }
+
+#[test]
+fn a_killed_export_process_leaves_no_complete_looking_batch_that_fails_verification() {
+    let st = Station::new();
+    let session = st.open_session("酒店2201");
+    {
+        let store = Store::open(&st.data()).unwrap();
+        let sid = SessionId(session);
+        let photo = standard_base_jpeg();
+        store.conn().execute_batch("BEGIN").unwrap();
+        for n in 0..400u32 {
+            let s = add_student(&store, sid, &format!("2022{n:05}"), "酒店2201");
+            confirm_photo(
+                &store,
+                s,
+                at(i64::from(n)),
+                n,
+                &standard_size_jpeg(&photo, n),
+            );
+        }
+        store.conn().execute_batch("COMMIT").unwrap();
+    }
+    let stick = st.path("stick");
+    let s = session.to_string();
+    let mut child = st
+        .command(&["export", "--session", &s, "--to", stick.to_str().unwrap()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it as soon as the hidden folder appears (or when it has already finished).
+    loop {
+        let started = std::fs::read_dir(&stick).is_ok_and(|mut d| d.next().is_some());
+        if started || child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+
+    // Whatever the moment of the kill: every batch that looks complete verifies completely.
+    let key = StationKey::load_or_create(&st.data()).unwrap();
+    let (_d, mut office) = office_trusting(&[]);
+    office.trust(&key.trusted("station-01"), at(0)).unwrap();
+    let dest = FolderDestination::new(&stick);
+    let complete = dest.complete_batches().unwrap();
+    for batch in &complete {
+        let r = import_batches(&mut office, &[dest.batch_dir(batch)], at(700));
+        assert!(r.refused.is_empty(), "{:?}", r.refused);
+    }
+    // Exporting again finishes the job cleanly: one batch, verified, nothing hidden left.
+    let out = st.run(&["export", "--session", &s, "--to", stick.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let names: Vec<String> = std::fs::read_dir(&stick)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["station-01_s000001_b0001"], "{names:?}");
+    let r = import_batches(&mut office, &[stick.join(&names[0])], at(800));
+    assert!(r.refused.is_empty(), "{:?}", r.refused);
+    assert_eq!(r.batches[0].students, 400);
+}

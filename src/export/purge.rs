@@ -76,6 +76,16 @@ pub fn purge_session(
 fn delete_files(store: &mut Store, session: SessionId) -> Result<u32> {
     let mut deleted = 0;
     for rel in store.pending_purge_files(session)? {
+        // Capture paths are relative to the data directory; anything else is not ours to delete.
+        let plain = rel
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+        if !plain {
+            log::warn!(
+                "purge of session {session}: skipped a capture path outside the data directory"
+            );
+            continue;
+        }
         let path = store.data_dir().join(&rel);
         match std::fs::remove_file(&path) {
             Ok(()) => deleted += 1,

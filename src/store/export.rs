@@ -309,3 +309,91 @@ fn purge_pending_key(session: SessionId) -> String {
 fn export_sequence_key(session: SessionId) -> String {
     format!("export.sequence.{session}")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::roster::RosterRow;
+
+    fn station_with_roster() -> (tempfile::TempDir, Store, SessionId) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        let now = Utc::now();
+        let session = store.open_session("C1", "P", "O", now).unwrap();
+        let rows: Vec<RosterRow> = (1..=2)
+            .map(|i| RosterRow {
+                line: i + 1,
+                student_no: format!("S{i}"),
+                name: format!("N{i}"),
+                id_number: "110101200001011234".into(),
+                department: String::new(),
+                class_name: "C1".into(),
+                capture_code: None,
+                eligible: true,
+            })
+            .collect();
+        store
+            .import_roster(session, &rows, "O", FeeState::Unpaid, now)
+            .unwrap();
+        (dir, store, session)
+    }
+
+    #[test]
+    fn review_resets_mark_students_of_the_session_and_name_the_others() {
+        let (_dir, mut store, session) = station_with_roster();
+        let resets = [
+            ReviewReset {
+                student_no: "S1".into(),
+                reason: "背景不符".into(),
+            },
+            ReviewReset {
+                student_no: "X9".into(),
+                reason: "其他".into(),
+            },
+        ];
+        let summary = store
+            .apply_review_resets(session, &resets, "O", Utc::now())
+            .unwrap();
+        assert_eq!(summary.applied, 1);
+        assert_eq!(summary.not_in_session, ["X9"]);
+        let s1 = store.student_by_no(session, "S1").unwrap().unwrap();
+        assert_eq!(s1.retake_reason.as_deref(), Some("背景不符"));
+        assert!(s1.retake_allowed);
+        let s2 = store.student_by_no(session, "S2").unwrap().unwrap();
+        assert!(!s2.retake_allowed);
+        assert_eq!(store.unconfirmed_records(session).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn purge_deletes_the_rows_marks_the_session_and_refuses_later_resets() {
+        let (_dir, mut store, session) = station_with_roster();
+        let done = store
+            .purge_session_rows(session, "O", "receipt=b", Utc::now())
+            .unwrap();
+        assert_eq!(done.students, 2);
+        assert!(store.students(session).unwrap().is_empty());
+        assert!(store.session(session).unwrap().purged_at.is_some());
+        assert!(store.pending_purge_files(session).unwrap().is_empty());
+        let err = store
+            .apply_review_resets(
+                session,
+                &[ReviewReset {
+                    student_no: "S1".into(),
+                    reason: "r".into(),
+                }],
+                "O",
+                Utc::now(),
+            )
+            .unwrap_err();
+        assert!(err.to_string().contains("purged"), "{err}");
+    }
+
+    #[test]
+    fn the_export_sequence_is_remembered() {
+        let (_dir, mut store, session) = station_with_roster();
+        assert_eq!(store.export_sequence(session).unwrap(), 0);
+        let audit = NewAudit::teacher("O", "session.export").session(session);
+        store.record_export(session, 3, &audit, Utc::now()).unwrap();
+        assert_eq!(store.export_sequence(session).unwrap(), 3);
+    }
+}

@@ -126,3 +126,39 @@ pub fn run(ctx: &Context, args: OfficeArgs) -> Result<ExitCode> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::cli::{Cli, Command};
+    use clap::Parser;
+
+    #[test]
+    fn import_needs_a_folder_and_takes_several_trust_files() {
+        assert!(Cli::try_parse_from(["tucai", "office", "import"]).is_err());
+        let cli = Cli::try_parse_from([
+            "tucai", "office", "import", "a", "b", "--trust", "k1", "--trust", "k2", "--office",
+            "o",
+        ])
+        .unwrap();
+        let Some(Command::Office(args)) = cli.command else {
+            panic!("not an office command");
+        };
+        assert_eq!(args.office.as_deref(), Some(std::path::Path::new("o")));
+        match args.cmd {
+            super::OfficeCmd::Import { dirs, trust } => {
+                assert_eq!(dirs.len(), 2);
+                assert_eq!(trust.len(), 2);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn export_and_purge_need_a_session() {
+        assert!(Cli::try_parse_from(["tucai", "export", "--to", "d"]).is_err());
+        assert!(Cli::try_parse_from(["tucai", "export", "--session", "1"]).is_ok());
+        assert!(Cli::try_parse_from(["tucai", "purge"]).is_err());
+        assert!(Cli::try_parse_from(["tucai", "purge", "--session", "1", "--from", "d"]).is_ok());
+        assert!(Cli::try_parse_from(["tucai", "review", "import", "r.csv"]).is_err());
+    }
+}

@@ -567,6 +567,28 @@ fn cli_key_export_import_report_review_and_purge() {
     assert!(stdout(&out).contains("purged session"), "{}", stdout(&out));
     let store = Store::open(&st.data()).unwrap();
     assert!(store.students(SessionId(session)).unwrap().is_empty());
+
+    // A changed photo on the stick: a fresh office refuses it, names the file, exits with 2.
+    let photo = stick.join("station-01_s000001_b0001/photos/202200001.jpg");
+    let mut bytes = std::fs::read(&photo).unwrap();
+    bytes[100] ^= 0xff;
+    std::fs::write(&photo, bytes).unwrap();
+    let fresh = st.path("office2");
+    let out = st.run(&[
+        "office",
+        "import",
+        stick.to_str().unwrap(),
+        "--trust",
+        trust.to_str().unwrap(),
+        "--office",
+        fresh.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("photos/202200001.jpg: changed after export"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 /// The timed run of docs/PERFORMANCE.md "## Export": 1000 confirmed students of standard photo

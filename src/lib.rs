@@ -12,10 +12,14 @@
 //! | [`check`] | automatic checks → [`check::CheckReport`] |
 //! | [`mask`] | masking of personal fields for screens and logs |
 //! | [`ui`] | the kiosk window, one module per screen |
+//! | [`export`] | signed batches of a session's confirmed photos, atomic sync, purge |
+//! | [`office`] | batch verification, multi-station merge, upload package, report |
 
 pub mod check;
 pub mod config;
+pub mod export;
 pub mod mask;
+pub mod office;
 pub mod pin;
 pub mod roster;
 pub mod store;

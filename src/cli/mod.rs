@@ -3,7 +3,11 @@
 //! that need them, so `tucai config check` works on a station whose data directory is broken.
 
 mod config_cmd;
+mod export_cmd;
+mod key_cmd;
+mod office_cmd;
 mod pin_cmd;
+mod review_cmd;
 mod roster_cmd;
 mod session_cmd;
 
@@ -50,6 +54,18 @@ pub enum Command {
     Roster(roster_cmd::RosterCmd),
     /// Set the teacher PIN (asked twice on the terminal; stored as an Argon2 hash in the config file).
     SetPin(pin_cmd::SetPinArgs),
+    /// Show the station key the office trusts.
+    #[command(subcommand)]
+    Key(key_cmd::KeyCmd),
+    /// Export a session's confirmed photos as a signed batch.
+    Export(export_cmd::ExportArgs),
+    /// Delete a session's personal data once the office confirmed its import.
+    Purge(export_cmd::PurgeArgs),
+    /// Import the provincial review's reset list.
+    #[command(subcommand)]
+    Review(review_cmd::ReviewCmd),
+    /// Office: import batches, write the upload package, report who is missing.
+    Office(office_cmd::OfficeArgs),
 }
 
 /// Runs the command line; `Ok` carries the exit code for commands that report a verdict.
@@ -82,6 +98,11 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
         Some(Command::Session(cmd)) => session_cmd::run(&ctx, cmd),
         Some(Command::Roster(cmd)) => roster_cmd::run(&ctx, cmd),
         Some(Command::SetPin(args)) => pin_cmd::run(&ctx, args),
+        Some(Command::Key(cmd)) => key_cmd::run(&ctx, cmd),
+        Some(Command::Export(args)) => export_cmd::run_export(&ctx, args),
+        Some(Command::Purge(args)) => export_cmd::run_purge(&ctx, args),
+        Some(Command::Review(cmd)) => review_cmd::run(&ctx, cmd),
+        Some(Command::Office(args)) => office_cmd::run(&ctx, args),
     }
 }
 

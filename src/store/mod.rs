@@ -9,11 +9,13 @@
 //! so a killed process leaves the database as it was before that action.
 
 mod audit;
+mod export;
 mod sessions;
 mod settings;
 mod students;
 
 pub use audit::{AuditEntry, NewAudit};
+pub use export::{ConfirmedRecord, PurgeSummary, ReviewReset, ReviewSummary, UnconfirmedRecord};
 pub use sessions::{Session, SessionId};
 pub use students::{ImportSummary, Student, StudentId};
 

@@ -3,6 +3,8 @@
 
 mod cli;
 mod config_file;
+mod export_fixture;
+mod export_office;
 mod roster_import;
 mod store_story;
 mod support;

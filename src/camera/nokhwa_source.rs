@@ -187,7 +187,7 @@ fn decode(data: &[u8], format: FrameFormat, w: u32, h: u32) -> Result<RgbImage, 
 /// YUYV 4:2:2 (Y0 U Y1 V per two pixels, BT.601 limited range) to RGB. `None` when the buffer
 /// is shorter than `w`×`h` needs or `w` is odd.
 pub fn yuyv_to_rgb(data: &[u8], w: u32, h: u32) -> Option<RgbImage> {
-    if w % 2 != 0 {
+    if !w.is_multiple_of(2) {
         return None;
     }
     let n = (w as usize) * (h as usize) * 2;

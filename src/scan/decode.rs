@@ -25,51 +25,138 @@ pub struct Decoded {
 /// ~3 px per module at half size, and detection cost grows with the pixel count.
 const HALF_SIZE_FROM_WIDTH: u32 = 960;
 
-/// Finds and decodes every QR code in an RGB picture.
+/// Finds and decodes every QR code in an RGB picture, trying everything (the command line, the
+/// burst). The scan worker uses [`decode_luma_with`] to bound the cost per frame.
 pub fn decode_rgb(img: &RgbImage) -> Vec<Decoded> {
     decode_luma(&luma(img))
 }
 
-/// Finds and decodes every QR code in a greyscale picture. Stops at the first attempt (scale,
-/// polarity) that yields any code.
+/// [`decode_luma_with`] with the full-size fallback.
 pub fn decode_luma(grey: &GrayImage) -> Vec<Decoded> {
+    decode_luma_with(grey, true)
+}
+
+/// Finds and decodes every QR code in a greyscale picture.
+///
+/// Large pictures are searched at half size first: finder patterns stay detectable at ~1.5 px per
+/// module, but rqrr samples modules reliably only from ~4 px, so a code found at half size and
+/// not decodable there is decoded again from a full-size crop around it. Only when the half-size
+/// search finds no code at all (a code too small for it) and `full_fallback` is set is the whole
+/// picture searched at full size, the expensive step.
+pub fn decode_luma_with(grey: &GrayImage, full_fallback: bool) -> Vec<Decoded> {
     if grey.width() < 21 || grey.height() < 21 {
         return Vec::new();
     }
-    if grey.width() >= HALF_SIZE_FROM_WIDTH {
-        let half = half_size(grey);
-        let found = decode_both_polarities(&half);
+    if grey.width() < HALF_SIZE_FROM_WIDTH {
+        return search(grey, None);
+    }
+    let half = half_size(grey);
+    let found = search(&half, Some(grey));
+    if !found.is_empty() || !full_fallback {
+        return found;
+    }
+    search(grey, None)
+}
+
+/// Both polarities over `grey`; `full` (twice the size of `grey`) is where codes detected but not
+/// decodable in `grey` are decoded again.
+fn search(grey: &GrayImage, full: Option<&GrayImage>) -> Vec<Decoded> {
+    let radius = (grey.width().max(grey.height()) / 20).max(4);
+    let dark = binarize(grey, radius);
+    for inverted in [false, true] {
+        let (found, candidates) = decode_bitmap(&dark, grey.width(), grey.height(), inverted, full);
         if !found.is_empty() {
             return found;
         }
-    }
-    decode_both_polarities(grey)
-}
-
-fn decode_both_polarities(grey: &GrayImage) -> Vec<Decoded> {
-    let dark = binarize(grey);
-    for inverted in [false, true] {
-        let found = decode_bitmap(
-            &dark,
-            grey.width() as usize,
-            grey.height() as usize,
-            inverted,
-        );
-        if !found.is_empty() {
-            return found;
+        if candidates > 0 {
+            // A code is there but our bitmap did not decode: rqrr's own threshold (a running
+            // row mean) keeps thin blurred modules and 2 px modules of tiny codes better.
+            let found = decode_rqrr_threshold(grey, inverted);
+            if !found.is_empty() {
+                return found;
+            }
         }
     }
     Vec::new()
 }
 
-fn decode_bitmap(dark: &[bool], w: usize, h: usize, inverted: bool) -> Vec<Decoded> {
+fn decode_rqrr_threshold(grey: &GrayImage, inverted: bool) -> Vec<Decoded> {
+    let (w, h) = (grey.width() as usize, grey.height() as usize);
+    let raw = grey.as_raw();
+    let flip = if inverted { 255 } else { 0 };
     let mut prepared =
-        rqrr::PreparedImage::prepare_from_bitmap(w, h, |x, y| dark[y * w + x] != inverted);
+        rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| raw[y * w + x] ^ flip);
     let mut out: Vec<Decoded> = Vec::new();
     for grid in prepared.detect_grids() {
         let mut payload = Vec::new();
         if grid.decode_to(&mut payload).is_ok() && !out.iter().any(|d| d.payload == payload) {
             out.push(Decoded { payload, inverted });
+        }
+    }
+    out
+}
+
+fn decode_bitmap(
+    dark: &[bool],
+    w: u32,
+    h: u32,
+    inverted: bool,
+    full: Option<&GrayImage>,
+) -> (Vec<Decoded>, usize) {
+    let (wu, hu) = (w as usize, h as usize);
+    let mut prepared =
+        rqrr::PreparedImage::prepare_from_bitmap(wu, hu, |x, y| dark[y * wu + x] != inverted);
+    let mut out: Vec<Decoded> = Vec::new();
+    let push = |payload: Vec<u8>, out: &mut Vec<Decoded>| {
+        if !out.iter().any(|d| d.payload == payload) {
+            out.push(Decoded { payload, inverted });
+        }
+    };
+    let grids = prepared.detect_grids();
+    let candidates = grids.len();
+    for grid in grids {
+        let mut payload = Vec::new();
+        if grid.decode_to(&mut payload).is_ok() {
+            push(payload, &mut out);
+            continue;
+        }
+        if let Some(full) = full {
+            for payload in decode_crop(full, &grid.bounds, inverted) {
+                push(payload, &mut out);
+            }
+        }
+    }
+    (out, candidates)
+}
+
+/// Decodes the full-size region around a code found at half size.
+fn decode_crop(full: &GrayImage, bounds: &[rqrr::Point; 4], inverted: bool) -> Vec<Vec<u8>> {
+    let xs = bounds.iter().map(|p| p.x * 2);
+    let ys = bounds.iter().map(|p| p.y * 2);
+    let (x0, x1) = (xs.clone().min().unwrap_or(0), xs.max().unwrap_or(0));
+    let (y0, y1) = (ys.clone().min().unwrap_or(0), ys.max().unwrap_or(0));
+    // Room for the quiet zone and for bounds that were a little off.
+    let pad = ((x1 - x0).max(y1 - y0) / 4).max(8);
+    let (fw, fh) = (full.width() as i32, full.height() as i32);
+    let (cx0, cy0) = ((x0 - pad).clamp(0, fw), (y0 - pad).clamp(0, fh));
+    let (cx1, cy1) = ((x1 + pad).clamp(0, fw), (y1 + pad).clamp(0, fh));
+    if cx1 - cx0 < 21 || cy1 - cy0 < 21 {
+        return Vec::new();
+    }
+    let (cw, ch) = ((cx1 - cx0) as u32, (cy1 - cy0) as u32);
+    let crop = image::imageops::crop_imm(full, cx0 as u32, cy0 as u32, cw, ch).to_image();
+    // A window of about four modules of a small code: local enough for uneven light on the
+    // screen, wide enough to see past a finder's centre.
+    let radius = (cw.max(ch) / 12).max(4);
+    let dark = binarize(&crop, radius);
+    let (wu, hu) = (cw as usize, ch as usize);
+    let mut prepared =
+        rqrr::PreparedImage::prepare_from_bitmap(wu, hu, |x, y| dark[y * wu + x] != inverted);
+    let mut out = Vec::new();
+    for grid in prepared.detect_grids() {
+        let mut payload = Vec::new();
+        if grid.decode_to(&mut payload).is_ok() {
+            out.push(payload);
         }
     }
     out
@@ -103,9 +190,10 @@ fn half_size(grey: &GrayImage) -> GrayImage {
     GrayImage::from_raw(w, h, out).unwrap_or_else(|| GrayImage::new(w, h))
 }
 
-/// Local-mean threshold: `true` where a pixel is darker than its neighbourhood's mean by more
-/// than a small margin (≈3 % of the mean, at least 2 levels), so flat noisy areas stay white.
-fn binarize(grey: &GrayImage) -> Vec<bool> {
+/// Local-mean threshold: `true` where a pixel is darker than the mean of the
+/// (2·radius+1)² window around it by more than a small margin (≈3 % of the mean, at least 2
+/// levels), so flat noisy areas stay white.
+fn binarize(grey: &GrayImage, radius: u32) -> Vec<bool> {
     let (w, h) = (grey.width() as usize, grey.height() as usize);
     let src = grey.as_raw();
     // Integral image with a zero row and column in front.
@@ -118,23 +206,20 @@ fn binarize(grey: &GrayImage) -> Vec<bool> {
             integral[(y + 1) * iw + x + 1] = integral[y * iw + x + 1] + row;
         }
     }
-    let r = (w.max(h) / 20).max(4);
+    let r = radius as usize;
     let mut out = vec![false; w * h];
     for y in 0..h {
         let y0 = y.saturating_sub(r);
         let y1 = (y + r + 1).min(h);
+        let (top, bottom) = (&integral[y0 * iw..], &integral[y1 * iw..]);
         for x in 0..w {
             let x0 = x.saturating_sub(r);
             let x1 = (x + r + 1).min(w);
-            let sum = integral[y1 * iw + x1] + integral[y0 * iw + x0]
-                - integral[y0 * iw + x1]
-                - integral[y1 * iw + x0];
-            let n = ((y1 - y0) * (x1 - x0)) as u32;
-            let p = src[y * w + x] as u32;
-            // p < mean - margin, in integers: p * n + margin * n < sum.
-            let mean = sum / n;
-            let margin = (mean / 32).max(2);
-            out[y * w + x] = p + margin < mean;
+            let sum = (bottom[x1] + top[x0] - top[x1] - bottom[x0]) as u64;
+            let n = ((y1 - y0) * (x1 - x0)) as u64;
+            let p = src[y * w + x] as u64;
+            // p < mean·31/32 and p + 2 < mean, without dividing.
+            out[y * w + x] = 32 * p * n < 31 * sum && (p + 2) * n < sum;
         }
     }
     out

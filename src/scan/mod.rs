@@ -11,7 +11,7 @@ mod matching;
 mod wedge;
 mod worker;
 
-pub use decode::{Decoded, decode_luma, decode_rgb, luma};
+pub use decode::{Decoded, decode_luma, decode_luma_with, decode_rgb, luma};
 pub use matching::{
     MatchError, Matched, MatchedBy, Matcher, PatternError, Refusal, record_refusal,
 };

@@ -2,9 +2,11 @@
 //! [`Context`] turns them into a loaded configuration and an open store only for the commands
 //! that need them, so `tucai config check` works on a station whose data directory is broken.
 
+mod cameras_cmd;
 mod config_cmd;
 mod pin_cmd;
 mod roster_cmd;
+mod scan_cmd;
 mod session_cmd;
 
 use anyhow::{Context as _, Result};
@@ -50,6 +52,10 @@ pub enum Command {
     Roster(roster_cmd::RosterCmd),
     /// Set the teacher PIN (asked twice on the terminal; stored as an Argon2 hash in the config file).
     SetPin(pin_cmd::SetPinArgs),
+    /// Decode the QR codes in image files (exit 2 if a file cannot be read).
+    Scan(scan_cmd::ScanArgs),
+    /// List the cameras and their modes.
+    Cameras,
 }
 
 /// Runs the command line; `Ok` carries the exit code for commands that report a verdict.
@@ -82,6 +88,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
         Some(Command::Session(cmd)) => session_cmd::run(&ctx, cmd),
         Some(Command::Roster(cmd)) => roster_cmd::run(&ctx, cmd),
         Some(Command::SetPin(args)) => pin_cmd::run(&ctx, args),
+        Some(Command::Scan(args)) => scan_cmd::run(args),
+        Some(Command::Cameras) => cameras_cmd::run(),
     }
 }
 

@@ -222,7 +222,6 @@ fn supervise(inner: Arc<Inner>, factory: SourceFactory, stall_timeout: Duration)
             if s.last_frame_at.is_some() {
                 // Frames flow: the next failure starts its backoff from the beginning.
                 backoff = BACKOFF_FIRST;
-                drop(s);
             }
         };
         {
@@ -231,6 +230,7 @@ fn supervise(inner: Arc<Inner>, factory: SourceFactory, stall_timeout: Duration)
             s.generation += 1;
             if let Some(err) = &outcome {
                 let was_live = s.latest.is_some();
+                let before = s.status;
                 s.status = match (err, s.status) {
                     (_, CameraStatus::Disconnected { since }) => {
                         CameraStatus::Disconnected { since }
@@ -242,7 +242,18 @@ fn supervise(inner: Arc<Inner>, factory: SourceFactory, stall_timeout: Duration)
                         since: Instant::now(),
                     },
                 };
-                log::warn!("camera: {err}; reconnecting in {} ms", backoff.as_millis());
+                // Once per change of state, not every retry of an unplugged camera.
+                let level = if std::mem::discriminant(&before) == std::mem::discriminant(&s.status)
+                {
+                    log::Level::Debug
+                } else {
+                    log::Level::Warn
+                };
+                log::log!(
+                    level,
+                    "camera: {err}; retrying in {} ms",
+                    backoff.as_millis()
+                );
             }
         }
         if outcome.is_none() {

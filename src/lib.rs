@@ -9,12 +9,15 @@
 //! | [`store`] | SQLite schema, migrations, queries, audit log |
 //! | [`roster`] | class rosters from CSV (UTF-8 or GBK) |
 //! | [`pin`] | the teacher PIN: Argon2 hash, verification |
+//! | [`camera`] | frame sources (webcam, demo, scripted), the camera thread, burst |
+//! | [`scan`] | QR decoding, keyboard-wedge input, roster matching of capture codes |
 //! | [`check`] | automatic checks → [`check::CheckReport`] |
 //! | [`mask`] | masking of personal fields for screens and logs |
 //! | [`ui`] | the kiosk window, one module per screen |
 //! | [`export`] | signed batches of a session's confirmed photos, atomic sync, purge |
 //! | [`office`] | batch verification, multi-station merge, upload package, report |
 
+pub mod camera;
 pub mod check;
 pub mod config;
 pub mod export;
@@ -22,5 +25,6 @@ pub mod mask;
 pub mod office;
 pub mod pin;
 pub mod roster;
+pub mod scan;
 pub mod store;
 pub mod ui;

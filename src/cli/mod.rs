@@ -2,6 +2,7 @@
 //! [`Context`] turns them into a loaded configuration and an open store only for the commands
 //! that need them, so `tucai config check` works on a station whose data directory is broken.
 
+mod cameras_cmd;
 mod config_cmd;
 mod export_cmd;
 mod key_cmd;
@@ -9,6 +10,7 @@ mod office_cmd;
 mod pin_cmd;
 mod review_cmd;
 mod roster_cmd;
+mod scan_cmd;
 mod session_cmd;
 
 use anyhow::{Context as _, Result};
@@ -66,6 +68,10 @@ pub enum Command {
     Review(review_cmd::ReviewCmd),
     /// Office: import batches, write the upload package, report who is missing.
     Office(office_cmd::OfficeArgs),
+    /// Decode the QR codes in image files (exit 2 if a file cannot be read).
+    Scan(scan_cmd::ScanArgs),
+    /// List the cameras and their modes.
+    Cameras,
 }
 
 /// Runs the command line; `Ok` carries the exit code for commands that report a verdict.
@@ -103,6 +109,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
         Some(Command::Purge(args)) => export_cmd::run_purge(&ctx, args),
         Some(Command::Review(cmd)) => review_cmd::run(&ctx, cmd),
         Some(Command::Office(args)) => office_cmd::run(&ctx, args),
+        Some(Command::Scan(args)) => scan_cmd::run(args),
+        Some(Command::Cameras) => cameras_cmd::run(),
     }
 }
 

@@ -10,11 +10,13 @@
 //! | [`roster`] | class rosters from CSV (UTF-8 or GBK) |
 //! | [`pin`] | the teacher PIN: Argon2 hash, verification |
 //! | [`check`] | automatic checks → [`check::CheckReport`] |
+//! | [`face`] | face detection (CenterFace) and the 468-point face mesh |
 //! | [`mask`] | masking of personal fields for screens and logs |
 //! | [`ui`] | the kiosk window, one module per screen |
 
 pub mod check;
 pub mod config;
+pub mod face;
 pub mod mask;
 pub mod pin;
 pub mod roster;

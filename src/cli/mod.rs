@@ -2,6 +2,7 @@
 //! [`Context`] turns them into a loaded configuration and an open store only for the commands
 //! that need them, so `tucai config check` works on a station whose data directory is broken.
 
+mod check_cmd;
 mod config_cmd;
 mod pin_cmd;
 mod roster_cmd;
@@ -50,6 +51,8 @@ pub enum Command {
     Roster(roster_cmd::RosterCmd),
     /// Set the teacher PIN (asked twice on the terminal; stored as an Argon2 hash in the config file).
     SetPin(pin_cmd::SetPinArgs),
+    /// Run the automatic photo checks on files (exit 0 all passed, 1 any failed, 2 unreadable).
+    Check(check_cmd::CheckArgs),
 }
 
 /// Runs the command line; `Ok` carries the exit code for commands that report a verdict.
@@ -82,6 +85,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
         Some(Command::Session(cmd)) => session_cmd::run(&ctx, cmd),
         Some(Command::Roster(cmd)) => roster_cmd::run(&ctx, cmd),
         Some(Command::SetPin(args)) => pin_cmd::run(&ctx, args),
+        Some(Command::Check(args)) => check_cmd::run(&ctx, args),
     }
 }
 

@@ -146,6 +146,20 @@ impl FaceMesh {
         self.run(img, second)
     }
 
+    /// One pass on a crop placed from a mesh of the previous frame: how a burst is followed
+    /// without running the detector on every frame.
+    pub fn track(&self, img: &RgbImage, previous: &Mesh) -> Result<Mesh, FaceError> {
+        if previous.points.len() != 468 {
+            return Err(FaceError::Run {
+                model: MODEL,
+                width: img.width(),
+                height: img.height(),
+                message: "the previous mesh does not have 468 points".into(),
+            });
+        }
+        self.run(img, roi_from_points(&previous.points))
+    }
+
     fn run(&self, img: &RgbImage, roi: Roi) -> Result<Mesh, FaceError> {
         let run_err = |e: TractError| FaceError::Run {
             model: MODEL,

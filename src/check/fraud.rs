@@ -18,7 +18,7 @@ const MAX_LAG: i32 = 12;
 /// The high-pass residual (pixel minus its 3×3 mean) of a live face is noise plus edges: its
 /// autocorrelation decays with distance, and along an edge it stays as high at half the distance
 /// as at the full one. A screen's pixel grid or a moiré pattern makes it periodic: high at the
-/// period T and negative at T/2. The score is the largest `(ρ(T) − ρ(T/2)) / 2` over lags
+/// period T and negative at T/2. The score is the largest `ρ(T) − max(ρ(T/2), 0)` over lags
 /// 3..=12 px in every direction; lags of 8 px straight across are skipped because JPEG's 8×8
 /// blocks repeat there.
 pub fn periodic_score(g: &GrayImage) -> f32 {
@@ -90,7 +90,7 @@ pub fn periodic_score(g: &GrayImage) -> f32 {
                 (dx as f32 / 2.0).round() as i32,
                 (dy as f32 / 2.0).round() as i32,
             );
-            best = best.max((get(dx, dy) - half) / 2.0);
+            best = best.max(get(dx, dy) - half.max(0.0));
         }
     }
     best.clamp(0.0, 1.0)

@@ -451,14 +451,12 @@ struct TopStats {
     n: usize,
     near_bg: usize,
     mean: [f32; 3],
-    texture: f32,
 }
 
 fn top_stats(s: &Scene, photo: &PhotoConfig) -> Option<TopStats> {
     let (g, f) = (s.geo.as_ref()?, s.face.as_ref()?);
-    let w = s.small.width();
     let bg = photo.background.map(|c| c as f32);
-    let (mut n, mut near, mut sum, mut tex) = (0usize, 0usize, [0.0f64; 3], 0.0f64);
+    let (mut n, mut near, mut sum) = (0usize, 0usize, [0.0f64; 3]);
     for (x, y) in crop_pixels(s, g, f, true) {
         let p = s.small_rgb.get_pixel(x, y).0;
         let d = colour_distance([p[0] as f32, p[1] as f32, p[2] as f32], bg);
@@ -469,14 +467,51 @@ fn top_stats(s: &Scene, photo: &PhotoConfig) -> Option<TopStats> {
         for c in 0..3 {
             sum[c] += p[c] as f64;
         }
-        tex += s.small_grad[(y * w + x) as usize] as f64;
     }
     (n >= MIN_REGION).then(|| TopStats {
         n,
         near_bg: near,
         mean: sum.map(|v| (v / n as f64) as f32),
-        texture: (tex / n as f64) as f32,
     })
+}
+
+/// Gradient above which an output pixel is on an edge of the top's pattern.
+const PATTERN_EDGE: f32 = 12.0;
+
+/// Edge density of the top as it will look in the output photo: the capture's top area scaled
+/// to output pixels, share of top pixels on an edge. A suit's lapels and a collar are a few
+/// lines; stripes, checks and prints put edges everywhere.
+fn pattern_density(s: &Scene, photo: &PhotoConfig) -> Option<f32> {
+    let (g, f) = (s.geo.as_ref()?, s.face.as_ref()?);
+    let (w, h) = s.img.dimensions();
+    let target = (photo.face_width_min + photo.face_width_max) as f32 / 2.0;
+    let k = (g.face_width / target).max(1e-3);
+    let top_y = g.chin_y + f.bbox.h * 0.35;
+    let area = Area::from_corners(g.crop.x, top_y, g.crop.right(), g.crop.bottom(), w, h);
+    let ow = ((area.x1.saturating_sub(area.x0)) as f32 / k).round() as u32;
+    let oh = ((area.y1.saturating_sub(area.y0)) as f32 / k).round() as u32;
+    if area.is_empty() || ow < 8 || oh < 8 {
+        return None;
+    }
+    let grey = pixels::grey_crop(s.img, area, ow, oh)?;
+    let grad = pixels::gradient(&grey);
+    let (mut n, mut edges) = (0usize, 0usize);
+    for y in 1..oh - 1 {
+        for x in 1..ow - 1 {
+            let cx = area.x0 as f32 + (x as f32 + 0.5) * k;
+            let cy = area.y0 as f32 + (y as f32 + 0.5) * k;
+            let sx = ((cx * s.small_scale) as u32).min(s.small.width() - 1);
+            let sy = ((cy * s.small_scale) as u32).min(s.small.height() - 1);
+            if !s.is_top(sx, sy, g, f) {
+                continue;
+            }
+            n += 1;
+            if grad[(y * ow + x) as usize] > PATTERN_EDGE {
+                edges += 1;
+            }
+        }
+    }
+    (n >= MIN_REGION).then(|| edges as f32 / n as f32)
 }
 
 /// RGB distance under which a top pixel would merge with the replaced background.
@@ -504,6 +539,7 @@ pub fn clothing(s: &Scene, cfg: &ChecksConfig, photo: &PhotoConfig) -> [CheckRes
         .map(|id| not_measured(id, Unmeasured::Region));
     };
     let blue = t.near_bg as f32 / t.n as f32;
+    let pattern = pattern_density(s, photo);
     let contrast = colour_distance(t.mean, photo.background.map(|c| c as f32));
     [
         outcome(
@@ -522,13 +558,16 @@ pub fn clothing(s: &Scene, cfg: &ChecksConfig, photo: &PhotoConfig) -> [CheckRes
             "上衣与背景颜色太接近。请换一件颜色更深或更浅的上衣。",
             "Your top is too similar to the background. Wear a darker or lighter top.",
         ),
-        outcome(
-            CheckId::ClothingPattern,
-            t.texture,
-            cfg.clothing_max_pattern,
-            t.texture <= cfg.clothing_max_pattern,
-            "上衣有条纹或花纹。请穿纯色上衣。",
-            "Your top has stripes or a busy pattern. Wear a plain top.",
-        ),
+        match pattern {
+            Some(p) => outcome(
+                CheckId::ClothingPattern,
+                p,
+                cfg.clothing_max_pattern,
+                p <= cfg.clothing_max_pattern,
+                "上衣有条纹或花纹。请穿纯色上衣。",
+                "Your top has stripes or a busy pattern. Wear a plain top.",
+            ),
+            None => not_measured(CheckId::ClothingPattern, Unmeasured::Region),
+        },
     ]
 }

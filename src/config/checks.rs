@@ -42,7 +42,7 @@ pub struct ChecksConfig {
     pub clothing_blue_max_share: f32,
     /// clothing.contrast: smallest colour distance (RGB) between the top and the output background.
     pub clothing_min_contrast: f32,
-    /// clothing.pattern: largest mean edge strength of the top, 0–255 per pixel.
+    /// clothing.pattern: largest share of the top on an edge, at the output photo's scale.
     pub clothing_max_pattern: f32,
     /// recapture: largest periodic-pattern score (screen pixels, moiré, print screens), 0–1.
     pub recapture_max_periodic: f32,
@@ -67,16 +67,16 @@ impl Default for ChecksConfig {
             mouth_max_open: 0.08,
             exposure_min: 60.0,
             exposure_max: 215.0,
-            uniform_min_ratio: 0.7,
+            uniform_min_ratio: 0.65,
             hotspot_max_share: 0.03,
             redeye_max_share: 0.2,
             glare_max_share: 0.06,
-            tinted_min_ratio: 0.4,
-            sharp_min: 0.2,
-            background_max_texture: 6.0,
+            tinted_min_ratio: 0.35,
+            sharp_min: 0.35,
+            background_max_texture: 8.0,
             clothing_blue_max_share: 0.3,
             clothing_min_contrast: 60.0,
-            clothing_max_pattern: 12.0,
+            clothing_max_pattern: 0.25,
             recapture_max_periodic: 0.35,
             beautified_min_texture: 0.15,
             liveness_blink_max_ratio: 0.5,

@@ -32,13 +32,16 @@ pub struct BurstTrack {
     pub yaw_deg: Vec<f32>,
 }
 
+/// Follows the face through the burst. `start` is the capture's mesh when the burst frames have
+/// the capture's size (the face has hardly moved), which saves running the detector at all.
 pub fn track(
     burst: &[RgbImage],
+    start: Option<&Mesh>,
     detector: &FaceDetector,
     mesh_model: &FaceMesh,
 ) -> Result<BurstTrack, CheckError> {
     let mut out = BurstTrack::default();
-    let mut previous: Option<Mesh> = None;
+    let mut previous: Option<Mesh> = start.cloned();
     for frame in burst {
         let mesh = match &previous {
             Some(p) => usable(mesh_model.track(frame, p)?),

@@ -107,8 +107,13 @@ impl Checker {
 
     /// Every check of SPEC §4, in [`CheckId::ALL`] order.
     pub fn check(&self, input: &CheckInput) -> Result<CheckReport, CheckError> {
-        let mut report = self.check_still(input.capture, input.person_mask)?;
-        let track = liveness::track(input.burst, &self.detector, &self.mesh)?;
+        let (mut report, mesh) = self.still(input.capture, input.person_mask)?;
+        let same_size = input
+            .burst
+            .first()
+            .is_some_and(|f| f.dimensions() == input.capture.dimensions());
+        let start = mesh.as_ref().filter(|_| same_size);
+        let track = liveness::track(input.burst, start, &self.detector, &self.mesh)?;
         let live = liveness::judge(&track, input.challenge, &self.cfg, input.burst.len());
         if let Some(slot) = report.checks.iter_mut().find(|c| c.id == CheckId::Liveness) {
             *slot = live;
@@ -122,6 +127,15 @@ impl Checker {
         capture: &RgbImage,
         person_mask: Option<&GrayImage>,
     ) -> Result<CheckReport, CheckError> {
+        Ok(self.still(capture, person_mask)?.0)
+    }
+
+    /// The still checks and the main face's mesh (the start of the burst tracking).
+    fn still(
+        &self,
+        capture: &RgbImage,
+        person_mask: Option<&GrayImage>,
+    ) -> Result<(CheckReport, Option<crate::face::Mesh>), CheckError> {
         let cfg = &self.cfg;
         let (w, h) = capture.dimensions();
         let mut faces = if w >= 16 && h >= 16 {
@@ -178,7 +192,7 @@ impl Checker {
             0,
         ));
         debug_assert!(checks.iter().map(|c| c.id).eq(CheckId::ALL));
-        Ok(CheckReport { checks })
+        Ok((CheckReport { checks }, s.mesh))
     }
 
     /// Liveness alone, for a station that judges the burst while the student looks at the preview.
@@ -187,7 +201,7 @@ impl Checker {
         burst: &[RgbImage],
         challenge: Challenge,
     ) -> Result<CheckResult, CheckError> {
-        let track = liveness::track(burst, &self.detector, &self.mesh)?;
+        let track = liveness::track(burst, None, &self.detector, &self.mesh)?;
         Ok(liveness::judge(&track, challenge, &self.cfg, burst.len()))
     }
 }

@@ -232,12 +232,12 @@ fn roi_from_points(points: &[[f32; 3]]) -> Roi {
     }
 }
 
-/// The 192×192 NHWC input, RGB 0–1. Each crop pixel averages up to 3×3 sub-samples so a large
-/// face is not aliased by the downscale.
+/// The 192×192 NHWC input, RGB 0–1. Each crop pixel averages up to 2×2 bilinear sub-samples
+/// (together 4×4 source pixels) so a large face is not aliased by the downscale.
 fn crop(img: &RgbImage, roi: Roi) -> tract_ndarray::Array4<f32> {
     let mut input = tract_ndarray::Array4::<f32>::zeros((1, CROP, CROP, 3));
     let ratio = roi.side / CROP as f32;
-    let n = (ratio.ceil() as usize).clamp(1, 3);
+    let n = (ratio.ceil() as usize).clamp(1, 2);
     let inv = 1.0 / (n * n) as f32 / 255.0;
     for v in 0..CROP {
         for u in 0..CROP {

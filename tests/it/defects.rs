@@ -438,6 +438,27 @@ pub fn red_eye(c: &Capture) -> Capture {
     with_img(c, img)
 }
 
+/// Eyes shut: each eye painted over with the skin just below it, and a dark lash line.
+pub fn eyes_closed(c: &Capture) -> Capture {
+    let mut img = c.img.clone();
+    let e = c.eye_dist();
+    for eye in [c.face.left_eye, c.face.right_eye] {
+        let skin = bilinear(&c.img, eye.x, eye.y + 0.32 * e);
+        paint_ellipse(&mut img, eye.x, eye.y, 0.26 * e, 0.12 * e, |p, a| {
+            [0, 1, 2].map(|i| p[i] * (1.0 - a) + skin[i] * 0.95 * a)
+        });
+        paint_ellipse(
+            &mut img,
+            eye.x,
+            eye.y + 0.03 * e,
+            0.22 * e,
+            0.015 * e,
+            |p, a| p.map(|v| v * (1.0 - a) + 35.0 * a),
+        );
+    }
+    with_img(c, img)
+}
+
 /// Skin smoothed, eyes and mouth kept: what a beauty filter does.
 pub fn beautify(c: &Capture) -> Capture {
     let smooth = image::imageops::fast_blur(&c.img, c.eye_dist() * 0.06);
@@ -759,6 +780,136 @@ pub fn labelled_set(detector: &FaceDetector) -> Vec<Labelled> {
         beautify(&base2),
         &[Beautified],
         &[ImageSharp],
+    );
+    add(
+        "eyes-closed",
+        eyes_closed(&base),
+        &[EyesOpen],
+        &[Beautified, GlassesTinted, GlassesGlare, EyesRedeye],
+    );
+    add(
+        "eyes-closed-2",
+        eyes_closed(&base2),
+        &[EyesOpen],
+        &[Beautified, GlassesTinted, GlassesGlare, EyesRedeye],
+    );
+    // Second instances on the other framing, so no rule is tuned to one image.
+    add(
+        "under-exposed-2",
+        gain(&base2, 0.38),
+        &[LightExposure],
+        &[GlassesTinted, ClothingContrast, ClothingBlue, Beautified],
+    );
+    add(
+        "over-exposed-2",
+        gain(&base2, 1.9),
+        &[LightExposure],
+        &[
+            LightHotspot,
+            GlassesGlare,
+            ClothingContrast,
+            ClothingBlue,
+            Beautified,
+            ImageSharp,
+            BackgroundUniform,
+        ],
+    );
+    add(
+        "hotspot-2",
+        hotspot(&base2),
+        &[LightHotspot],
+        &[LightUniform, LightExposure, Beautified],
+    );
+    add(
+        "tinted-glasses-2",
+        tinted_glasses(&base2, 0.35),
+        &[GlassesTinted],
+        &[LightExposure, Beautified, EyesOpen],
+    );
+    add(
+        "glare-2",
+        glare(&base2),
+        &[GlassesGlare],
+        &[Beautified, LightHotspot],
+    );
+    add("red-eye-2", red_eye(&base2), &[EyesRedeye], &[Beautified]);
+    add(
+        "busy-background-2",
+        busy_background(&base2, 6),
+        &[BackgroundUniform],
+        &[],
+    );
+    add(
+        "striped-top-2",
+        striped_top(&base2, 14),
+        &[ClothingPattern],
+        &[ClothingContrast, ClothingBlue],
+    );
+    add(
+        "low-res-2",
+        low_res(&base2, 560),
+        &[FaceSize],
+        &[
+            ImageSharp,
+            Beautified,
+            Recapture,
+            EyesRedeye,
+            GlassesTinted,
+            BackgroundUniform,
+            ClothingPattern,
+        ],
+    );
+    add(
+        "two-people-2",
+        two_people(&base2, -520.0, 0.9),
+        &[FaceSingle],
+        &[
+            BackgroundUniform,
+            ClothingPattern,
+            ClothingBlue,
+            ClothingContrast,
+        ],
+    );
+    add(
+        "cut-off-right",
+        shift(&base2, 960),
+        &[FacePosition],
+        &[
+            BackgroundUniform,
+            ClothingPattern,
+            ClothingBlue,
+            ClothingContrast,
+            PoseFrontal,
+            LightUniform,
+            GlassesTinted,
+        ],
+    );
+    add(
+        "screen-moire-3",
+        screen_moire(&astro, 3.6, 60.0),
+        &[Recapture],
+        &[
+            MouthClosed,
+            ImageSharp,
+            Beautified,
+            ClothingPattern,
+            ClothingBlue,
+            ClothingContrast,
+            BackgroundUniform,
+        ],
+    );
+    add(
+        "roll-astronaut",
+        roll(&astro, 10.0),
+        &[PoseFrontal],
+        &[
+            MouthClosed,
+            ImageSharp,
+            Beautified,
+            ClothingPattern,
+            ClothingBlue,
+            ClothingContrast,
+        ],
     );
     set
 }

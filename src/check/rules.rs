@@ -155,26 +155,33 @@ pub fn pose_frontal(s: &Scene, cfg: &ChecksConfig) -> CheckResult {
         return not_measured(CheckId::PoseFrontal, Unmeasured::Mesh);
     };
     let roll = g.roll_deg;
-    // Report the angle that is nearer its limit.
-    if yaw.abs() / cfg.pose_max_yaw_deg >= roll.abs() / cfg.pose_max_roll_deg {
-        outcome(
-            CheckId::PoseFrontal,
+    let shoulders = s.shoulder_tilt_deg();
+    // Report the angle that is nearest its limit.
+    let candidates = [
+        (
             yaw.abs(),
             cfg.pose_max_yaw_deg,
-            yaw.abs() <= cfg.pose_max_yaw_deg,
             "头部偏向一侧。请正对镜头。",
             "Head turned to one side. Look straight into the camera.",
-        )
-    } else {
-        outcome(
-            CheckId::PoseFrontal,
+        ),
+        (
             roll.abs(),
             cfg.pose_max_roll_deg,
-            roll.abs() <= cfg.pose_max_roll_deg,
             "头部歪斜。请坐正，头部保持水平。",
             "Head tilted. Sit straight and keep your head level.",
-        )
-    }
+        ),
+        (
+            shoulders.map_or(0.0, f32::abs),
+            cfg.pose_max_shoulder_deg,
+            "肩膀不平。请坐正，双肩保持水平。",
+            "Shoulders not level. Sit straight with both shoulders level.",
+        ),
+    ];
+    let (v, limit, zh, en) = candidates
+        .into_iter()
+        .max_by(|a, b| (a.0 / a.1).total_cmp(&(b.0 / b.1)))
+        .unwrap_or(candidates[0]);
+    outcome(CheckId::PoseFrontal, v, limit, v <= limit, zh, en)
 }
 
 pub fn eyes_open(s: &Scene, cfg: &ChecksConfig) -> CheckResult {

@@ -174,6 +174,32 @@ impl<'a> Scene<'a> {
         (px - cx).abs() > face.bbox.w * 1.8
     }
 
+    /// Tilt of the shoulder line in degrees (positive: the image-right shoulder lower), from the
+    /// person mask: the mask's top edge one face width either side of the face centre. `None`
+    /// without a mask or when a shoulder is outside the frame.
+    pub fn shoulder_tilt_deg(&self) -> Option<f32> {
+        let (m, g, f) = (
+            self.small_mask.as_ref()?,
+            self.geo.as_ref()?,
+            self.face.as_ref()?,
+        );
+        let s = self.small_scale;
+        let cx = f.bbox.center().x;
+        let from_y = ((g.chin_y * s).max(0.0) as u32).min(m.height());
+        let top = |x: f32| -> Option<f32> {
+            let xs = (x * s).round();
+            if xs < 0.0 || xs >= m.width() as f32 {
+                return None;
+            }
+            (from_y..m.height())
+                .find(|&y| m.get_pixel(xs as u32, y).0[0] >= 128)
+                .map(|y| y as f32 / s)
+        };
+        let dx = 1.0 * f.bbox.w;
+        let (l, r) = (top(cx - dx)?, top(cx + dx)?);
+        Some((r - l).atan2(2.0 * dx).to_degrees())
+    }
+
     /// Whether a small-image pixel is the top (clothing): below the chin and the neck, inside
     /// the person (mask) or near the body's centre line (estimate).
     pub fn is_top(&self, x: u32, y: u32, geo: &Geometry, face: &Face) -> bool {

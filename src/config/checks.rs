@@ -17,6 +17,8 @@ pub struct ChecksConfig {
     /// pose.frontal: largest head turn (yaw) and tilt (roll) in degrees.
     pub pose_max_yaw_deg: f32,
     pub pose_max_roll_deg: f32,
+    /// pose.frontal: largest shoulder-line tilt in degrees (measured only with the person mask).
+    pub pose_max_shoulder_deg: f32,
     /// eyes.open: smallest lid gap / eye width (the less open eye).
     pub eyes_min_open: f32,
     /// mouth.closed: largest inner-lip gap / mouth width.
@@ -63,6 +65,7 @@ impl Default for ChecksConfig {
             size_min_scale: 0.8,
             pose_max_yaw_deg: 12.0,
             pose_max_roll_deg: 6.0,
+            pose_max_shoulder_deg: 8.0,
             eyes_min_open: 0.15,
             mouth_max_open: 0.08,
             exposure_min: 60.0,
@@ -94,6 +97,12 @@ impl ChecksConfig {
         r.range("size_min_scale", self.size_min_scale, 0.1, 10.0);
         r.range("pose_max_yaw_deg", self.pose_max_yaw_deg, 1.0, 45.0);
         r.range("pose_max_roll_deg", self.pose_max_roll_deg, 1.0, 45.0);
+        r.range(
+            "pose_max_shoulder_deg",
+            self.pose_max_shoulder_deg,
+            1.0,
+            45.0,
+        );
         r.range("eyes_min_open", self.eyes_min_open, 0.0, 1.0);
         r.range("mouth_max_open", self.mouth_max_open, 0.0, 1.0);
         r.range("exposure_min", self.exposure_min, 0.0, 255.0);

@@ -166,6 +166,24 @@ fn accuracy_on_the_labelled_set_with_the_person_mask() {
 }
 
 #[test]
+fn tilted_shoulders_fail_pose_with_the_mask_only() {
+    let base = &set()[0].capture;
+    let tilted = defects::tilted_shoulders(base, 14.0);
+    let with = checker()
+        .check_still(&tilted.img, Some(&tilted.mask))
+        .unwrap();
+    let pose = with.get(CheckId::PoseFrontal).unwrap();
+    assert!(!pose.passed, "{pose:?}");
+    assert!(pose.hint_en.contains("Shoulders"), "{pose:?}");
+    // The clean capture with its mask: shoulders level.
+    let clean = checker().check_still(&base.img, Some(&base.mask)).unwrap();
+    assert!(clean.get(CheckId::PoseFrontal).unwrap().passed);
+    // Without a mask the shoulder line is not estimated: the head is level, pose passes.
+    let without = checker().check_still(&tilted.img, None).unwrap();
+    assert!(without.get(CheckId::PoseFrontal).unwrap().passed);
+}
+
+#[test]
 fn a_still_burst_fails_liveness_and_no_burst_is_not_measured() {
     let base = &set()[0].capture.img;
     let burst: Vec<_> = (0..4)

@@ -278,7 +278,50 @@ pub fn roll(c: &Capture, deg: f32) -> Capture {
         let p = bilinear(&c.img, sx, sy);
         Rgb(p.map(clamp8))
     });
-    with_img(c, img)
+    // The person (and so the mask) turns with the image.
+    let (w, h) = c.mask.dimensions();
+    let mask = GrayImage::from_fn(w, h, |x, y| {
+        let (dx, dy) = (x as f32 - o.x, y as f32 - o.y);
+        let sx = (co * dx + s * dy + o.x).round();
+        let sy = (-s * dx + co * dy + o.y).round();
+        if sx < 0.0 || sy < 0.0 || sx >= w as f32 || sy >= h as f32 {
+            image::Luma([0])
+        } else {
+            *c.mask.get_pixel(sx as u32, sy as u32)
+        }
+    });
+    Capture {
+        img,
+        mask,
+        face: c.face,
+    }
+}
+
+/// Shoulders tilted, head level: the whole capture turned about the chin, then the head put back.
+pub fn tilted_shoulders(c: &Capture, deg: f32) -> Capture {
+    let r = roll(c, deg);
+    let f = c.face;
+    let cc = f.bbox.center();
+    let head = |x: u32, y: u32| {
+        ((x as f32 - cc.x) / (f.bbox.w * 0.75)).powi(2)
+            + ((y as f32 - cc.y) / (f.bbox.h * 0.62)).powi(2)
+            < 1.0
+    };
+    let img = RgbImage::from_fn(c.img.width(), c.img.height(), |x, y| {
+        if head(x, y) {
+            *c.img.get_pixel(x, y)
+        } else {
+            *r.img.get_pixel(x, y)
+        }
+    });
+    let mask = GrayImage::from_fn(c.img.width(), c.img.height(), |x, y| {
+        if head(x, y) {
+            *c.mask.get_pixel(x, y)
+        } else {
+            *r.mask.get_pixel(x, y)
+        }
+    });
+    Capture { img, mask, face: f }
 }
 
 /// Shifted sideways by `dx` pixels (the face cut off at the edge when large), wall fills in.

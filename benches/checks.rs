@@ -14,7 +14,12 @@ mod defects;
 
 fn bench(c: &mut Criterion) {
     let config = Config::default();
+    let t = std::time::Instant::now();
     let checker = Checker::new(&config.checks, &config.photo).unwrap();
+    eprintln!(
+        "Checker::new (both models, one plan) took {:?}",
+        t.elapsed()
+    );
     let detector = FaceDetector::new().unwrap();
     let mesh = FaceMesh::new().unwrap();
     let obama = defects::fixture("fr_obama.jpg");

@@ -307,3 +307,39 @@ fn predicted_crop(
     }
     best
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outside_share_counts_the_part_beyond_the_edges() {
+        let r = Rect {
+            x: -50.0,
+            y: 0.0,
+            w: 100.0,
+            h: 100.0,
+        };
+        assert!((outside_share(r, 1000.0, 1000.0) - 0.5).abs() < 1e-6);
+        let inside = Rect {
+            x: 10.0,
+            y: 10.0,
+            w: 50.0,
+            h: 50.0,
+        };
+        assert_eq!(outside_share(inside, 1000.0, 1000.0), 0.0);
+    }
+
+    #[test]
+    fn the_crop_prediction_uses_the_allowed_ranges_before_giving_up() {
+        let photo = PhotoConfig::default();
+        // Eyes 260 px from the top of a 1920×1080 frame, face 300 px wide: at the middle of the
+        // ranges the crop would stick out above; with the eye line at its minimum (200 output px)
+        // and the face at its widest it fits.
+        let c = predicted_crop(300.0, Point::new(960.0, 260.0), (1920, 1080), &photo);
+        assert_eq!(outside_share(c, 1920.0, 1080.0), 0.0, "{c:?}");
+        // Eyes at the very top: nothing fits.
+        let c = predicted_crop(300.0, Point::new(960.0, 40.0), (1920, 1080), &photo);
+        assert!(outside_share(c, 1920.0, 1080.0) > 0.1, "{c:?}");
+    }
+}

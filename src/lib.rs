@@ -12,6 +12,7 @@
 //! | [`camera`] | frame sources (webcam, demo, scripted), the camera thread, burst |
 //! | [`scan`] | QR decoding, keyboard-wedge input, roster matching of capture codes |
 //! | [`check`] | automatic checks → [`check::CheckReport`] |
+//! | [`face`] | face detection (CenterFace) and the 468-point face mesh |
 //! | [`mask`] | masking of personal fields for screens and logs |
 //! | [`ui`] | the kiosk window, one module per screen |
 //! | [`export`] | signed batches of a session's confirmed photos, atomic sync, purge |
@@ -21,6 +22,7 @@ pub mod camera;
 pub mod check;
 pub mod config;
 pub mod export;
+pub mod face;
 pub mod mask;
 pub mod office;
 pub mod pin;

@@ -18,6 +18,7 @@ pub mod check;
 pub mod config;
 pub mod face;
 pub mod mask;
+pub mod photo;
 pub mod pin;
 pub mod roster;
 pub mod store;

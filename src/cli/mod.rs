@@ -3,6 +3,7 @@
 //! that need them, so `tucai config check` works on a station whose data directory is broken.
 
 mod config_cmd;
+mod photo_cmd;
 mod pin_cmd;
 mod roster_cmd;
 mod session_cmd;
@@ -50,6 +51,10 @@ pub enum Command {
     Roster(roster_cmd::RosterCmd),
     /// Set the teacher PIN (asked twice on the terminal; stored as an Argon2 hash in the config file).
     SetPin(pin_cmd::SetPinArgs),
+    /// Make the standard photo from a capture file (exit 2 with the reason when it cannot).
+    Make(photo_cmd::MakeArgs),
+    /// Lay out print sheets (PDF, or PNG when OUT ends in .png) of standard photos.
+    Sheet(photo_cmd::SheetArgs),
 }
 
 /// Runs the command line; `Ok` carries the exit code for commands that report a verdict.
@@ -82,6 +87,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
         Some(Command::Session(cmd)) => session_cmd::run(&ctx, cmd),
         Some(Command::Roster(cmd)) => roster_cmd::run(&ctx, cmd),
         Some(Command::SetPin(args)) => pin_cmd::run(&ctx, args),
+        Some(Command::Make(args)) => photo_cmd::make(&ctx, args),
+        Some(Command::Sheet(args)) => photo_cmd::sheet(&ctx, args),
     }
 }
 

@@ -159,9 +159,10 @@ pub fn replace(
         }
         let p = p.map(|v| v as f32);
         let out = if backdrop.plain {
-            // Un-mix: the old backdrop's share (1-α)B is swapped for (1-α)·new.
+            // Un-mix: the person's share αF = I - (1-α)B (bounded: F is a colour, and at α = 0
+            // only the backdrop's noise would remain), then the new backdrop's share added.
             let b = surface.at(x, y);
-            [0, 1, 2].map(|c| p[c] + (1.0 - a) * (new[c] - b[c]))
+            [0, 1, 2].map(|c| (p[c] - (1.0 - a) * b[c]).clamp(0.0, 255.0 * a) + (1.0 - a) * new[c])
         } else {
             [0, 1, 2].map(|c| a * p[c] + (1.0 - a) * new[c])
         };

@@ -23,7 +23,7 @@ pub use matte::{Backdrop, Matte};
 pub use segment::{CoarseMask, Segmenter};
 
 use crate::config::PhotoConfig;
-use crate::face::{Face, Point};
+use crate::face::{Face, FaceMesh, Point};
 use image::RgbImage;
 
 /// Why a capture cannot become a standard photo. Each says what to change.
@@ -76,6 +76,8 @@ pub enum PhotoError {
     Refused(#[from] Refusal),
     #[error("the segmentation model failed (the binary may be damaged; reinstall tucai): {0}")]
     Model(String),
+    #[error(transparent)]
+    Face(#[from] crate::face::FaceError),
     #[error("cannot encode the photo: {0}")]
     Encode(String),
     #[error("cannot lay out the print sheet: {0}")]
@@ -119,12 +121,14 @@ pub struct StandardPhoto {
 #[derive(Debug)]
 pub struct PhotoMaker {
     segmenter: Segmenter,
+    mesh: FaceMesh,
 }
 
 impl PhotoMaker {
     pub fn new() -> Result<Self, PhotoError> {
         Ok(PhotoMaker {
             segmenter: Segmenter::new()?,
+            mesh: FaceMesh::new()?,
         })
     }
 
@@ -133,15 +137,24 @@ impl PhotoMaker {
     }
 
     /// The standard photo of `face` (from the face detector, in `capture`'s pixels). The capture
-    /// itself is not changed: the caller keeps it as the original.
+    /// itself is not changed: the caller keeps it as the original. The eye line is levelled from
+    /// the face mesh's eyes, not the detector's (see [`Face::with_mesh_eyes`]); a caller that has
+    /// the mesh already passes such a face to [`make_with_mask`].
     pub fn make(
         &self,
         capture: &RgbImage,
         face: &Face,
         config: &PhotoConfig,
     ) -> Result<StandardPhoto, PhotoError> {
+        let mesh = self.mesh.landmarks(capture, face)?;
+        // A mesh that does not see a face (presence low) would move the eyes somewhere random.
+        let face = if mesh.presence >= 0.5 {
+            face.with_mesh_eyes(&mesh)
+        } else {
+            *face
+        };
         let coarse = self.segmenter.mask(capture)?;
-        make_with_mask(capture, &coarse, face, config)
+        make_with_mask(capture, &coarse, &face, config)
     }
 }
 

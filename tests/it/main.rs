@@ -4,5 +4,6 @@
 mod cli;
 mod config_file;
 mod face;
+mod photo;
 mod roster_import;
 mod support;

@@ -13,6 +13,7 @@
 //! | [`scan`] | QR decoding, keyboard-wedge input, roster matching of capture codes |
 //! | [`check`] | automatic checks → [`check::CheckReport`] |
 //! | [`face`] | face detection (CenterFace) and the 468-point face mesh |
+//! | [`photo`] | the standard photo: crop geometry, background replacement, JPEG size, print sheets |
 //! | [`mask`] | masking of personal fields for screens and logs |
 //! | [`ui`] | the kiosk window, one module per screen |
 //! | [`export`] | signed batches of a session's confirmed photos, atomic sync, purge |
@@ -25,6 +26,7 @@ pub mod export;
 pub mod face;
 pub mod mask;
 pub mod office;
+pub mod photo;
 pub mod pin;
 pub mod roster;
 pub mod scan;

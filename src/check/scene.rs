@@ -53,15 +53,6 @@ impl Geometry {
 }
 
 /// Eye centre from the lid ring.
-fn ring_centre(mesh: &Mesh, ring: &[usize]) -> Point {
-    let n = ring.len() as f32;
-    let (sx, sy) = ring.iter().fold((0.0, 0.0), |(sx, sy), &i| {
-        let p = mesh.point(i);
-        (sx + p.x, sy + p.y)
-    });
-    Point::new(sx / n, sy / n)
-}
-
 /// Yaw in degrees from the depth of the two cheek contour points: a frontal face has them at
 /// the same depth; turning the head brings one nearer the camera.
 pub fn yaw_degrees(mesh: &Mesh) -> f32 {
@@ -223,8 +214,8 @@ fn geometry(
 ) -> Geometry {
     let (left_eye, right_eye, mouth, chin_y, face_width, yaw_deg) = match mesh {
         Some(m) => (
-            ring_centre(m, &mi::LEFT_EYE_RING),
-            ring_centre(m, &mi::RIGHT_EYE_RING),
+            m.eye_centres().0,
+            m.eye_centres().1,
             m.point(mi::LIP_TOP).midpoint(m.point(mi::LIP_BOTTOM)),
             m.point(mi::CHIN).y,
             m.point(mi::CHEEK_LEFT).distance(m.point(mi::CHEEK_RIGHT)),

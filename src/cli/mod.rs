@@ -8,6 +8,7 @@ mod config_cmd;
 mod export_cmd;
 mod key_cmd;
 mod office_cmd;
+mod photo_cmd;
 mod pin_cmd;
 mod review_cmd;
 mod roster_cmd;
@@ -75,6 +76,10 @@ pub enum Command {
     Cameras,
     /// Run the automatic photo checks on files (exit 0 all passed, 1 any failed, 2 unreadable).
     Check(check_cmd::CheckArgs),
+    /// Make the standard photo from a capture file (exit 2 with the reason when it cannot).
+    Make(photo_cmd::MakeArgs),
+    /// Lay out print sheets (PDF, or PNG when OUT ends in .png) of standard photos.
+    Sheet(photo_cmd::SheetArgs),
 }
 
 /// Runs the command line; `Ok` carries the exit code for commands that report a verdict.
@@ -115,6 +120,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
         Some(Command::Scan(args)) => scan_cmd::run(args),
         Some(Command::Cameras) => cameras_cmd::run(),
         Some(Command::Check(args)) => check_cmd::run(&ctx, args),
+        Some(Command::Make(args)) => photo_cmd::make(&ctx, args),
+        Some(Command::Sheet(args)) => photo_cmd::sheet(&ctx, args),
     }
 }
 

@@ -10,11 +10,13 @@
 //! | [`roster`] | class rosters from CSV (UTF-8 or GBK) |
 //! | [`pin`] | the teacher PIN: Argon2 hash, verification |
 //! | [`check`] | automatic checks → [`check::CheckReport`] |
+//! | [`flow`] | the student journey as a state machine, its rules, teacher actions |
 //! | [`mask`] | masking of personal fields for screens and logs |
 //! | [`ui`] | the kiosk window, one module per screen |
 
 pub mod check;
 pub mod config;
+pub mod flow;
 pub mod mask;
 pub mod pin;
 pub mod roster;

@@ -1,0 +1,1 @@
+//! Transition tables and rule boundaries over a real SQLite file.

@@ -60,9 +60,11 @@ pub use state::{
 
 use crate::check::FailureKind;
 use crate::config::{CaptureWindow, Config, FlowConfig};
-use crate::store::{
-    Draft, DraftId, NewAttempt, NewAudit, SessionId, Store, StoreError, Student, StudentId,
-};
+// Re-exported so a GUI driving the flow needs no other module's types for what it shows.
+pub use crate::config::FeeState;
+pub use crate::store::{DraftId, LockKind, SessionId, StudentId};
+
+use crate::store::{Draft, NewAttempt, NewAudit, Store, StoreError, Student};
 use chrono::{DateTime, Duration, Utc};
 use std::path::PathBuf;
 
@@ -201,11 +203,22 @@ impl Flow {
         self.clock.now()
     }
 
-    /// When the idle timeout will fire, on a student step.
+    /// When the idle timeout will fire, on a student step. A student told to wait out a
+    /// cool-down is not idle while waiting: the timeout then counts from the cool-down's end.
     pub fn idle_deadline(&self) -> Option<DateTime<Utc>> {
-        self.step()
-            .is_student_step()
-            .then(|| self.last_input + self.idle_timeout())
+        if !self.step().is_student_step() {
+            return None;
+        }
+        let waiting = match &self.screen {
+            Screen::Framing(g) | Screen::DraftBox(BoxView { gate: g, .. }) => match g.blocked {
+                Some(Refusal::CoolingDown { until }) => Some(until),
+                _ => None,
+            },
+            Screen::Result(r) => r.cooldown_until,
+            _ => None,
+        };
+        let from = waiting.map_or(self.last_input, |u| u.max(self.last_input));
+        Some(from + self.idle_timeout())
     }
 
     pub fn session(&self) -> Option<SessionId> {
@@ -269,7 +282,7 @@ impl Flow {
     /// Call it every frame; cheap unless something is due.
     pub fn tick(&mut self) -> Vec<Effect> {
         let now = self.clock.now();
-        if self.step().is_student_step() && now - self.last_input >= self.idle_timeout() {
+        if self.idle_deadline().is_some_and(|d| now >= d) {
             self.timed_out = true;
             return self.reset();
         }
@@ -321,6 +334,7 @@ impl Flow {
         match (step, event) {
             (Step::Welcome, Event::Identify { student, by }) => self.identify(student, by, now),
             (_, Event::Quit) if step.is_student_step() => Ok(self.reset()),
+            (_, Event::Activity) if step.is_student_step() || step == Step::Making => Ok(vec![]),
             (Step::Status, Event::Next) => {
                 let Screen::Status(s) = &self.screen else {
                     return wrong();
@@ -813,5 +827,7 @@ fn card(s: &Student) -> StudentCard {
     }
 }
 
+#[cfg(test)]
+mod testkit;
 #[cfg(test)]
 mod tests;

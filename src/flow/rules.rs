@@ -7,24 +7,15 @@ use crate::config::FlowConfig;
 use crate::store::{Attempt, Lock, LockKind, NewLock};
 use chrono::{DateTime, Duration, Utc};
 
-/// The last moment that restarts the failure run: the last pass or the last time a teacher
-/// lifted a lock.
-fn run_start(attempts: &[Attempt], locks: &[Lock]) -> Option<DateTime<Utc>> {
-    let pass = attempts
-        .iter()
-        .filter(|a| a.passed)
-        .map(|a| a.taken_at)
-        .max();
-    let lift = locks.iter().filter_map(|l| l.lifted_at).max();
-    pass.max(lift)
-}
-
-/// Failed attempts since the last pass or lift, oldest first.
+/// Failed attempts since the last pass (in stored order) and since the last time a teacher
+/// lifted a lock, oldest first. A shot taken in the same millisecond as a lift came after it
+/// (the lift is what let it be taken).
 fn failure_run<'a>(attempts: &'a [Attempt], locks: &[Lock]) -> Vec<&'a Attempt> {
-    let start = run_start(attempts, locks);
-    attempts
+    let after_pass = attempts.iter().rposition(|a| a.passed).map_or(0, |i| i + 1);
+    let lift = locks.iter().filter_map(|l| l.lifted_at).max();
+    attempts[after_pass..]
         .iter()
-        .filter(|a| !a.passed && start.is_none_or(|s| a.taken_at > s))
+        .filter(|a| lift.is_none_or(|l| a.taken_at >= l))
         .collect()
 }
 
@@ -50,29 +41,27 @@ pub fn cooldown_until(
     Some(last.taken_at + cooldown_length(cfg, run.len() as u32))
 }
 
-/// Attempts of `kind` that count towards that kind's lock: since the last pass or lift and
-/// since the last lock of the matching kind was placed (a lock starts a new count). Liveness
-/// failures are not reset by a pass: SPEC §2 says "after 3", not "3 in a row".
+/// Attempts of `kind` that count towards that kind's lock. Other failures count in a row: since
+/// the last pass or lift, and since the last failures lock was placed (its attempt started
+/// the lock and is done with). Liveness failures are not reset by a pass (SPEC §2 says "after
+/// 3", not "3 in a row"): they count since the last liveness lock was placed.
 pub fn failures_towards_lock(attempts: &[Attempt], locks: &[Lock], kind: FailureKind) -> u32 {
     let lock_kind = match kind {
         FailureKind::Liveness => LockKind::Liveness,
         FailureKind::Other => LockKind::Failures,
         FailureKind::Fraud => LockKind::Fraud,
     };
-    let last_lock = locks
+    let placed = locks
         .iter()
         .filter(|l| l.kind == lock_kind)
-        .map(|l| l.lifted_at.unwrap_or(l.locked_at).max(l.locked_at))
+        .map(|l| l.locked_at)
         .max();
-    let since = match kind {
-        FailureKind::Liveness => last_lock,
-        _ => last_lock.max(run_start(attempts, locks)),
+    let pool: Vec<&Attempt> = match kind {
+        FailureKind::Liveness => attempts.iter().filter(|a| !a.passed).collect(),
+        _ => failure_run(attempts, locks),
     };
-    attempts
-        .iter()
-        .filter(|a| {
-            !a.passed && a.failure_kind == Some(kind) && since.is_none_or(|s| a.taken_at > s)
-        })
+    pool.into_iter()
+        .filter(|a| a.failure_kind == Some(kind) && placed.is_none_or(|p| a.taken_at > p))
         .count() as u32
 }
 

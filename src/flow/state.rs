@@ -270,6 +270,9 @@ pub enum Event {
     Confirm,
     /// The student leaves (any student step but Making): back to Welcome, nothing kept.
     Quit,
+    /// Any touch, key or scroll on a student screen: restarts the idle timeout, changes nothing
+    /// else.
+    Activity,
 }
 
 /// What the flow asks the station to do after an event.

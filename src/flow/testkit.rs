@@ -117,7 +117,7 @@ impl Kit {
     }
 
     /// From Welcome through every screen to Framing.
-    pub fn to_framing(&mut self, i: usize) {
+    pub fn walk_to_framing(&mut self, i: usize) {
         self.identify(i);
         if self.flow.step() == Step::Status {
             self.ok(Event::Next);

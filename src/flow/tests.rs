@@ -144,7 +144,7 @@ fn next_waits_for_the_notice_the_precautions_the_choice_and_the_guide() {
 #[test]
 fn the_guide_is_watched_once_per_student_and_the_choice_is_remembered() {
     let mut k = Kit::new(2);
-    k.to_framing(0);
+    k.walk_to_framing(0);
     k.ok(Event::Quit);
     k.identify(0);
     k.ok(Event::Phone("13812345678".into()));
@@ -306,7 +306,7 @@ fn not_eligible_closed_unknown_and_other_session() {
 #[test]
 fn cooldown_after_a_failure_grows_and_ends_to_the_millisecond() {
     let mut k = Kit::new(1);
-    k.to_framing(0);
+    k.walk_to_framing(0);
     // (failure number, cool-down seconds) with the defaults 10 s × 2, max 120 s
     for (n, secs) in [(1, 10), (2, 20), (3, 40), (4, 80)] {
         let r = k.shoot(fail(CheckId::ImageSharp));
@@ -345,7 +345,7 @@ fn cooldown_is_capped() {
     let mut s = settings();
     s.flow.failure_lock_after = 50;
     let mut k = Kit::with(1, s);
-    k.to_framing(0);
+    k.walk_to_framing(0);
     let mut last = Duration::zero();
     for _ in 0..8 {
         let r = k.shoot(fail(CheckId::ImageSharp));
@@ -360,7 +360,7 @@ fn cooldown_is_capped() {
 fn the_third_liveness_failure_locks_until_a_teacher_unlocks() {
     let mut k = Kit::new(1);
     let student = k.students[0];
-    k.to_framing(0);
+    k.walk_to_framing(0);
     for n in 1..=3 {
         let r = k.shoot(fail(CheckId::Liveness));
         if n < 3 {
@@ -380,7 +380,7 @@ fn the_third_liveness_failure_locks_until_a_teacher_unlocks() {
     // A week later, back at the station: still locked.
     k.ok(Event::Quit);
     k.secs(7 * 24 * 3600);
-    k.to_framing(0);
+    k.walk_to_framing(0);
     let locked = Refusal::Locked {
         kind: LockKind::Liveness,
         until: None,
@@ -413,7 +413,7 @@ fn the_third_liveness_failure_locks_until_a_teacher_unlocks() {
 #[test]
 fn the_fifth_other_failure_in_a_row_locks_for_ten_minutes() {
     let mut k = Kit::new(1);
-    k.to_framing(0);
+    k.walk_to_framing(0);
     for n in 1..=5 {
         let r = k.shoot(fail(CheckId::LightExposure));
         let expect = (n == 5).then(|| LockView {
@@ -430,7 +430,7 @@ fn the_fifth_other_failure_in_a_row_locks_for_ten_minutes() {
     k.ok(Event::Quit);
     k.clock
         .advance(Duration::minutes(10) - Duration::milliseconds(1));
-    k.to_framing(0);
+    k.walk_to_framing(0);
     assert_eq!(
         k.refused(Event::Shoot),
         Refusal::Locked {
@@ -446,7 +446,7 @@ fn the_fifth_other_failure_in_a_row_locks_for_ten_minutes() {
 fn a_teacher_lifts_the_timed_lock_early() {
     let mut k = Kit::new(1);
     let student = k.students[0];
-    k.to_framing(0);
+    k.walk_to_framing(0);
     for _ in 0..5 {
         k.shoot(fail(CheckId::LightExposure));
         k.ok(Event::Next);
@@ -476,7 +476,7 @@ fn a_teacher_lifts_the_timed_lock_early() {
 #[test]
 fn a_pass_breaks_the_other_failure_run() {
     let mut k = Kit::new(1);
-    k.to_framing(0);
+    k.walk_to_framing(0);
     for _ in 0..4 {
         k.shoot(fail(CheckId::LightExposure));
         k.ok(Event::Next);
@@ -492,7 +492,7 @@ fn a_pass_breaks_the_other_failure_run() {
 fn recapture_and_beautified_lock_at_once() {
     for id in [CheckId::Recapture, CheckId::Beautified] {
         let mut k = Kit::new(1);
-        k.to_framing(0);
+        k.walk_to_framing(0);
         let r = k.shoot(fail(id));
         assert_eq!(
             r.lock,
@@ -526,7 +526,7 @@ fn recapture_and_beautified_lock_at_once() {
 #[test]
 fn a_photo_that_could_not_be_made_is_a_failure_with_its_reason() {
     let mut k = Kit::new(1);
-    k.to_framing(0);
+    k.walk_to_framing(0);
     let r = k.shoot(unmade());
     assert!(!r.passed);
     assert_eq!(r.make_error.as_deref(), Some("no face found"));
@@ -538,7 +538,7 @@ fn a_photo_that_could_not_be_made_is_a_failure_with_its_reason() {
 #[test]
 fn the_box_holds_three_and_a_full_box_refuses_shooting() {
     let mut k = Kit::new(1);
-    k.to_framing(0);
+    k.walk_to_framing(0);
     for n in 1..=3 {
         let r = k.shoot(pass());
         assert!(r.draft.is_some());
@@ -573,7 +573,7 @@ fn the_box_holds_three_and_a_full_box_refuses_shooting() {
 #[test]
 fn a_student_deletes_a_draft_only_after_24_hours_a_teacher_at_once() {
     let mut k = Kit::new(1);
-    k.to_framing(0);
+    k.walk_to_framing(0);
     k.shoot(pass());
     k.ok(Event::Next);
     k.ok(Event::Retake);
@@ -590,7 +590,7 @@ fn a_student_deletes_a_draft_only_after_24_hours_a_teacher_at_once() {
     for before in [Duration::minutes(1), Duration::milliseconds(1)] {
         k.ok(Event::Quit);
         k.clock.set(first.deletable_from - before);
-        k.to_framing(0);
+        k.walk_to_framing(0);
         k.ok(Event::OpenDraftBox);
         let Screen::DraftBox(b) = k.flow.screen() else {
             panic!()
@@ -635,7 +635,7 @@ fn a_student_deletes_a_draft_only_after_24_hours_a_teacher_at_once() {
 #[test]
 fn a_full_box_opens_again_when_a_draft_is_deleted() {
     let mut k = Kit::new(1);
-    k.to_framing(0);
+    k.walk_to_framing(0);
     for _ in 0..3 {
         k.shoot(pass());
         k.ok(Event::Next);
@@ -655,7 +655,7 @@ fn a_full_box_opens_again_when_a_draft_is_deleted() {
 fn confirm_exactly_one_then_a_rescan_shows_the_status() {
     let mut k = Kit::new(1);
     let student = k.students[0];
-    k.to_framing(0);
+    k.walk_to_framing(0);
     k.shoot(pass());
     k.ok(Event::Next);
     k.ok(Event::Retake);
@@ -705,7 +705,7 @@ fn confirm_exactly_one_then_a_rescan_shows_the_status() {
 fn a_retake_replaces_the_confirmation() {
     let mut k = Kit::new(1);
     let student = k.students[0];
-    k.to_framing(0);
+    k.walk_to_framing(0);
     k.shoot(pass());
     k.ok(Event::Next);
     let Screen::DraftBox(b) = k.flow.screen().clone() else {
@@ -729,7 +729,7 @@ fn a_retake_replaces_the_confirmation() {
     k.ok(Event::Next);
     assert_eq!(k.flow.step(), Step::Phone);
     k.ok(Event::Quit);
-    k.to_framing(0);
+    k.walk_to_framing(0);
     // The old confirmation is live until the new one is made.
     assert_eq!(
         k.flow.store().confirmation(student).unwrap().unwrap().draft,
@@ -763,7 +763,7 @@ fn a_retake_replaces_the_confirmation() {
 fn the_office_reset_shows_its_reason_and_opens_a_retake() {
     let mut k = Kit::new(1);
     let student = k.students[0];
-    k.to_framing(0);
+    k.walk_to_framing(0);
     k.shoot(pass());
     k.ok(Event::Next);
     let Screen::DraftBox(b) = k.flow.screen().clone() else {
@@ -837,7 +837,7 @@ fn an_event_after_the_timeout_is_not_applied() {
 #[test]
 fn making_is_not_cut_by_the_idle_timeout() {
     let mut k = Kit::new(1);
-    k.to_framing(0);
+    k.walk_to_framing(0);
     k.ok(Event::Shoot);
     k.ok(Event::Captured);
     k.ok(Event::MakePhoto);
@@ -887,7 +887,7 @@ fn drive_to(k: &mut Kit, target: Step) {
 fn capture_files_are_under_the_data_dir_with_relative_paths() {
     let mut k = Kit::new(1);
     let student = k.students[0];
-    k.to_framing(0);
+    k.walk_to_framing(0);
     k.shoot(fail(CheckId::ImageSharp));
     k.ok(Event::Next);
     k.secs(10);
@@ -928,13 +928,13 @@ fn a_restart_keeps_locks_cooldowns_drafts_and_confirmations() {
     let mut k = Kit::new(3);
     let (a, b, c) = (k.students[0], k.students[1], k.students[2]);
     // a: cooling down; b: fraud-locked; c: confirmed.
-    k.to_framing(0);
+    k.walk_to_framing(0);
     k.shoot(fail(CheckId::ImageSharp));
     k.ok(Event::Quit);
-    k.to_framing(1);
+    k.walk_to_framing(1);
     k.shoot(fail(CheckId::Recapture));
     k.ok(Event::Quit);
-    k.to_framing(2);
+    k.walk_to_framing(2);
     k.shoot(pass());
     k.ok(Event::Next);
     k.ok(Event::Choose(k.flow.store().drafts(c).unwrap()[0].id));
@@ -943,7 +943,7 @@ fn a_restart_keeps_locks_cooldowns_drafts_and_confirmations() {
     k.restart();
     assert_eq!(k.flow.step(), Step::Welcome);
     assert!(k.flow.student().is_none());
-    k.to_framing(0);
+    k.walk_to_framing(0);
     assert!(matches!(
         k.flow.screen(),
         Screen::Framing(Gate {
@@ -951,7 +951,7 @@ fn a_restart_keeps_locks_cooldowns_drafts_and_confirmations() {
         })
     ));
     k.ok(Event::Quit);
-    k.to_framing(1);
+    k.walk_to_framing(1);
     assert!(matches!(
         k.refused(Event::Shoot),
         Refusal::Locked {
@@ -978,10 +978,10 @@ fn progress_board_counts() {
     k.identify(1);
     k.ok(Event::Phone("13812345678".into()));
     k.ok(Event::Quit);
-    k.to_framing(2);
+    k.walk_to_framing(2);
     k.shoot(pass());
     k.ok(Event::Quit);
-    k.to_framing(3);
+    k.walk_to_framing(3);
     k.shoot(pass());
     k.ok(Event::Next);
     k.ok(Event::Choose(
@@ -989,7 +989,7 @@ fn progress_board_counts() {
     ));
     k.ok(Event::Confirm);
     k.ok(Event::Quit);
-    k.to_framing(4);
+    k.walk_to_framing(4);
     k.shoot(fail(CheckId::Beautified));
     k.ok(Event::Quit);
     let board = k.flow.progress(k.session).unwrap();
@@ -1026,7 +1026,7 @@ fn fee_state_is_set_by_a_teacher_and_shown() {
     k.flow
         .set_fee_state("董老师", student, FeeState::Waived)
         .unwrap();
-    k.to_framing(0);
+    k.walk_to_framing(0);
     assert_eq!(k.flow.student().unwrap().fee, FeeState::Waived);
     k.shoot(pass());
     k.ok(Event::Next);
@@ -1048,7 +1048,7 @@ fn fee_state_is_set_by_a_teacher_and_shown() {
 #[test]
 fn closing_the_session_sends_its_student_home() {
     let mut k = Kit::new(1);
-    k.to_framing(0);
+    k.walk_to_framing(0);
     let effects = {
         k.flow.close_session("董老师", k.session).unwrap();
         k.flow.tick()

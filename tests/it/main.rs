@@ -3,5 +3,6 @@
 
 mod cli;
 mod config_file;
+mod flow_story;
 mod roster_import;
 mod support;

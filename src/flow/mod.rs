@@ -499,6 +499,7 @@ impl Flow {
             (Step::DraftBox, Event::Choose(id)) => {
                 let student = self.current()?;
                 let draft = self.own_draft(student, id)?;
+                self.refuse_if_in_doubt(student, now)?;
                 self.screen = Screen::Confirm {
                     draft: self.draft_view(&draft, now),
                 };
@@ -510,8 +511,9 @@ impl Flow {
                     return wrong();
                 };
                 let id = draft.id;
-                // The draft may have been deleted by a teacher meanwhile.
+                // The draft may have been deleted, or the student locked, by a teacher meanwhile.
                 self.own_draft(student, id)?;
+                self.refuse_if_in_doubt(student, now)?;
                 let audit = NewAudit::station("draft.confirm")
                     .student(student)
                     .detail(format!("draft={id}"));
@@ -688,6 +690,21 @@ impl Flow {
             });
         }
         Ok(Gate { blocked: None })
+    }
+
+    /// A liveness or fraud lock puts the student's identity or photos in doubt: they confirm
+    /// nothing until a teacher has looked. A timed failures lock only means bad shots in a row,
+    /// so an earlier good draft may still be confirmed.
+    fn refuse_if_in_doubt(&self, student: StudentId, now: DateTime<Utc>) -> Result<()> {
+        let locks = self.store.locks(student)?;
+        match rules::active_lock(&locks, now) {
+            Some(l) if l.kind != LockKind::Failures => Err(Refusal::Locked {
+                kind: l.kind,
+                until: l.until,
+            }
+            .into()),
+            _ => Ok(()),
+        }
     }
 
     fn own_draft(&self, student: StudentId, id: DraftId) -> Result<Draft> {

@@ -1,7 +1,7 @@
 //! Teacher actions (SPEC §3) through the flow, so the rules stay in one place: each writes its
 //! audit line naming the operator in the same transaction as the change.
 
-use super::state::{Progress, ProgressBoard, ProgressRow, Refusal};
+use super::state::{Effect, Progress, ProgressBoard, ProgressRow, Refusal};
 use super::{Flow, Result, rules};
 use crate::config::FeeState;
 use crate::store::{DraftId, LockKind, NewAudit, SessionId, StudentId};
@@ -101,16 +101,17 @@ impl Flow {
         self.after_teacher(student)
     }
 
-    /// Ends a session; a student of it at the station is sent back to the welcome screen.
-    pub fn close_session(&mut self, operator: &str, session: SessionId) -> Result<()> {
+    /// Ends a session; a student of it at the station is sent back to the welcome screen (the
+    /// effects say what to forget).
+    pub fn close_session(&mut self, operator: &str, session: SessionId) -> Result<Vec<Effect>> {
         let now = self.clock.now();
         self.store.close_session(session, operator, now)?;
         if let Some(card) = &self.student
             && self.store.student(card.id)?.session == session
         {
-            self.reset();
+            return Ok(self.reset());
         }
-        Ok(())
+        Ok(Vec::new())
     }
 
     /// The teacher's board for a session.

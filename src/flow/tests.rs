@@ -1049,11 +1049,43 @@ fn fee_state_is_set_by_a_teacher_and_shown() {
 fn closing_the_session_sends_its_student_home() {
     let mut k = Kit::new(1);
     k.walk_to_framing(0);
-    let effects = {
-        k.flow.close_session("董老师", k.session).unwrap();
-        k.flow.tick()
-    };
-    assert!(effects.is_empty());
+    let effects = k.flow.close_session("董老师", k.session).unwrap();
+    assert!(effects.contains(&Effect::ForgetStudent));
     assert_eq!(k.flow.step(), Step::Welcome);
     assert!(k.flow.student().is_none());
+}
+
+#[test]
+fn a_fraud_or_liveness_lock_blocks_confirming_a_timed_lock_does_not() {
+    for (failing, times, confirmable) in [
+        (CheckId::Recapture, 1, false),
+        (CheckId::Liveness, 3, false),
+        (CheckId::LightExposure, 5, true),
+    ] {
+        let mut k = Kit::new(1);
+        k.walk_to_framing(0);
+        k.shoot(pass());
+        k.ok(Event::Retake);
+        for _ in 0..times {
+            k.wait(130);
+            k.shoot(fail(failing));
+            k.ok(Event::Next);
+        }
+        k.ok(Event::OpenDraftBox);
+        let Screen::DraftBox(b) = k.flow.screen().clone() else {
+            panic!()
+        };
+        let r = k.ev(Event::Choose(b.drafts[0].id));
+        assert_eq!(r.is_ok(), confirmable, "{failing}: {r:?}");
+        if !confirmable {
+            assert!(matches!(
+                r.unwrap_err().refusal(),
+                Some(Refusal::Locked { until: None, .. })
+            ));
+            k.flow.unlock("董老师", k.students[0]).unwrap();
+            k.ok(Event::Choose(b.drafts[0].id));
+        }
+        k.ok(Event::Confirm);
+        assert_eq!(k.flow.step(), Step::Fee);
+    }
 }

@@ -152,3 +152,59 @@ impl Store {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{LockKind, SessionId};
+
+    fn attempt(student: StudentId, audit: Vec<NewAudit>) -> NewAttempt {
+        NewAttempt {
+            student,
+            taken_at: Utc::now(),
+            passed: false,
+            failure_kind: Some(FailureKind::Fraud),
+            report_json: "{}".into(),
+            original_path: Some("captures/1/1/1-original.jpg".into()),
+            photo_path: None,
+            save_draft: false,
+            lock: Some(NewLock {
+                kind: LockKind::Fraud,
+                until: None,
+            }),
+            audit,
+        }
+    }
+
+    #[test]
+    fn an_attempt_and_its_consequences_commit_together_or_not_at_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        let now = Utc::now();
+        let session = store.open_session("c", "p", "o", now).unwrap();
+        let row = crate::roster::RosterRow {
+            line: 2,
+            student_no: "1".into(),
+            name: "n".into(),
+            id_number: "x".into(),
+            department: String::new(),
+            class_name: String::new(),
+            capture_code: None,
+            eligible: true,
+        };
+        store
+            .import_roster(session, &[row], "o", crate::config::FeeState::Unpaid, now)
+            .unwrap();
+        let student = store.students(session).unwrap()[0].id;
+        // An audit line naming a session that does not exist fails the foreign key at the end.
+        let bad = NewAudit::station("student.lock").session(SessionId(999));
+        assert!(store.record_attempt(&attempt(student, vec![bad])).is_err());
+        assert!(store.attempts(student).unwrap().is_empty());
+        assert!(store.locks(student).unwrap().is_empty());
+        let good = NewAudit::station("student.lock").session(session);
+        let rec = store.record_attempt(&attempt(student, vec![good])).unwrap();
+        assert!(rec.lock.is_some() && rec.draft.is_none());
+        assert_eq!(store.attempts(student).unwrap().len(), 1);
+        assert_eq!(store.locks(student).unwrap()[0].kind, LockKind::Fraud);
+    }
+}

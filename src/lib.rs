@@ -14,6 +14,7 @@
 //! | [`check`] | automatic checks → [`check::CheckReport`] |
 //! | [`face`] | face detection (CenterFace) and the 468-point face mesh |
 //! | [`photo`] | the standard photo: crop geometry, background replacement, JPEG size, print sheets |
+//! | [`flow`] | the student journey as a state machine, its rules, teacher actions |
 //! | [`mask`] | masking of personal fields for screens and logs |
 //! | [`ui`] | the kiosk window, one module per screen |
 //! | [`export`] | signed batches of a session's confirmed photos, atomic sync, purge |
@@ -24,6 +25,7 @@ pub mod check;
 pub mod config;
 pub mod export;
 pub mod face;
+pub mod flow;
 pub mod mask;
 pub mod office;
 pub mod photo;

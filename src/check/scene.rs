@@ -52,7 +52,6 @@ impl Geometry {
     }
 }
 
-/// Eye centre from the lid ring.
 /// Yaw in degrees from the depth of the two cheek contour points: a frontal face has them at
 /// the same depth; turning the head brings one nearer the camera.
 pub fn yaw_degrees(mesh: &Mesh) -> f32 {

@@ -10,6 +10,7 @@ mod defects;
 mod export_fixture;
 mod export_office;
 mod face;
+mod flow_story;
 mod photo;
 mod roster_import;
 mod store_story;

@@ -9,14 +9,18 @@
 //! | [`store`] | SQLite schema, migrations, queries, audit log |
 //! | [`roster`] | class rosters from CSV (UTF-8 or GBK) |
 //! | [`pin`] | the teacher PIN: Argon2 hash, verification |
+//! | [`camera`] | frame sources (webcam, demo, scripted), the camera thread, burst |
+//! | [`scan`] | QR decoding, keyboard-wedge input, roster matching of capture codes |
 //! | [`check`] | automatic checks → [`check::CheckReport`] |
 //! | [`mask`] | masking of personal fields for screens and logs |
 //! | [`ui`] | the kiosk window, one module per screen |
 
+pub mod camera;
 pub mod check;
 pub mod config;
 pub mod mask;
 pub mod pin;
 pub mod roster;
+pub mod scan;
 pub mod store;
 pub mod ui;

@@ -1,0 +1,116 @@
+//! Writes the generated QR frames and measures the decoder on them.
+//!
+//! ```text
+//! cargo run --release --example scan_frames -- demo              # rewrites assets/demo/*.jpg
+//! cargo run --release --example scan_frames -- hard DIR          # writes the hard set as PNG
+//! cargo run --release --example scan_frames -- compare DIR       # tucai vs zbarimg, Markdown table
+//! ```
+//! `compare` runs `zbarimg` (Debian zbar-tools) on the same files; it is a measurement run by
+//! hand, not a test.
+
+#[path = "../tests/common/qr_frames.rs"]
+mod qr_frames;
+
+use image::{Rgb, RgbImage};
+use qr_frames::{Shot, frame, hard_set};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+use tucai::camera::DEMO_CAPTURE_CODE;
+
+const HARD_PAYLOAD: &str = "TUCAI-DEMO-0001";
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("demo") => demo(),
+        Some("hard") => hard(Path::new(args.get(1).map(String::as_str).unwrap_or("hard"))),
+        Some("compare") => compare(Path::new(args.get(1).map(String::as_str).unwrap_or("hard"))),
+        _ => eprintln!("usage: scan_frames demo | hard DIR | compare DIR"),
+    }
+}
+
+fn save_jpeg(img: &RgbImage, path: &Path, quality: u8) {
+    let mut out = std::fs::File::create(path).expect("create file");
+    let enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality);
+    img.write_with_encoder(enc).expect("encode JPEG");
+}
+
+fn demo() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo");
+    // A phone held up slightly turned, as a student does.
+    let shot = Shot {
+        size: 230.0,
+        rotate_deg: -6.0,
+        tilt_deg: 15.0,
+        ..Shot::default()
+    };
+    save_jpeg(
+        &frame(DEMO_CAPTURE_CODE.as_bytes(), &shot),
+        &dir.join("phone_code.jpg"),
+        85,
+    );
+    // The person: the test portrait centred on a 1280×720 frame with a plain light backdrop.
+    let portrait = image::open("/work/shared/faces/fr_obama.jpg")
+        .or_else(|_| image::open(dir.join("person_source.jpg")))
+        .expect("portrait")
+        .to_rgb8();
+    let scaled =
+        image::imageops::resize(&portrait, 576, 720, image::imageops::FilterType::Triangle);
+    let mut canvas = RgbImage::from_pixel(1280, 720, Rgb([214, 218, 222]));
+    image::imageops::overlay(&mut canvas, &scaled, (1280 - 576) / 2, 0);
+    save_jpeg(&canvas, &dir.join("person.jpg"), 85);
+    println!("wrote {}", dir.display());
+}
+
+fn hard(dir: &Path) {
+    std::fs::create_dir_all(dir).expect("create dir");
+    for (name, shot) in hard_set() {
+        let img = frame(HARD_PAYLOAD.as_bytes(), &shot);
+        img.save(dir.join(format!("{name}.png"))).expect("save PNG");
+    }
+    println!("wrote {} frames to {}", hard_set().len(), dir.display());
+}
+
+fn compare(dir: &Path) {
+    println!("| frame | tucai (rqrr) | ms | zbarimg |");
+    println!("|---|---|---|---|");
+    let (mut ours, mut zbar, mut n) = (0, 0, 0);
+    let mut times = Vec::new();
+    for (name, _) in hard_set() {
+        let path: PathBuf = dir.join(format!("{name}.png"));
+        let img = image::open(&path)
+            .expect("hard set written by `hard`")
+            .to_rgb8();
+        // Warm once, then time the median of 5.
+        let _ = tucai::scan::decode_rgb(&img);
+        let mut ts = Vec::new();
+        let mut found = Vec::new();
+        for _ in 0..5 {
+            let t = Instant::now();
+            found = tucai::scan::decode_rgb(&img);
+            ts.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+        ts.sort_by(f64::total_cmp);
+        let ms = ts[2];
+        times.push(ms);
+        let ok = found.iter().any(|d| d.payload == HARD_PAYLOAD.as_bytes());
+        let z = Command::new("zbarimg")
+            .args(["--quiet", "--raw", "-Sdisable", "-Sqrcode.enable"])
+            .arg(&path)
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).contains(HARD_PAYLOAD))
+            .unwrap_or(false);
+        n += 1;
+        ours += ok as u32;
+        zbar += z as u32;
+        let mark = |b: bool| if b { "yes" } else { "**no**" };
+        println!("| {name} | {} | {ms:.1} | {} |", mark(ok), mark(z));
+    }
+    times.sort_by(f64::total_cmp);
+    println!(
+        "| **total** | **{ours}/{n}** | median {:.1}, max {:.1} | **{zbar}/{n}** |",
+        times[times.len() / 2],
+        times[times.len() - 1]
+    );
+}

@@ -1,0 +1,108 @@
+//! Cameras and frames: the [`FrameSource`] trait, its three sources (USB webcam through nokhwa,
+//! the bundled demo loop, a scripted player for tests), the [`CameraWorker`] that runs a source on
+//! its own thread and keeps only the latest frame, and the shoot step's [`burst`].
+//!
+//! Owns: device access, pixel-format decoding, reconnecting. Must not touch: egui, the store, the
+//! capture flow's rules (it hands out frames and a status; what they mean is `flow`'s business).
+
+mod burst;
+mod demo;
+mod nokhwa_source;
+mod scripted;
+mod worker;
+
+pub use burst::burst;
+pub use demo::{DEMO_CAPTURE_CODE, DemoSource};
+pub use nokhwa_source::{DeviceInfo, NokhwaSource, list_devices, yuyv_to_rgb};
+pub use scripted::{ScriptStep, ScriptedSource};
+pub use worker::{CameraHandle, CameraStatus, CameraWorker, SourceFactory};
+
+use crate::config::CameraConfig;
+use image::RgbImage;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// One picture from a camera. Cloning is cheap (the pixels are shared).
+#[derive(Debug, Clone)]
+pub struct Frame {
+    pub image: Arc<RgbImage>,
+    /// Counts up from 1 for the life of a [`CameraWorker`], across reconnects.
+    pub seq: u64,
+    pub captured: Instant,
+}
+
+/// What went wrong with a camera. The texts are for the teacher and the log; they never carry
+/// personal data.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CameraError {
+    #[error("no camera found: plug in the USB camera, or start with --camera demo")]
+    NotFound,
+    #[error("camera {0} does not exist: `tucai cameras` lists the cameras this computer has")]
+    NoSuchDevice(String),
+    #[error("the camera stopped sending pictures (unplugged?): {0}")]
+    Disconnected(String),
+    #[error("the camera is busy or cannot be opened: {0}; close other programs using it")]
+    Open(String),
+    #[error("the camera sends {0} pictures, which tucai cannot decode; choose another camera mode")]
+    UnsupportedFormat(String),
+    #[error("a camera picture could not be decoded: {0}")]
+    Decode(String),
+    #[error("the camera is not open")]
+    NotOpen,
+}
+
+/// The size and pixel format a source delivers, for the log and `tucai cameras`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceInfo {
+    pub name: String,
+    pub width: u32,
+    pub height: u32,
+    pub format: String,
+}
+
+/// A camera or anything that behaves like one. The worker calls `open`, then `next_frame` until it
+/// fails, then `close`, and opens again (possibly a fresh source from its factory) after a backoff.
+pub trait FrameSource {
+    fn open(&mut self) -> Result<SourceInfo, CameraError>;
+    /// Blocks until the next picture. An error means the stream is over; the worker reopens.
+    fn next_frame(&mut self) -> Result<RgbImage, CameraError>;
+    fn close(&mut self);
+}
+
+/// What `[camera] device` (or `--camera`) names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeviceChoice {
+    /// The first camera found.
+    Auto,
+    Index(u32),
+    Demo,
+}
+
+impl DeviceChoice {
+    /// Parses `"auto"`, `"demo"` or a device index; anything else is `None`.
+    pub fn parse(s: &str) -> Option<DeviceChoice> {
+        match s.trim() {
+            "auto" => Some(DeviceChoice::Auto),
+            "demo" => Some(DeviceChoice::Demo),
+            other => other.parse().ok().map(DeviceChoice::Index),
+        }
+    }
+}
+
+/// A factory of sources for `device` (the config's or the command line's choice), for
+/// [`CameraWorker::start`].
+pub fn source_factory(device: &str, config: &CameraConfig) -> Result<SourceFactory, CameraError> {
+    let choice =
+        DeviceChoice::parse(device).ok_or_else(|| CameraError::NoSuchDevice(device.to_string()))?;
+    let config = config.clone();
+    Ok(match choice {
+        DeviceChoice::Demo => {
+            let fps = config.fps;
+            Arc::new(move || Box::new(DemoSource::new(fps)) as Box<dyn FrameSource>)
+        }
+        choice => Arc::new(move || {
+            Box::new(NokhwaSource::new(choice.clone(), &config)) as Box<dyn FrameSource>
+        }),
+    })
+}

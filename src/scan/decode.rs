@@ -1,0 +1,279 @@
+//! QR decoding of one picture with rqrr.
+//!
+//! What the conditions do to the pixels, and the answer here:
+//! - uneven light, glare gradients, low contrast: a global threshold fails, so each pixel is
+//!   compared with the mean of its neighbourhood (integral image, window ≈ 1/10 of the picture,
+//!   several finder patterns wide at the code sizes a kiosk sees);
+//! - sensor noise: downscaling by box averaging halves its amplitude, and a small margin below
+//!   the local mean keeps flat areas from turning into speckle;
+//! - dark-mode phone screens show light modules on dark: the same bitmap is tried inverted;
+//! - small or blurred codes: on a miss at half size, full size is tried;
+//! - rotation and perspective: rqrr finds the three finder patterns and fits a homography itself.
+
+use image::{GrayImage, RgbImage};
+
+/// A code found in a picture.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    /// The payload bytes, as encoded (usually UTF-8 text, but not checked here).
+    pub payload: Vec<u8>,
+    /// Whether it was found as light modules on dark (a dark-mode phone screen).
+    pub inverted: bool,
+}
+
+/// Pictures wider than this are first tried at half size: a 150 px code at 1280×720 still has
+/// ~3 px per module at half size, and detection cost grows with the pixel count.
+const HALF_SIZE_FROM_WIDTH: u32 = 960;
+
+/// Finds and decodes every QR code in an RGB picture, trying everything (the command line, the
+/// burst). The scan worker uses [`decode_luma_with`] to bound the cost per frame.
+pub fn decode_rgb(img: &RgbImage) -> Vec<Decoded> {
+    decode_luma(&luma(img))
+}
+
+/// [`decode_luma_with`] with the full-size fallback.
+pub fn decode_luma(grey: &GrayImage) -> Vec<Decoded> {
+    decode_luma_with(grey, true)
+}
+
+/// Finds and decodes every QR code in a greyscale picture.
+///
+/// Large pictures are searched at half size first: finder patterns stay detectable at ~1.5 px per
+/// module, but rqrr samples modules reliably only from ~4 px, so a code found at half size and
+/// not decodable there is decoded again from a full-size crop around it. Only when the half-size
+/// search finds no code at all (a code too small for it) and `full_fallback` is set is the whole
+/// picture searched at full size, the expensive step.
+pub fn decode_luma_with(grey: &GrayImage, full_fallback: bool) -> Vec<Decoded> {
+    if grey.width() < 21 || grey.height() < 21 {
+        return Vec::new();
+    }
+    if grey.width() < HALF_SIZE_FROM_WIDTH {
+        return search(grey, None);
+    }
+    let half = half_size(grey);
+    let found = search(&half, Some(grey));
+    if !found.is_empty() || !full_fallback {
+        return found;
+    }
+    search(grey, None)
+}
+
+/// Both polarities over `grey`; `full` (twice the size of `grey`) is where codes detected but not
+/// decodable in `grey` are decoded again.
+fn search(grey: &GrayImage, full: Option<&GrayImage>) -> Vec<Decoded> {
+    let radius = (grey.width().max(grey.height()) / 20).max(4);
+    let dark = binarize(grey, radius);
+    for inverted in [false, true] {
+        let (found, candidates) = decode_bitmap(&dark, grey.width(), grey.height(), inverted, full);
+        if !found.is_empty() {
+            return found;
+        }
+        if candidates > 0 {
+            // A code is there but our bitmap did not decode: rqrr's own threshold (a running
+            // row mean) keeps thin blurred modules and 2 px modules of tiny codes better.
+            let found = decode_rqrr_threshold(grey, inverted);
+            if !found.is_empty() {
+                return found;
+            }
+        }
+    }
+    Vec::new()
+}
+
+fn decode_rqrr_threshold(grey: &GrayImage, inverted: bool) -> Vec<Decoded> {
+    let (w, h) = (grey.width() as usize, grey.height() as usize);
+    let raw = grey.as_raw();
+    let flip = if inverted { 255 } else { 0 };
+    let mut prepared =
+        rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| raw[y * w + x] ^ flip);
+    let mut out: Vec<Decoded> = Vec::new();
+    for grid in prepared.detect_grids() {
+        let mut payload = Vec::new();
+        if grid.decode_to(&mut payload).is_ok() && !out.iter().any(|d| d.payload == payload) {
+            out.push(Decoded { payload, inverted });
+        }
+    }
+    out
+}
+
+fn decode_bitmap(
+    dark: &[bool],
+    w: u32,
+    h: u32,
+    inverted: bool,
+    full: Option<&GrayImage>,
+) -> (Vec<Decoded>, usize) {
+    let (wu, hu) = (w as usize, h as usize);
+    let mut prepared =
+        rqrr::PreparedImage::prepare_from_bitmap(wu, hu, |x, y| dark[y * wu + x] != inverted);
+    let mut out: Vec<Decoded> = Vec::new();
+    let push = |payload: Vec<u8>, out: &mut Vec<Decoded>| {
+        if !out.iter().any(|d| d.payload == payload) {
+            out.push(Decoded { payload, inverted });
+        }
+    };
+    let grids = prepared.detect_grids();
+    let candidates = grids.len();
+    for grid in grids {
+        let mut payload = Vec::new();
+        if grid.decode_to(&mut payload).is_ok() {
+            push(payload, &mut out);
+            continue;
+        }
+        if let Some(full) = full {
+            for payload in decode_crop(full, &grid.bounds, inverted) {
+                push(payload, &mut out);
+            }
+        }
+    }
+    (out, candidates)
+}
+
+/// Decodes the full-size region around a code found at half size.
+fn decode_crop(full: &GrayImage, bounds: &[rqrr::Point; 4], inverted: bool) -> Vec<Vec<u8>> {
+    let xs = bounds.iter().map(|p| p.x * 2);
+    let ys = bounds.iter().map(|p| p.y * 2);
+    let (x0, x1) = (xs.clone().min().unwrap_or(0), xs.max().unwrap_or(0));
+    let (y0, y1) = (ys.clone().min().unwrap_or(0), ys.max().unwrap_or(0));
+    // Room for the quiet zone and for bounds that were a little off.
+    let pad = ((x1 - x0).max(y1 - y0) / 4).max(8);
+    let (fw, fh) = (full.width() as i32, full.height() as i32);
+    let (cx0, cy0) = ((x0 - pad).clamp(0, fw), (y0 - pad).clamp(0, fh));
+    let (cx1, cy1) = ((x1 + pad).clamp(0, fw), (y1 + pad).clamp(0, fh));
+    if cx1 - cx0 < 21 || cy1 - cy0 < 21 {
+        return Vec::new();
+    }
+    let (cw, ch) = ((cx1 - cx0) as u32, (cy1 - cy0) as u32);
+    let crop = image::imageops::crop_imm(full, cx0 as u32, cy0 as u32, cw, ch).to_image();
+    // A window of about four modules of a small code: local enough for uneven light on the
+    // screen, wide enough to see past a finder's centre.
+    let radius = (cw.max(ch) / 12).max(4);
+    let dark = binarize(&crop, radius);
+    let (wu, hu) = (cw as usize, ch as usize);
+    let mut prepared =
+        rqrr::PreparedImage::prepare_from_bitmap(wu, hu, |x, y| dark[y * wu + x] != inverted);
+    let mut out = Vec::new();
+    for grid in prepared.detect_grids() {
+        let mut payload = Vec::new();
+        if grid.decode_to(&mut payload).is_ok() {
+            out.push(payload);
+        }
+    }
+    out
+}
+
+/// ITU-R BT.601 luma in integer arithmetic.
+pub fn luma(img: &RgbImage) -> GrayImage {
+    let (w, h) = img.dimensions();
+    let mut out = Vec::with_capacity((w as usize) * (h as usize));
+    for p in img.as_raw().chunks_exact(3) {
+        out.push(((77 * p[0] as u32 + 150 * p[1] as u32 + 29 * p[2] as u32) >> 8) as u8);
+    }
+    GrayImage::from_raw(w, h, out).unwrap_or_else(|| GrayImage::new(w, h))
+}
+
+/// 2×2 box average.
+fn half_size(grey: &GrayImage) -> GrayImage {
+    let (w, h) = (grey.width() / 2, grey.height() / 2);
+    let src = grey.as_raw();
+    let sw = grey.width() as usize;
+    let mut out = Vec::with_capacity((w as usize) * (h as usize));
+    for y in 0..h as usize {
+        let r0 = &src[2 * y * sw..];
+        let r1 = &src[(2 * y + 1) * sw..];
+        for x in 0..w as usize {
+            let s =
+                r0[2 * x] as u32 + r0[2 * x + 1] as u32 + r1[2 * x] as u32 + r1[2 * x + 1] as u32;
+            out.push(((s + 2) / 4) as u8);
+        }
+    }
+    GrayImage::from_raw(w, h, out).unwrap_or_else(|| GrayImage::new(w, h))
+}
+
+/// Local-mean threshold: `true` where a pixel is darker than the mean of the
+/// (2·radius+1)² window around it by more than a small margin (≈3 % of the mean, at least 2
+/// levels), so flat noisy areas stay white.
+fn binarize(grey: &GrayImage, radius: u32) -> Vec<bool> {
+    let (w, h) = (grey.width() as usize, grey.height() as usize);
+    let src = grey.as_raw();
+    // Integral image with a zero row and column in front.
+    let iw = w + 1;
+    let mut integral = vec![0u32; iw * (h + 1)];
+    for y in 0..h {
+        let mut row = 0u32;
+        for x in 0..w {
+            row += src[y * w + x] as u32;
+            integral[(y + 1) * iw + x + 1] = integral[y * iw + x + 1] + row;
+        }
+    }
+    let r = radius as usize;
+    let mut out = vec![false; w * h];
+    for y in 0..h {
+        let y0 = y.saturating_sub(r);
+        let y1 = (y + r + 1).min(h);
+        let (top, bottom) = (&integral[y0 * iw..], &integral[y1 * iw..]);
+        for x in 0..w {
+            let x0 = x.saturating_sub(r);
+            let x1 = (x + r + 1).min(w);
+            let sum = (bottom[x1] + top[x0] - top[x1] - bottom[x0]) as u64;
+            let n = ((y1 - y0) * (x1 - x0)) as u64;
+            let p = src[y * w + x] as u64;
+            // p < mean·31/32 and p + 2 < mean, without dividing.
+            out[y * w + x] = 32 * p * n < 31 * sum && (p + 2) * n < sum;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A QR code drawn `module` px per module with a quiet zone, dark on light.
+    pub(crate) fn qr_image(payload: impl AsRef<[u8]>, module: u32) -> GrayImage {
+        let code = qrcode::QrCode::new(payload.as_ref()).unwrap();
+        let n = code.width() as u32;
+        let colors = code.to_colors();
+        let size = (n + 8) * module;
+        GrayImage::from_fn(size, size, |x, y| {
+            let (mx, my) = (x / module, y / module);
+            let dark = mx >= 4
+                && my >= 4
+                && mx < n + 4
+                && my < n + 4
+                && colors[((my - 4) * n + (mx - 4)) as usize] == qrcode::Color::Dark;
+            image::Luma([if dark { 20 } else { 235 }])
+        })
+    }
+
+    #[test]
+    fn plain_code_decodes() {
+        let img = qr_image("TUCAI-DEMO-0001", 6);
+        let found = decode_luma(&img);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].payload, b"TUCAI-DEMO-0001");
+        assert!(!found[0].inverted);
+    }
+
+    #[test]
+    fn inverted_code_decodes() {
+        let mut img = qr_image("TUCAI-DEMO-0001", 6);
+        image::imageops::invert(&mut img);
+        let found = decode_luma(&img);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].inverted);
+    }
+
+    #[test]
+    fn blank_and_tiny_pictures_give_nothing() {
+        assert!(decode_luma(&GrayImage::from_pixel(640, 480, image::Luma([128]))).is_empty());
+        assert!(decode_luma(&GrayImage::new(5, 5)).is_empty());
+    }
+
+    #[test]
+    fn binary_payload_is_returned_as_bytes() {
+        let img = qr_image([0xff_u8, 0xfe, 0x00, 0x41], 6);
+        let found = decode_luma(&img);
+        assert_eq!(found[0].payload, vec![0xff, 0xfe, 0x00, 0x41]);
+    }
+}

@@ -12,12 +12,14 @@
 //! | [`camera`] | frame sources (webcam, demo, scripted), the camera thread, burst |
 //! | [`scan`] | QR decoding, keyboard-wedge input, roster matching of capture codes |
 //! | [`check`] | automatic checks → [`check::CheckReport`] |
+//! | [`flow`] | the student journey as a state machine, its rules, teacher actions |
 //! | [`mask`] | masking of personal fields for screens and logs |
 //! | [`ui`] | the kiosk window, one module per screen |
 
 pub mod camera;
 pub mod check;
 pub mod config;
+pub mod flow;
 pub mod mask;
 pub mod pin;
 pub mod roster;

@@ -8,12 +8,19 @@
 //! timeout, and the migrations in `migrations/` in order. Every user action is one transaction,
 //! so a killed process leaves the database as it was before that action.
 
+mod attempts;
 mod audit;
+mod choices;
+mod drafts;
+mod locks;
 mod sessions;
 mod settings;
 mod students;
 
+pub use attempts::{Attempt, AttemptId, NewAttempt, NewLock, RecordedAttempt};
 pub use audit::{AuditEntry, NewAudit};
+pub use drafts::{Confirmation, Draft, DraftId};
+pub use locks::{Lock, LockId, LockKind};
 pub use sessions::{Session, SessionId};
 pub use students::{ImportSummary, Student, StudentId};
 

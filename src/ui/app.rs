@@ -1,107 +1,61 @@
-//! The root of the window: holds the station's parts (camera, scanner, store, photo lab), the
-//! current student's journey, and routes to one screen module per [`Page`].
+//! The root of the window: holds the station's parts (camera, scanner, the flow over the store,
+//! the photo lab) and routes to one screen module per page. The student pages are whatever
+//! [`Flow::screen`] says; the window adds only its own pages (no camera, PIN, teacher mode).
 //!
-//! `logic` polls workers and timers without drawing; `ui` draws the page. Nothing here blocks on
-//! the camera, the checks or the disk for longer than one small SQLite write.
+//! `logic` polls workers and timers without drawing; `ui` draws. The GUI thread never waits on
+//! the camera or the checks (threads), and writes to SQLite only through one small transaction
+//! per action.
 
 use super::i18n::{Lang, T, tr};
 use super::lab::{LabJob, LabPoll, PhotoLab};
-use super::walk::{Lock, Walk};
-use super::{clock::Clock, screens, theme};
+use super::{screens, theme};
 use crate::camera::{CameraStatus, CameraWorker, Frame};
 use crate::config::Config;
+use crate::flow::{Effect, Event, Flow, FlowError, Identification, Screen, SessionId, Step};
 use crate::scan::{MatchError, Matcher, ScanWorker, WedgeAccumulator, WedgeInput};
-use crate::store::{NewAudit, SessionId, Store};
+use crate::store::Store;
 use eframe::egui;
 use image::RgbImage;
 use std::sync::Arc;
 use std::sync::mpsc::Receiver;
 use std::time::Duration;
 
-/// Every screen of the kiosk.
+/// A page of the window: a student step (from the flow) or one of the window's own pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Page {
-    Welcome,
+    Student(Step),
     NoCamera,
-    Phone,
-    Notice,
-    Precautions,
-    Notifications,
-    Guide,
-    Framing,
-    Countdown,
-    Preview,
-    Checking,
-    Drafts,
-    Confirm,
-    Fee,
-    Done,
-    Locked,
     Pin,
     Teacher,
 }
 
 impl Page {
-    /// Pages a student sees (the idle timeout applies there).
-    pub fn is_student(self) -> bool {
-        !matches!(
-            self,
-            Page::Welcome | Page::NoCamera | Page::Pin | Page::Teacher
-        )
-    }
-
-    pub const ALL: [Page; 18] = [
-        Page::Welcome,
-        Page::NoCamera,
-        Page::Phone,
-        Page::Notice,
-        Page::Precautions,
-        Page::Notifications,
-        Page::Guide,
-        Page::Framing,
-        Page::Countdown,
-        Page::Preview,
-        Page::Checking,
-        Page::Drafts,
-        Page::Confirm,
-        Page::Fee,
-        Page::Done,
-        Page::Locked,
-        Page::Pin,
-        Page::Teacher,
-    ];
-
-    pub fn slug(self) -> &'static str {
+    pub fn slug(self) -> String {
         match self {
-            Page::Welcome => "welcome",
-            Page::NoCamera => "no_camera",
-            Page::Phone => "phone",
-            Page::Notice => "notice",
-            Page::Precautions => "precautions",
-            Page::Notifications => "notifications",
-            Page::Guide => "guide",
-            Page::Framing => "framing",
-            Page::Countdown => "countdown",
-            Page::Preview => "preview",
-            Page::Checking => "checking",
-            Page::Drafts => "drafts",
-            Page::Confirm => "confirm",
-            Page::Fee => "fee",
-            Page::Done => "done",
-            Page::Locked => "locked",
-            Page::Pin => "pin",
-            Page::Teacher => "teacher",
+            Page::Student(s) => format!("{s:?}").to_lowercase(),
+            Page::NoCamera => "no_camera".into(),
+            Page::Pin => "pin".into(),
+            Page::Teacher => "teacher".into(),
         }
     }
+}
+
+/// The window's own pages, shown over the student flow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overlay {
+    Pin(PinPurpose),
+    Teacher,
 }
 
 /// How the app is put together (the window's `run` and the tests build it alike).
 pub struct Parts {
     pub config: Config,
     pub camera: Option<CameraWorker>,
-    pub store: Option<Store>,
+    pub flow: Flow,
+    /// A second connection to the station database for what is not the student flow: opening a
+    /// session, importing a roster, audit lines of refused scans, the PIN lockout.
+    pub admin: Store,
     pub lab: Arc<dyn PhotoLab>,
-    pub clock: Clock,
     /// Create a demo session with a demo roster when none is open (`--camera demo`).
     pub demo_session: bool,
 }
@@ -113,53 +67,48 @@ pub enum PinPurpose {
     Leave,
 }
 
-/// A captured shot waiting for preview.
+/// A captured shot: the full-resolution picture and the liveness burst.
 pub struct Shot {
     pub capture: Arc<RgbImage>,
     pub burst: Vec<Arc<RgbImage>>,
 }
 
-/// Screen-local view state (buffers, flags); the data lives in [`Walk`] and the store.
+/// Screen-local view state (buffers, flags); the data lives in the flow and the store.
 #[derive(Default)]
 pub struct Views {
     pub phone: String,
-    pub phone_error: bool,
-    pub notice_read: bool,
-    pub precautions_read: bool,
     pub no_code_open: bool,
+    /// Why the last scan was refused by the scanner's matching (zh, en).
     pub scan_message: Option<(String, String)>,
+    pub notify: Option<(bool, bool)>,
     pub guide_started: Option<chrono::DateTime<chrono::Utc>>,
     pub countdown_started: Option<chrono::DateTime<chrono::Utc>>,
     pub pin: String,
     pub pin_message: Option<String>,
-    pub pin_purpose: Option<PinPurpose>,
-    pub teacher: screens::teacher::TeacherView,
     pub lab_progress: f32,
-    pub lab_error: Option<String>,
+    /// A store or file error to show (not a refusal: those come from the flow).
+    pub error: Option<String>,
 }
 
 pub struct KioskApp {
     pub config: Config,
     pub lang: Lang,
-    pub page: Page,
-    pub clock: Clock,
+    pub overlay: Option<Overlay>,
     pub camera: Option<CameraWorker>,
     pub scan: Option<ScanWorker>,
-    pub store: Option<Store>,
-    pub session: Option<SessionId>,
+    pub flow: Flow,
+    pub admin: Store,
     pub matcher: Option<Matcher>,
     pub wedge: WedgeAccumulator,
     pub lab: Arc<dyn PhotoLab>,
-    pub walk: Option<Walk>,
     pub views: Views,
+    pub teacher: screens::teacher::TeacherView,
     pub shot: Option<Shot>,
     pub capture_job: Option<Receiver<Option<Shot>>>,
     pub lab_job: Option<LabJob>,
     pub live: Option<(u64, egui::TextureHandle)>,
     pub textures: std::collections::HashMap<String, egui::TextureHandle>,
-    pub last_input: chrono::DateTime<chrono::Utc>,
     pub allow_close: bool,
-    pub status: Option<String>,
 }
 
 impl KioskApp {
@@ -169,33 +118,27 @@ impl KioskApp {
         let Parts {
             config,
             camera,
-            mut store,
+            mut flow,
+            mut admin,
             lab,
-            clock,
             demo_session,
         } = parts;
-        let now = clock.now();
-        let mut status = None;
-        let mut session = store
-            .as_ref()
-            .and_then(|s| s.sessions().ok())
+        let now = flow.now();
+        let mut error = None;
+        let mut session = admin
+            .sessions()
+            .ok()
             .and_then(|all| all.into_iter().find(|s| s.is_open()))
             .map(|s| s.id);
-        if session.is_none()
-            && demo_session
-            && let Some(store) = store.as_mut()
-        {
-            match super::demo::open_demo_session(store, &config, now) {
+        if session.is_none() && demo_session {
+            match super::demo::open_demo_session(&mut admin, &config, now) {
                 Ok(id) => session = Some(id),
-                Err(e) => status = Some(format!("demo session: {e}")),
+                Err(e) => error = Some(e.to_string()),
             }
         }
+        flow.set_session(session);
         let matcher = Matcher::new(&config.scan, &config.school).ok();
         let scan = camera.as_ref().map(|c| ScanWorker::start(c.handle()));
-        let page = match camera.as_ref().map(|c| c.status()) {
-            Some(CameraStatus::NoCamera) | None => Page::NoCamera,
-            _ => Page::Welcome,
-        };
         KioskApp {
             lang: config.station.language.into(),
             wedge: WedgeAccumulator::new(
@@ -203,102 +146,129 @@ impl KioskApp {
                 config.scan.wedge_min_len as usize,
             ),
             config,
-            page,
-            clock,
+            overlay: None,
             camera,
             scan,
-            store,
-            session,
+            flow,
+            admin,
             matcher,
             lab,
-            walk: None,
-            views: Views::default(),
+            views: Views {
+                error,
+                ..Views::default()
+            },
+            teacher: Default::default(),
             shot: None,
             capture_job: None,
             lab_job: None,
             live: None,
             textures: Default::default(),
-            last_input: now,
             allow_close: false,
-            status,
+        }
+    }
+
+    /// The page drawn now.
+    pub fn page(&self) -> Page {
+        match self.overlay {
+            Some(Overlay::Pin(_)) => Page::Pin,
+            Some(Overlay::Teacher) => Page::Teacher,
+            None if self.flow.step() == Step::Welcome && self.camera_missing() => Page::NoCamera,
+            None => Page::Student(self.flow.step()),
+        }
+    }
+
+    pub fn camera_missing(&self) -> bool {
+        match &self.camera {
+            None => true,
+            Some(c) => c.status() == CameraStatus::NoCamera,
         }
     }
 
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
-        self.clock.now()
+        self.flow.now()
     }
 
-    /// Goes to `page`, resetting the view state that belongs to a fresh visit.
-    pub fn go(&mut self, page: Page) {
-        match page {
-            Page::Guide => self.views.guide_started = Some(self.now()),
-            Page::Countdown => self.views.countdown_started = Some(self.now()),
-            Page::Pin => {
-                self.views.pin.clear();
-                self.views.pin_message = None;
+    pub fn session(&self) -> Option<SessionId> {
+        self.flow.session()
+    }
+
+    /// Sends an event to the flow and carries out the effects it asks for. A refusal is kept by
+    /// the flow (`last_refusal`) and shown by the screen; other errors are shown as they are.
+    pub fn send(&mut self, event: Event) {
+        match self.flow.handle(event) {
+            Ok(effects) => {
+                self.views.error = None;
+                self.apply(effects);
             }
-            _ => {}
+            Err(FlowError::Refused(_)) => {}
+            Err(e) => self.views.error = Some(e.to_string()),
         }
-        if let Some(scan) = &self.scan {
-            scan.set_active(page == Page::Welcome);
-        }
-        self.page = page;
     }
 
-    /// Back to the welcome screen with nothing personal left in memory or on screen.
-    pub fn reset_student(&mut self) {
-        self.walk = None;
+    fn apply(&mut self, effects: Vec<Effect>) {
+        for e in effects {
+            match e {
+                Effect::Capture { .. } => {
+                    self.views.countdown_started = Some(self.now());
+                    self.capture_job = None;
+                }
+                Effect::MakeAndCheck => self.start_lab(),
+                Effect::DiscardCapture => {
+                    self.shot = None;
+                    self.textures.remove("student/shot");
+                }
+                Effect::ForgetStudent => self.forget_student(),
+            }
+        }
+    }
+
+    /// Nothing personal stays in memory or on screen.
+    fn forget_student(&mut self) {
         self.shot = None;
         self.capture_job = None;
         self.lab_job = None;
-        let teacher = std::mem::take(&mut self.views.teacher);
-        self.views = Views {
-            teacher,
-            ..Views::default()
-        };
+        self.views = Views::default();
         self.lang = self.config.station.language.into();
         self.textures.retain(|k, _| !k.starts_with("student/"));
-        self.go(Page::Welcome);
+    }
+
+    /// The refusal of the last event, in the screen's language.
+    pub fn refusal_text(&self) -> Option<String> {
+        self.flow
+            .last_refusal()
+            .map(|r| super::i18n::refusal(self.lang, r))
     }
 
     pub fn open_pin(&mut self, purpose: PinPurpose) {
-        self.views.pin_purpose = Some(purpose);
-        self.go(Page::Pin);
+        self.views.pin.clear();
+        self.views.pin_message = None;
+        self.overlay = Some(Overlay::Pin(purpose));
     }
 
     /// A capture code arrived (camera or USB scanner).
     pub fn code_scanned(&mut self, payload: &[u8]) {
         let now = self.now();
-        let (Some(store), Some(session), Some(matcher)) =
-            (self.store.as_mut(), self.session, self.matcher.as_ref())
-        else {
+        let (Some(session), Some(matcher)) = (self.session(), self.matcher.as_ref()) else {
             self.views.scan_message = Some((
                 tr(Lang::Zh, T::NoSession).into(),
                 tr(Lang::En, T::NoSession).into(),
             ));
             return;
         };
-        match matcher.match_payload(store, session, payload) {
+        match matcher.match_payload(&self.admin, session, payload) {
             Ok(m) => {
-                let _ = store.audit(
-                    &NewAudit::station("scan.matched")
-                        .session(session)
-                        .student(m.student.id),
-                    now,
-                );
                 self.views.scan_message = None;
-                self.walk = Some(Walk::new(m.student));
-                self.last_input = now;
-                self.go(Page::Phone);
+                self.send(Event::Identify {
+                    student: m.student.id,
+                    by: Identification::Code,
+                });
             }
             Err(MatchError::Refused(r)) => {
-                // The refusal is audited; a failed audit write must not hide the message.
-                let _ = crate::scan::record_refusal(store, session, payload, &r, now);
+                // A failed audit write must not hide the message from the student.
+                let _ = crate::scan::record_refusal(&mut self.admin, session, payload, &r, now);
                 self.views.scan_message = Some((r.message_zh().into(), r.message_en().into()));
             }
-            Err(e) => {
-                self.views.scan_message = Some((format!("数据库错误：{e}"), e.to_string()));
-            }
+            Err(e) => self.views.error = Some(e.to_string()),
         }
     }
 
@@ -316,39 +286,46 @@ impl KioskApp {
         tex
     }
 
+    /// A draft's photo as a texture, read once from its file.
+    pub fn draft_texture(
+        &mut self,
+        ctx: &egui::Context,
+        draft: &crate::flow::DraftView,
+    ) -> Option<egui::TextureHandle> {
+        let key = format!("student/draft{}", draft.id.0);
+        if let Some(t) = self.textures.get(&key) {
+            return Some(t.clone());
+        }
+        let bytes = self.flow.draft_photo(draft).ok()?;
+        let img = image::load_from_memory(&bytes).ok()?.to_rgb8();
+        Some(self.texture(ctx, &key, &img))
+    }
+
     /// The newest camera frame as a texture (uploaded once per frame).
     pub fn live_texture(&mut self, ctx: &egui::Context) -> Option<(egui::TextureHandle, Frame)> {
         let frame = self.camera.as_ref()?.latest()?;
-        match &mut self.live {
-            Some((seq, tex)) if *seq == frame.seq => return Some((tex.clone(), frame)),
-            Some((seq, tex)) => {
-                tex.set(
-                    egui::ColorImage::from_rgb(
-                        [frame.image.width() as usize, frame.image.height() as usize],
-                        frame.image.as_raw(),
-                    ),
-                    egui::TextureOptions::LINEAR,
-                );
-                *seq = frame.seq;
-                return Some((tex.clone(), frame));
-            }
-            None => {}
-        }
-        let tex = ctx.load_texture(
-            "live",
+        let color = |f: &Frame| {
             egui::ColorImage::from_rgb(
-                [frame.image.width() as usize, frame.image.height() as usize],
-                frame.image.as_raw(),
-            ),
-            egui::TextureOptions::LINEAR,
-        );
+                [f.image.width() as usize, f.image.height() as usize],
+                f.image.as_raw(),
+            )
+        };
+        if let Some((seq, tex)) = &mut self.live {
+            if *seq != frame.seq {
+                tex.set(color(&frame), egui::TextureOptions::LINEAR);
+                *seq = frame.seq;
+            }
+            return Some((tex.clone(), frame));
+        }
+        let tex = ctx.load_texture("live", color(&frame), egui::TextureOptions::LINEAR);
         self.live = Some((frame.seq, tex.clone()));
         Some((tex, frame))
     }
 
-    /// Starts the shot: the newest frame at full resolution plus the liveness burst, on a thread.
+    /// Takes the shot: the newest frame at full resolution plus the liveness burst, on a thread.
     pub fn start_capture(&mut self) {
         let Some(camera) = self.camera.as_ref().map(|c| c.handle()) else {
+            self.send(Event::CaptureFailed);
             return;
         };
         let (tx, rx) = std::sync::mpsc::channel();
@@ -363,43 +340,41 @@ impl KioskApp {
                     burst: burst.into_iter().map(|f| f.image).collect(),
                 })
             });
+            // The receiver is gone when the student left meanwhile.
             let _ = tx.send(shot);
         });
         self.capture_job = Some(rx);
     }
 
-    pub fn start_lab(&mut self) {
-        if let Some(shot) = &self.shot {
-            self.views.lab_progress = 0.0;
-            self.views.lab_error = None;
-            self.lab_job = Some(LabJob::spawn(
-                self.lab.clone(),
-                shot.capture.clone(),
-                shot.burst.clone(),
-            ));
-            self.go(Page::Checking);
+    fn start_lab(&mut self) {
+        match &self.shot {
+            Some(shot) => {
+                self.views.lab_progress = 0.0;
+                self.lab_job = Some(LabJob::spawn(
+                    self.lab.clone(),
+                    shot.capture.clone(),
+                    shot.burst.clone(),
+                ));
+            }
+            None => self.send(Event::Made(Box::new(crate::flow::MadePhoto {
+                report: Default::default(),
+                original_jpeg: Vec::new(),
+                photo_jpeg: None,
+                make_error: Some("no shot held; take the photo again".into()),
+            }))),
         }
     }
 
     fn poll_workers(&mut self, ctx: &egui::Context) {
-        let now = self.now();
-        // Camera present or not.
-        if let Some(cam) = &self.camera {
-            let st = cam.status();
-            match (self.page, st) {
-                (Page::Welcome, CameraStatus::NoCamera) => self.go(Page::NoCamera),
-                (Page::NoCamera, CameraStatus::Live) => self.go(Page::Welcome),
-                _ => {}
-            }
-        }
-        // Codes from the camera.
-        if self.page == Page::Welcome {
+        if self.flow.step() == Step::Welcome && self.overlay.is_none() {
             let ev = self.scan.as_ref().and_then(|s| s.poll());
             if let Some(ev) = ev {
                 self.code_scanned(&ev.payload);
             }
         }
-        // The shot.
+        if let Some(scan) = &self.scan {
+            scan.set_active(self.flow.step() == Step::Welcome);
+        }
         if let Some(rx) = &self.capture_job
             && let Ok(shot) = rx.try_recv()
         {
@@ -408,30 +383,35 @@ impl KioskApp {
                 Some(shot) => {
                     self.textures.remove("student/shot");
                     self.shot = Some(shot);
-                    self.go(Page::Preview);
+                    self.send(Event::Captured);
                 }
-                None => self.go(Page::Framing),
+                None => self.send(Event::CaptureFailed),
             }
         }
-        // Make + check.
         if let Some(job) = &self.lab_job {
             match job.poll() {
                 LabPoll::Running(p) => self.views.lab_progress = p,
                 LabPoll::Done(r) => {
                     self.lab_job = None;
-                    self.views.lab_progress = 1.0;
-                    match r {
-                        Ok(out) => {
-                            if let Some(w) = self.walk.as_mut() {
-                                w.checked(out, &self.config.flow, now);
-                            }
-                        }
-                        Err(e) => self.views.lab_error = Some(e.to_string()),
-                    }
+                    let made = match r {
+                        Ok(out) => crate::flow::MadePhoto {
+                            report: out.report,
+                            original_jpeg: out.original_jpeg,
+                            photo_jpeg: Some(out.photo_jpeg),
+                            make_error: None,
+                        },
+                        Err(e) => crate::flow::MadePhoto {
+                            report: Default::default(),
+                            original_jpeg: Vec::new(),
+                            photo_jpeg: None,
+                            make_error: Some(e.to_string()),
+                        },
+                    };
+                    self.send(Event::Made(Box::new(made)));
                 }
             }
         }
-        // Idle: nothing personal stays on screen.
+        // Any touch or key on a student screen restarts the idle timeout.
         let had_input = ctx.input(|i| {
             i.events.iter().any(|e| {
                 matches!(
@@ -439,30 +419,20 @@ impl KioskApp {
                     egui::Event::PointerButton { .. }
                         | egui::Event::Key { .. }
                         | egui::Event::Text(_)
+                        | egui::Event::MouseWheel { .. }
                 )
             })
         });
-        if had_input {
-            self.last_input = now;
+        if had_input && self.overlay.is_none() && self.flow.step().is_student_step() {
+            // Activity is refused only off student steps; nothing to show then.
+            let _ = self.flow.handle(Event::Activity);
         }
-        let idle = (now - self.last_input).num_seconds();
-        if self.page.is_student()
-            && self.lab_job.is_none()
-            && idle >= i64::from(self.config.flow.idle_timeout_seconds)
-        {
-            self.reset_student();
-        }
-        // A locked student sees the lock screen.
-        if let Some(w) = &self.walk
-            && w.locked(now).is_some()
-            && matches!(self.page, Page::Framing | Page::Drafts)
-        {
-            self.go(Page::Locked);
-        }
+        let effects = self.flow.tick();
+        self.apply(effects);
     }
 
     fn wedge_input(&mut self, ctx: &egui::Context) {
-        if self.page != Page::Welcome {
+        if self.flow.step() != Step::Welcome || self.overlay.is_some() {
             return;
         }
         let at = std::time::Instant::now();
@@ -490,7 +460,7 @@ impl eframe::App for KioskApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         if ctx.input(|i| i.viewport().close_requested()) && !self.allow_close {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
-            if self.page != Page::Pin {
+            if !matches!(self.overlay, Some(Overlay::Pin(_))) {
                 self.open_pin(PinPurpose::Leave);
             }
         }
@@ -507,12 +477,12 @@ impl eframe::App for KioskApp {
     }
 }
 
-/// Text of `t` in the app's current language.
-pub fn t(app: &KioskApp, t: T) -> &'static str {
-    tr(app.lang, t)
+/// Text of `key` in the app's current language.
+pub fn t(app: &KioskApp, key: T) -> &'static str {
+    tr(app.lang, key)
 }
 
-/// The lock a student is under, for the lock screen.
-pub fn lock_of(app: &KioskApp) -> Option<Lock> {
-    app.walk.as_ref().and_then(|w| w.locked(app.now()))
+/// The current screen, cloned so a screen can draw it while sending events.
+pub fn screen(app: &KioskApp) -> Screen {
+    app.flow.screen().clone()
 }

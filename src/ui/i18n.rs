@@ -71,6 +71,13 @@ texts! {
     Yes => "是", "Yes";
     No => "否", "No";
     StartOver => "重新开始", "Start over";
+    Quit => "退出", "Leave";
+    OpenDraftBox => "草稿箱", "Draft box";
+    TimedOut => "上一位同学长时间未操作，已自动退出", "The last student was idle and has been signed out";
+    StatusTitle => "你的照片状态", "Your photo status";
+    StatusConfirmed => "已确认上传", "Confirmed";
+    StatusRetakeAllowed => "可以重新拍摄", "You may retake your photo";
+    RetakeReason => "重置原因", "Reason for the reset";
 
     ScanTitle => "请出示学信网图像采集码", "Show your CHSI capture code";
     ScanHint => "将手机上的二维码对准摄像头，或使用扫码枪扫描",
@@ -200,6 +207,126 @@ pub fn tr(lang: Lang, t: T) -> &'static str {
     match lang {
         Lang::Zh => t.zh(),
         Lang::En => t.en(),
+    }
+}
+
+/// Why the flow refused an event, for the student or the teacher.
+pub fn refusal(lang: Lang, r: &crate::flow::Refusal) -> String {
+    use crate::flow::Refusal as R;
+    let local = |t: &chrono::DateTime<chrono::Utc>| {
+        t.with_timezone(&chrono::Local)
+            .format("%m-%d %H:%M")
+            .to_string()
+    };
+    let zh = lang == Lang::Zh;
+    match r {
+        R::NotOnThisScreen { .. } => lang
+            .pick("此处不能进行该操作", "Not available on this screen")
+            .into(),
+        R::NotYet => lang
+            .pick(
+                "请先完整阅读或观看本页内容",
+                "Read or watch everything on this screen first",
+            )
+            .into(),
+        R::InvalidPhone => lang
+            .pick(
+                "手机号格式不正确：11 位，以 13-19 开头",
+                "Enter an 11-digit mobile number starting with 13-19",
+            )
+            .into(),
+        R::UnknownStudent => lang
+            .pick(
+                "名单中没有此学生，请联系老师",
+                "This student is not on the roster; ask the teacher",
+            )
+            .into(),
+        R::OtherSession => lang
+            .pick(
+                "你不在本场次名单中，请联系老师",
+                "You belong to another session; ask the teacher",
+            )
+            .into(),
+        R::SessionClosed => lang
+            .pick(
+                "本场次已结束，请联系老师",
+                "This session is closed; ask the teacher",
+            )
+            .into(),
+        R::NotEligible => lang
+            .pick(
+                "名单显示你不在本次采集范围内，请联系老师",
+                "The roster marks you as not eligible; ask the teacher",
+            )
+            .into(),
+        R::OutsideCaptureWindow { start, end } => {
+            if zh {
+                format!("采集时间为 {start} 至 {end}，请联系老师")
+            } else {
+                format!("Photos are taken from {start} to {end}; ask the teacher")
+            }
+        }
+        R::CoolingDown { until } => {
+            if zh {
+                format!("冷静期中，{} 后可拍摄", local(until))
+            } else {
+                format!("Cooling down: next shot at {}", local(until))
+            }
+        }
+        R::Locked { until: Some(u), .. } => {
+            if zh {
+                format!("多次检测未通过，已锁定至 {}（老师可提前解除）", local(u))
+            } else {
+                format!(
+                    "Too many failed checks: locked until {} (a teacher can lift it)",
+                    local(u)
+                )
+            }
+        }
+        R::Locked { until: None, .. } => lang
+            .pick(
+                "已锁定，请联系老师解锁",
+                "Locked: please ask your teacher to unlock you",
+            )
+            .into(),
+        R::DraftBoxFull { capacity } => {
+            if zh {
+                format!("草稿箱已满（{capacity} 张），请确认一张照片或请老师删除")
+            } else {
+                format!(
+                    "Your draft box is full ({capacity}): confirm a photo or ask the teacher to delete one"
+                )
+            }
+        }
+        R::NoSuchDraft => lang.pick("没有这张草稿", "There is no such draft").into(),
+        R::DraftNotDeletableYet { from } => {
+            if zh {
+                format!("这张草稿 {} 后才能删除（老师可立即删除）", local(from))
+            } else {
+                format!(
+                    "This draft can be deleted from {} (a teacher can now)",
+                    local(from)
+                )
+            }
+        }
+        R::DraftConfirmed => lang
+            .pick(
+                "已确认的照片不能删除",
+                "The confirmed photo cannot be deleted",
+            )
+            .into(),
+        R::AlreadyConfirmed => lang
+            .pick("你已确认过照片", "You already confirmed a photo")
+            .into(),
+        R::NotConfirmed => lang
+            .pick(
+                "该学生尚未确认照片",
+                "This student has not confirmed a photo",
+            )
+            .into(),
+        R::NotLocked => lang
+            .pick("该学生没有被锁定", "This student is not locked")
+            .into(),
     }
 }
 

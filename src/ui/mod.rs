@@ -1,21 +1,18 @@
 //! The kiosk window: a thin view over the student journey, one module per screen.
 //!
 //! Must not touch: rusqlite, the file system (everything goes through the core). The journey's
-//! rules live in `walk` (interim, until `crate::flow` lands); the photo work behind the
-//! [`lab::PhotoLab`] seam.
+//! rules live in `crate::flow`; the photo work behind the [`lab::PhotoLab`] seam.
 
 mod app;
-pub mod clock;
 pub mod demo;
 pub mod fonts;
 pub mod i18n;
 pub mod lab;
 mod screens;
 pub mod theme;
-pub mod walk;
 mod widgets;
 
-pub use app::{KioskApp, Page, Parts, PinPurpose};
+pub use app::{KioskApp, Overlay, Page, Parts, PinPurpose};
 
 use crate::config::Config;
 use eframe::egui;
@@ -32,8 +29,18 @@ pub struct Launch {
     pub data_dir: PathBuf,
 }
 
+/// Why the window could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum UiError {
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error("cannot open the window: {0}")]
+    Window(String),
+}
+
 /// Starts the kiosk window and blocks until it is closed (with the teacher PIN).
-pub fn run(config: Config, launch: Launch) -> Result<(), eframe::Error> {
+pub fn run(config: Config, launch: Launch) -> Result<(), UiError> {
     let fullscreen = config.station.fullscreen && !launch.windowed;
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
@@ -43,18 +50,19 @@ pub fn run(config: Config, launch: Launch) -> Result<(), eframe::Error> {
         ..Default::default()
     };
     let demo = launch.camera.trim() == "demo";
-    let camera = crate::camera::source_factory(&launch.camera, &config.camera)
-        .map(|f| {
-            crate::camera::CameraWorker::start(
-                f,
-                Duration::from_millis(u64::from(config.camera.stall_timeout_ms)),
-            )
-        })
-        .map_err(|e| log::warn!("camera: {e}"))
-        .ok();
-    let store = crate::store::Store::open(&launch.data_dir)
-        .map_err(|e| log::error!("store: {e}"))
-        .ok();
+    let camera = match crate::camera::source_factory(&launch.camera, &config.camera) {
+        Ok(f) => Some(crate::camera::CameraWorker::start(
+            f,
+            Duration::from_millis(u64::from(config.camera.stall_timeout_ms)),
+        )),
+        Err(e) => {
+            log::warn!("camera: {e}");
+            None
+        }
+    };
+    let store = crate::store::Store::open(&launch.data_dir)?;
+    let admin = crate::store::Store::open_file(store.path())?;
+    let flow = crate::flow::Flow::new(store, &config, Box::new(crate::flow::SystemClock));
     let lab = Arc::new(lab::PreviewLab {
         spec: config.photo.clone(),
     });
@@ -67,12 +75,13 @@ pub fn run(config: Config, launch: Launch) -> Result<(), eframe::Error> {
                 Parts {
                     config,
                     camera,
-                    store,
+                    flow,
+                    admin,
                     lab,
-                    clock: clock::Clock::system(),
                     demo_session: demo,
                 },
             )))
         }),
     )
+    .map_err(|e| UiError::Window(e.to_string()))
 }

@@ -1,24 +1,30 @@
-//! Countdown and capture (the shot and the burst run on a thread), then the preview of the shot:
-//! retake or make the photo.
+//! The shoot step (countdown, then the shot and the burst on a thread) and the preview of the
+//! shot: retake or make the photo.
 
-use super::super::app::{KioskApp, Page, t};
+use super::super::app::{KioskApp, screen, t};
 use super::super::i18n::T;
 use super::super::{theme, widgets};
 use super::framing::{live_ui, overlay};
+use crate::flow::{Event, Screen};
 use eframe::egui::{self, RichText};
 
 pub fn countdown_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
     widgets::header_ui(ui, &mut app.lang, T::FramingTitle);
-    let started = *app.views.countdown_started.get_or_insert(app.clock.now());
-    let total = i64::from(app.config.flow.countdown_seconds) * 1000;
-    let left_ms = total - (app.now() - started).num_milliseconds();
-    if left_ms <= 0 && app.capture_job.is_none() {
+    let seconds = match screen(app) {
+        Screen::Shoot {
+            countdown_seconds, ..
+        } => countdown_seconds,
+        _ => return,
+    };
+    let now = app.now();
+    let started = *app.views.countdown_started.get_or_insert(now);
+    let left_ms = i64::from(seconds) * 1000 - (now - started).num_milliseconds();
+    if left_ms <= 0 && app.capture_job.is_none() && app.shot.is_none() {
         app.start_capture();
     }
     let avail = ui.available_size();
     let spec = app.config.photo.clone();
-    let rect = live_ui(app, ui, avail, true);
-    if let Some(rect) = rect {
+    if let Some(rect) = live_ui(app, ui, avail, true) {
         overlay(ui.painter(), rect, &spec);
         let text = if left_ms > 0 {
             format!("{}", (left_ms + 999) / 1000)
@@ -29,8 +35,8 @@ pub fn countdown_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
             rect.center(),
             egui::Align2::CENTER_CENTER,
             text,
-            egui::FontId::proportional(160.0),
-            egui::Color32::from_rgba_unmultiplied(255, 255, 255, 220),
+            egui::FontId::proportional(150.0),
+            egui::Color32::from_rgba_unmultiplied(255, 255, 255, 230),
         );
     }
 }
@@ -74,9 +80,8 @@ pub fn preview_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
         }
     });
     if retake {
-        app.shot = None;
-        app.go(Page::Framing);
+        app.send(Event::Retake);
     } else if make {
-        app.start_lab();
+        app.send(Event::MakePhoto);
     }
 }

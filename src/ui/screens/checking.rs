@@ -1,75 +1,95 @@
-//! Checking: progress while the photo is made and checked, then the verdict: passed (to the draft
-//! box) or every failed check with its hint and the cool-down counting down. Also the lock screen.
+//! Making and checking: progress while the photo is made and checked, then the verdict: passed
+//! (the photo is in the draft box) or every failed check with its hint, the cool-down counting
+//! down, and the lock if one was placed.
 
-use super::super::app::{KioskApp, Page, lock_of, t};
+use super::super::app::{KioskApp, screen, t};
 use super::super::i18n::{self, T};
-use super::super::walk::Lock;
 use super::super::{theme, widgets};
+use crate::flow::{Event, Screen};
 use eframe::egui::{self, RichText};
 
 pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
     widgets::header_ui(ui, &mut app.lang, T::CheckingTitle);
     let now = app.now();
-    if app.lab_job.is_some() {
-        ui.vertical_centered(|ui| {
-            ui.add_space(120.0);
-            ui.spinner();
-            ui.add(
-                egui::ProgressBar::new(app.views.lab_progress)
-                    .desired_width(600.0)
-                    .show_percentage(),
-            );
-        });
-        return;
-    }
-    if let Some(e) = &app.views.lab_error {
-        ui.label(RichText::new(e).size(26.0).color(theme::BAD));
-    }
-    let Some(w) = app.walk.clone() else { return };
-    let Some(report) = w.last_report.clone() else {
-        return;
+    let r = match screen(app) {
+        Screen::Result(r) => r,
+        _ => {
+            ui.vertical_centered(|ui| {
+                ui.add_space(160.0);
+                ui.spinner();
+                ui.add(
+                    egui::ProgressBar::new(app.views.lab_progress)
+                        .desired_width(600.0)
+                        .show_percentage(),
+                );
+            });
+            return;
+        }
     };
-    let cooldown = w.cooldown_left(now);
-    let locked = w.locked(now).is_some();
-    let (mut to_drafts, mut retake) = (false, false);
-    if report.passed() {
+    let (mut next, mut drafts) = (false, false);
+    if r.passed {
         super::bottom_bar(ui, |ui| {
-            (_, to_drafts) = super::nav_ui(ui, None, t(app, T::ToDrafts), true);
+            (_, next) = super::nav_ui(ui, None, t(app, T::ToDrafts), true);
         });
         ui.vertical_centered(|ui| {
-            ui.add_space(40.0);
+            ui.add_space(30.0);
             ui.label(
                 RichText::new(format!("✔ {}", t(app, T::CheckPassed)))
                     .size(44.0)
                     .color(theme::GOOD),
             );
-            if let Some(d) = w.drafts.last() {
-                let ctx = ui.ctx().clone();
-                let photo = d.photo.clone();
-                let tex = app.texture(&ctx, "student/checked", &photo);
-                ui.add(egui::Image::new(&tex).fit_to_exact_size(egui::vec2(300.0, 400.0)));
+            let ctx = ui.ctx().clone();
+            if let Some(d) = &r.draft
+                && let Some(tex) = app.draft_texture(&ctx, d)
+            {
+                let h = (ui.available_height() - 20.0).clamp(200.0, 520.0);
+                ui.add(egui::Image::new(&tex).fit_to_exact_size(egui::vec2(h * 0.75, h)));
             }
         });
     } else {
+        let left = r
+            .cooldown_until
+            .map(|u| ((u - now).num_milliseconds() + 999).div_euclid(1000).max(0))
+            .unwrap_or(0);
         super::bottom_bar(ui, |ui| {
-            if cooldown > 0 {
+            if left > 0 {
                 ui.label(
-                    RichText::new(i18n::cooldown_left(app.lang, cooldown as u64))
+                    RichText::new(i18n::cooldown_left(app.lang, left as u64))
                         .size(30.0)
                         .color(theme::BAD),
                 );
             }
-            (_, retake) = super::nav_ui(ui, None, t(app, T::Retake), cooldown == 0 || locked);
+            (drafts, next) = super::nav_ui(
+                ui,
+                Some(t(app, T::OpenDraftBox)),
+                t(app, T::Retake),
+                left == 0,
+            );
         });
         ui.label(
             RichText::new(format!("✖ {}", t(app, T::CheckFailed)))
                 .size(44.0)
                 .color(theme::BAD),
         );
+        if let Some(e) = &r.make_error {
+            ui.label(RichText::new(e).size(24.0).color(theme::BAD));
+        }
+        if let Some(lock) = &r.lock {
+            let why = crate::flow::Refusal::Locked {
+                kind: lock.kind,
+                until: lock.until,
+            };
+            ui.label(
+                RichText::new(format!("🔒 {}", i18n::refusal(app.lang, &why)))
+                    .size(32.0)
+                    .strong()
+                    .color(theme::BAD),
+            );
+        }
         egui::ScrollArea::vertical().show(ui, |ui| {
-            for c in report.failed() {
+            for c in &r.failed {
                 ui.label(
-                    RichText::new(app.lang.pick(&c.hint_zh, &c.hint_en))
+                    RichText::new(format!("• {}", app.lang.pick(&c.hint_zh, &c.hint_en)))
                         .size(30.0)
                         .strong(),
                 );
@@ -77,38 +97,9 @@ pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
             }
         });
     }
-    if to_drafts {
-        app.go(Page::Drafts);
-    } else if retake {
-        app.go(if locked { Page::Locked } else { Page::Framing });
-    }
-}
-
-pub fn locked_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
-    widgets::header_ui(ui, &mut app.lang, T::LockedTitle);
-    let mut done = false;
-    super::bottom_bar(ui, |ui| {
-        (_, done) = super::nav_ui(ui, None, t(app, T::StartOver), true);
-    });
-    let lock = lock_of(app);
-    ui.vertical_centered(|ui| {
-        ui.add_space(80.0);
-        ui.label(RichText::new("🔒").size(100.0).color(theme::BAD));
-        let text = match lock {
-            Some(Lock::Until(until)) => {
-                let local = until
-                    .with_timezone(&chrono::Local)
-                    .format("%H:%M")
-                    .to_string();
-                i18n::locked_until(app.lang, &local)
-            }
-            _ => t(app, T::LockedTeacher).to_string(),
-        };
-        ui.label(RichText::new(text).size(44.0).strong());
-    });
-    if lock.is_none() && app.walk.is_some() {
-        app.go(Page::Framing);
-    } else if done {
-        app.reset_student();
+    if drafts {
+        app.send(Event::OpenDraftBox);
+    } else if next {
+        app.send(Event::Next);
     }
 }

@@ -1,83 +1,81 @@
-//! The draft box: thumbnails, choose one, delete when the 24 h rule allows, shoot another when
-//! there is room.
+//! The draft box: thumbnails, choose one to confirm, delete when the 24 h rule allows, shoot
+//! another when the gate is open. What is allowed comes from the flow's `BoxView`.
 
-use super::super::app::{KioskApp, Page, t};
+use super::super::app::{KioskApp, screen, t};
 use super::super::i18n::{self, T};
 use super::super::{theme, widgets};
+use crate::flow::{Event, Screen};
 use eframe::egui::{self, RichText};
 
 pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
     widgets::header_ui(ui, &mut app.lang, T::DraftsTitle);
     let now = app.now();
-    let cfg = app.config.flow.clone();
-    let Some(w) = app.walk.clone() else { return };
-    let (mut another, mut next) = (false, false);
+    let b = match screen(app) {
+        Screen::DraftBox(b) => b,
+        _ => return,
+    };
+    let (mut retake, mut another) = (false, false);
     super::bottom_bar(ui, |ui| {
         ui.label(
             RichText::new(t(app, T::DraftsRule))
                 .size(22.0)
                 .color(theme::MUTED),
         );
-        (another, next) = super::nav_ui(
+        if let Some(why) = &b.gate.blocked {
+            ui.label(
+                RichText::new(i18n::refusal(app.lang, why))
+                    .size(24.0)
+                    .color(theme::BAD),
+            );
+        }
+        (retake, another) = super::nav_ui(
             ui,
-            Some(t(app, T::ShootAnother)),
-            t(app, T::Next),
-            w.chosen.is_some(),
+            Some(t(app, T::Back)),
+            t(app, T::ShootAnother),
+            b.gate.open(),
         );
     });
     ui.label(
         RichText::new(i18n::drafts_count(
             app.lang,
-            w.drafts.len(),
-            cfg.draft_box_size as usize,
+            b.drafts.len(),
+            b.capacity as usize,
         ))
-        .size(28.0),
+        .size(30.0),
     );
-    if w.box_full(&cfg) {
-        ui.label(
-            RichText::new(t(app, T::DraftsFull))
-                .size(28.0)
-                .color(theme::BAD),
-        );
-    }
-    if w.drafts.is_empty() {
+    super::refusal_ui(app, ui);
+    if b.drafts.is_empty() {
         ui.label(RichText::new(t(app, T::DraftsEmpty)).size(30.0));
     }
     let mut choose = None;
     let mut delete = None;
     let ctx = ui.ctx().clone();
+    let thumb_h = (ui.available_height() - 200.0).clamp(160.0, 400.0);
     ui.horizontal_top(|ui| {
-        for d in &w.drafts {
-            let tex = app.texture(&ctx, &format!("student/draft{}", d.id), &d.photo);
+        for d in &b.drafts {
             ui.vertical(|ui| {
-                let selected = w.chosen == Some(d.id);
-                let stroke = if selected {
-                    egui::Stroke::new(6.0, theme::ACCENT)
-                } else {
-                    egui::Stroke::NONE
-                };
-                egui::Frame::new()
-                    .stroke(stroke)
-                    .inner_margin(4.0)
-                    .show(ui, |ui| {
-                        ui.add(egui::Image::new(&tex).fit_to_exact_size(egui::vec2(240.0, 320.0)));
-                    });
-                let label = if selected {
-                    t(app, T::Selected)
-                } else {
-                    t(app, T::Choose)
-                };
-                if widgets::big_button_ui(ui, label, !selected).clicked() {
+                match app.draft_texture(&ctx, d) {
+                    Some(tex) => {
+                        ui.add(
+                            egui::Image::new(&tex)
+                                .fit_to_exact_size(egui::vec2(thumb_h * 0.75, thumb_h)),
+                        );
+                    }
+                    None => {
+                        ui.allocate_exact_size(
+                            egui::vec2(thumb_h * 0.75, thumb_h),
+                            egui::Sense::hover(),
+                        );
+                    }
+                }
+                if widgets::primary_button_ui(ui, t(app, T::Choose), true).clicked() {
                     choose = Some(d.id);
                 }
-                let may = w.may_delete(d, &cfg, now);
-                if widgets::big_button_ui(ui, t(app, T::Delete), may).clicked() {
+                if widgets::big_button_ui(ui, t(app, T::Delete), d.deletable_now).clicked() {
                     delete = Some(d.id);
                 }
-                if !may {
-                    let left = chrono::Duration::hours(i64::from(cfg.draft_delete_after_hours))
-                        - (now - d.saved_at);
-                    let mins = left.num_minutes().max(0);
+                if !d.deletable_now {
+                    let mins = (d.deletable_from - now).num_minutes().max(0);
                     ui.label(
                         RichText::new(i18n::deletable_in(app.lang, mins / 60, mins % 60))
                             .size(18.0)
@@ -87,17 +85,13 @@ pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
             });
         }
     });
-    if let Some(walk) = app.walk.as_mut() {
-        if let Some(id) = choose {
-            walk.chosen = Some(id);
-        }
-        if let Some(id) = delete {
-            walk.delete_draft(id);
-        }
-    }
-    if another {
-        app.go(Page::Framing);
-    } else if next {
-        app.go(Page::Confirm);
+    if let Some(id) = choose {
+        app.send(Event::Choose(id));
+    } else if let Some(id) = delete {
+        app.send(Event::DeleteDraft(id));
+    } else if retake {
+        app.send(Event::Retake);
+    } else if another {
+        app.send(Event::Shoot);
     }
 }

@@ -1,10 +1,11 @@
 //! Framing: the live, mirrored preview with the guide overlay drawn from the `[photo]` spec (head
 //! oval, eye line, shoulder line) and live hints. Also the shared live-picture helper.
 
-use super::super::app::{KioskApp, Page, t};
+use super::super::app::{KioskApp, screen, t};
 use super::super::i18n::{self, T};
 use super::super::{theme, widgets};
 use crate::config::PhotoConfig;
+use crate::flow::{Event, Screen};
 use eframe::egui::{self, RichText};
 
 /// Draws the newest camera frame into `size` (keeping its aspect ratio), mirrored if asked, and
@@ -132,25 +133,25 @@ fn hint(frame: &image::RgbImage) -> T {
 
 pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
     widgets::header_ui(ui, &mut app.lang, T::FramingTitle);
-    let now = app.now();
-    let cfg = app.config.flow.clone();
-    let may = app.walk.as_ref().is_some_and(|w| w.may_shoot(&cfg, now));
-    let (mut back, mut next) = (false, false);
-    let drafts_line = app
-        .walk
-        .as_ref()
-        .map(|w| i18n::drafts_count(app.lang, w.drafts.len(), cfg.draft_box_size as usize));
+    let gate = match screen(app) {
+        Screen::Framing(g) => g,
+        _ => return,
+    };
+    let (mut back, mut shoot, mut drafts) = (false, false, false);
     super::bottom_bar(ui, |ui| {
-        if let Some(l) = &drafts_line {
-            ui.label(RichText::new(l).color(theme::MUTED));
-        }
-        (back, next) = super::nav_ui(ui, Some(t(app, T::Back)), t(app, T::Shoot), may);
+        ui.horizontal(|ui| {
+            back = widgets::big_button_ui(ui, t(app, T::Quit), true).clicked();
+            drafts = widgets::big_button_ui(ui, t(app, T::OpenDraftBox), true).clicked();
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                shoot = widgets::primary_button_ui(ui, t(app, T::Shoot), gate.open()).clicked();
+            });
+        });
     });
     let avail = ui.available_size();
     let spec = app.config.photo.clone();
     let mut hint_t = T::HintNoFace;
     ui.horizontal_top(|ui| {
-        let size = egui::vec2(avail.x * 0.7, avail.y);
+        let size = egui::vec2(avail.x * 0.68, avail.y);
         if let Some(rect) = live_ui(app, ui, size, true) {
             overlay(ui.painter(), rect, &spec);
             if let Some(f) = app.camera.as_ref().and_then(|c| c.latest()) {
@@ -158,35 +159,38 @@ pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
             }
         }
         ui.vertical(|ui| {
-            let color = if hint_t == T::HintGood {
-                theme::GOOD
+            if let Some(why) = &gate.blocked {
+                ui.label(
+                    RichText::new(i18n::refusal(app.lang, why))
+                        .size(32.0)
+                        .strong()
+                        .color(theme::BAD),
+                );
             } else {
-                theme::BAD
-            };
-            ui.label(
-                RichText::new(t(app, hint_t))
-                    .size(40.0)
-                    .strong()
-                    .color(color),
-            );
+                let color = if hint_t == T::HintGood {
+                    theme::GOOD
+                } else {
+                    theme::BAD
+                };
+                ui.label(
+                    RichText::new(t(app, hint_t))
+                        .size(40.0)
+                        .strong()
+                        .color(color),
+                );
+            }
+            super::refusal_ui(app, ui);
             ui.add_space(20.0);
             for k in [T::GuideStep1, T::GuideStep2, T::GuideStep3] {
                 ui.label(RichText::new(t(app, k)).size(24.0));
             }
-            if let Some(w) = &app.walk
-                && w.box_full(&cfg)
-            {
-                ui.label(
-                    RichText::new(t(app, T::DraftsFull))
-                        .size(28.0)
-                        .color(theme::BAD),
-                );
-            }
         });
     });
     if back {
-        app.go(Page::Guide);
-    } else if next {
-        app.go(Page::Countdown);
+        app.send(Event::Quit);
+    } else if drafts {
+        app.send(Event::OpenDraftBox);
+    } else if shoot {
+        app.send(Event::Shoot);
     }
 }

@@ -1,9 +1,10 @@
 //! The shooting guide: four animated frames, two seconds each. Next is enabled only after the
 //! guide has played to the end once for this student.
 
-use super::super::app::{KioskApp, Page, t};
+use super::super::app::{KioskApp, screen, t};
 use super::super::i18n::T;
 use super::super::{theme, widgets};
+use crate::flow::{Event, Screen};
 use eframe::egui::{self, RichText};
 
 const STEP_SECONDS: i64 = 2;
@@ -11,15 +12,14 @@ const STEPS: [T; 4] = [T::GuideStep1, T::GuideStep2, T::GuideStep3, T::GuideStep
 
 pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
     widgets::header_ui(ui, &mut app.lang, T::GuideTitle);
-    let started = *app.views.guide_started.get_or_insert(app.clock.now());
+    let now = app.now();
+    let started = *app.views.guide_started.get_or_insert(now);
     let elapsed_ms = (app.now() - started).num_milliseconds().max(0);
     let total_ms = STEP_SECONDS * 1000 * STEPS.len() as i64;
-    if elapsed_ms >= total_ms
-        && let Some(w) = app.walk.as_mut()
-    {
-        w.guide_played = true;
+    let played = matches!(screen(app), Screen::Guide { watched: true });
+    if elapsed_ms >= total_ms && !played {
+        app.send(Event::GuidePlayed);
     }
-    let played = app.walk.as_ref().is_some_and(|w| w.guide_played);
     let step = ((elapsed_ms / (STEP_SECONDS * 1000)) as usize).min(STEPS.len() - 1);
     let (mut back, mut next, mut replay) = (false, false, false);
     super::bottom_bar(ui, |ui| {
@@ -27,7 +27,7 @@ pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
             ui.label(RichText::new(t(app, T::GuideWatch)).color(theme::MUTED));
         }
         ui.horizontal(|ui| {
-            back = widgets::big_button_ui(ui, t(app, T::Back), true).clicked();
+            back = widgets::big_button_ui(ui, t(app, T::Quit), true).clicked();
             replay = widgets::big_button_ui(ui, t(app, T::GuideReplay), elapsed_ms >= total_ms)
                 .clicked();
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
@@ -54,11 +54,11 @@ pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
         );
     });
     if back {
-        app.go(Page::Notifications);
+        app.send(Event::Quit);
     } else if replay {
-        app.views.guide_started = Some(app.now());
+        app.views.guide_started = Some(now);
     } else if next {
-        app.go(Page::Framing);
+        app.send(Event::Next);
     }
 }
 

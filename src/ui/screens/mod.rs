@@ -14,28 +14,46 @@ pub mod teacher;
 mod welcome;
 
 use super::app::{KioskApp, Page};
+use crate::flow::Step;
 use eframe::egui;
 
 pub fn show(app: &mut KioskApp, ui: &mut egui::Ui) {
-    match app.page {
-        Page::Welcome => welcome::ui(app, ui),
+    if let Some(e) = app.views.error.clone() {
+        ui.label(egui::RichText::new(e).size(20.0).color(super::theme::BAD));
+    }
+    match app.page() {
         Page::NoCamera => no_camera::ui(app, ui),
-        Page::Phone => phone::ui(app, ui),
-        Page::Notice => reading::notice_ui(app, ui),
-        Page::Precautions => reading::precautions_ui(app, ui),
-        Page::Notifications => reading::notifications_ui(app, ui),
-        Page::Guide => guide::ui(app, ui),
-        Page::Framing => framing::ui(app, ui),
-        Page::Countdown => capture::countdown_ui(app, ui),
-        Page::Preview => capture::preview_ui(app, ui),
-        Page::Checking => checking::ui(app, ui),
-        Page::Drafts => drafts::ui(app, ui),
-        Page::Confirm => finish::confirm_ui(app, ui),
-        Page::Fee => finish::fee_ui(app, ui),
-        Page::Done => finish::done_ui(app, ui),
-        Page::Locked => checking::locked_ui(app, ui),
         Page::Pin => teacher::pin_ui(app, ui),
         Page::Teacher => teacher::ui(app, ui),
+        Page::Student(step) => match step {
+            Step::Welcome => welcome::ui(app, ui),
+            Step::Status => finish::status_ui(app, ui),
+            Step::Phone => phone::ui(app, ui),
+            Step::Notice => reading::notice_ui(app, ui),
+            Step::Precautions => reading::precautions_ui(app, ui),
+            Step::Notifications => reading::notifications_ui(app, ui),
+            Step::Guide => guide::ui(app, ui),
+            Step::Framing => framing::ui(app, ui),
+            Step::Shoot => capture::countdown_ui(app, ui),
+            Step::Preview => capture::preview_ui(app, ui),
+            Step::Making | Step::Result => checking::ui(app, ui),
+            Step::DraftBox => drafts::ui(app, ui),
+            Step::Confirm => finish::confirm_ui(app, ui),
+            Step::Fee => finish::fee_ui(app, ui),
+            Step::Done => finish::done_ui(app, ui),
+        },
+    }
+}
+
+/// The refusal of the last event, if any, in red.
+pub(crate) fn refusal_ui(app: &KioskApp, ui: &mut egui::Ui) {
+    if let Some(r) = app.refusal_text() {
+        ui.label(
+            egui::RichText::new(r)
+                .size(28.0)
+                .strong()
+                .color(super::theme::BAD),
+        );
     }
 }
 

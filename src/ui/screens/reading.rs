@@ -1,9 +1,10 @@
 //! The school notice and the precautions (each must be scrolled to its end before Next is
 //! enabled), and the notifications choice.
 
-use super::super::app::{KioskApp, Page, t};
-use super::super::i18n::T;
+use super::super::app::{KioskApp, screen, t};
+use super::super::i18n::{T, tr};
 use super::super::{theme, widgets};
+use crate::flow::{Event, Screen};
 use eframe::egui::{self, RichText};
 
 const NOTICE_ZH: &str = include_str!("../../../assets/texts/notice.zh.txt");
@@ -26,66 +27,74 @@ fn scroll_text_ui(ui: &mut egui::Ui, id: &str, text: &str, height: f32) -> bool 
     out.state.clamped_offset().y + out.inner_rect.height() >= out.content_size.y - 2.0
 }
 
+fn read_flag(app: &KioskApp) -> bool {
+    matches!(
+        screen(app),
+        Screen::Notice { read_to_end: true } | Screen::Precautions { read_to_end: true }
+    )
+}
+
 pub fn notice_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
     widgets::header_ui(ui, &mut app.lang, T::NoticeTitle);
     let (mut back, mut next) = (false, false);
-    let read = app.views.notice_read;
+    let read = read_flag(app);
     super::bottom_bar(ui, |ui| {
         if !read {
             ui.label(RichText::new(t(app, T::ScrollToEnd)).color(theme::MUTED));
         }
-        (back, next) = super::nav_ui(ui, Some(t(app, T::Back)), t(app, T::Next), read);
+        (back, next) = super::nav_ui(ui, Some(t(app, T::Quit)), t(app, T::Next), read);
     });
     let text = app.lang.pick(NOTICE_ZH, NOTICE_EN);
     let h = ui.available_height();
-    if scroll_text_ui(ui, "notice", text, h) {
-        app.views.notice_read = true;
+    if scroll_text_ui(ui, "notice", text, h) && !read {
+        app.send(Event::ReadToEnd);
     }
     if back {
-        app.go(Page::Phone);
+        app.send(Event::Quit);
     } else if next {
-        app.go(Page::Precautions);
+        app.send(Event::Next);
     }
 }
 
 pub fn precautions_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
     widgets::header_ui(ui, &mut app.lang, T::PrecautionsTitle);
     let (mut back, mut next) = (false, false);
-    let read = app.views.precautions_read;
+    let read = read_flag(app);
     super::bottom_bar(ui, |ui| {
         if !read {
             ui.label(RichText::new(t(app, T::ScrollToEnd)).color(theme::MUTED));
         }
-        (back, next) = super::nav_ui(ui, Some(t(app, T::Back)), t(app, T::Next), read);
+        (back, next) = super::nav_ui(ui, Some(t(app, T::Quit)), t(app, T::Next), read);
     });
     let ctx = ui.ctx().clone();
     let (raw, made) = example_textures(app, &ctx);
     let h = ui.available_height();
     let avail_w = ui.available_width();
+    let mut reached = false;
     ui.horizontal_top(|ui| {
         let img_h = (h * 0.6).min(360.0);
         ui.vertical(|ui| {
             ui.set_width(avail_w * 0.55);
-            if scroll_text_ui(ui, "rules", app.lang.pick(RULES_ZH, RULES_EN), h) {
-                app.views.precautions_read = true;
-            }
+            reached = scroll_text_ui(ui, "rules", app.lang.pick(RULES_ZH, RULES_EN), h);
         });
         for (tex, label) in [(raw, T::ExampleRaw), (made, T::ExampleMade)] {
             ui.vertical(|ui| {
                 let size = tex.size_vec2();
-                let w = img_h * size.x / size.y;
+                let w = (img_h * size.x / size.y).min(avail_w * 0.2);
                 ui.add(
-                    egui::Image::new(&tex)
-                        .fit_to_exact_size(egui::vec2(w.min(avail_w * 0.22), img_h)),
+                    egui::Image::new(&tex).fit_to_exact_size(egui::vec2(w, w * size.y / size.x)),
                 );
                 ui.label(RichText::new(t(app, label)).size(22.0));
             });
         }
     });
+    if reached && !read {
+        app.send(Event::ReadToEnd);
+    }
     if back {
-        app.go(Page::Notice);
+        app.send(Event::Quit);
     } else if next {
-        app.go(Page::Notifications);
+        app.send(Event::Next);
     }
 }
 
@@ -123,34 +132,32 @@ pub fn notifications_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
     widgets::header_ui(ui, &mut app.lang, T::NotifyTitle);
     let (mut back, mut next) = (false, false);
     super::bottom_bar(ui, |ui| {
-        (back, next) = super::nav_ui(ui, Some(t(app, T::Back)), t(app, T::Next), true);
+        (back, next) = super::nav_ui(ui, Some(t(app, T::Quit)), t(app, T::Next), true);
     });
+    let stored = match screen(app) {
+        Screen::Notifications { status, fee } => (status.unwrap_or(true), fee.unwrap_or(true)),
+        _ => (true, true),
+    };
+    let (mut status, mut fee) = *app.views.notify.get_or_insert(stored);
     let lang = app.lang;
-    if let Some(w) = app.walk.as_mut() {
-        ui.add_space(40.0);
-        for (flag, label) in [
-            (&mut w.notify_status, T::NotifyStatus),
-            (&mut w.notify_fee, T::NotifyFee),
-        ] {
-            let text = format!(
-                "{}  {}",
-                if *flag { "✔" } else { "✖" },
-                super::super::i18n::tr(lang, label)
-            );
-            if ui
-                .add(
-                    egui::Button::new(RichText::new(text).size(34.0))
-                        .min_size(egui::vec2(600.0, 90.0)),
-                )
-                .clicked()
-            {
-                *flag = !*flag;
-            }
+    ui.add_space(40.0);
+    for (flag, label) in [(&mut status, T::NotifyStatus), (&mut fee, T::NotifyFee)] {
+        let text = format!("{}  {}", if *flag { "✔" } else { "✖" }, tr(lang, label));
+        if ui
+            .add(
+                egui::Button::selectable(*flag, RichText::new(text).size(34.0))
+                    .min_size(egui::vec2(640.0, 90.0)),
+            )
+            .clicked()
+        {
+            *flag = !*flag;
         }
     }
+    app.views.notify = Some((status, fee));
     if back {
-        app.go(Page::Precautions);
+        app.send(Event::Quit);
     } else if next {
-        app.go(Page::Guide);
+        app.send(Event::Notifications { status, fee });
+        app.send(Event::Next);
     }
 }

@@ -2,10 +2,11 @@
 //! current student (unlock, lift lock, allow retake, delete draft, fee state), the audit log, and
 //! leaving the kiosk. The PIN prompt persists its lockout through the store.
 
-use super::super::app::{KioskApp, Page, PinPurpose, t};
+use super::super::app::{KioskApp, Overlay, PinPurpose, t};
 use super::super::i18n::{self, T};
 use super::super::{theme, widgets};
 use crate::config::FeeState;
+use crate::flow::{Progress, ProgressRow};
 use crate::store::NewAudit;
 use eframe::egui::{self, RichText};
 
@@ -55,20 +56,17 @@ pub fn pin_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
     });
     if cancel {
         app.views.pin.clear();
-        app.go(if app.walk.is_some() {
-            Page::Locked
-        } else {
-            Page::Welcome
-        });
-        if app.walk.is_none() {
-            app.reset_student();
-        }
+        app.overlay = None;
     } else if ok {
         try_pin(app, ui.ctx());
     }
 }
 
 fn try_pin(app: &mut KioskApp, ctx: &egui::Context) {
+    let purpose = match app.overlay {
+        Some(Overlay::Pin(p)) => p,
+        _ => PinPurpose::Teacher,
+    };
     let now = app.now();
     let pin = std::mem::take(&mut app.views.pin);
     let hash = app.config.teacher.pin_hash.clone();
@@ -79,30 +77,26 @@ fn try_pin(app: &mut KioskApp, ctx: &egui::Context) {
             return;
         }
     };
-    let mut lockout = app
-        .store
-        .as_ref()
-        .and_then(|s| s.pin_lockout().ok())
-        .unwrap_or_default();
+    let mut lockout = app.admin.pin_lockout().unwrap_or_default();
     let outcome = lockout.attempt(
         correct,
         now,
         app.config.teacher.pin_max_tries,
         app.config.teacher.pin_lock_minutes,
     );
-    if let Some(store) = app.store.as_mut() {
-        let _ = store.set_pin_lockout(&lockout);
+    if let Err(e) = app.admin.set_pin_lockout(&lockout) {
+        app.views.pin_message = Some(e.to_string());
     }
     match outcome {
-        crate::pin::PinOutcome::Accepted => match app.views.pin_purpose {
-            Some(PinPurpose::Leave) => {
+        crate::pin::PinOutcome::Accepted => match purpose {
+            PinPurpose::Leave => {
                 audit(app, "kiosk.leave", "");
                 app.allow_close = true;
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             }
-            _ => {
+            PinPurpose::Teacher => {
                 audit(app, "teacher.enter", "");
-                app.go(Page::Teacher);
+                app.overlay = Some(Overlay::Teacher);
             }
         },
         crate::pin::PinOutcome::Wrong { tries_left } => {
@@ -114,24 +108,21 @@ fn try_pin(app: &mut KioskApp, ctx: &egui::Context) {
     }
 }
 
+fn operator(app: &KioskApp) -> String {
+    match app.teacher.operator.trim() {
+        "" => "teacher".into(),
+        o => o.into(),
+    }
+}
+
 fn audit(app: &mut KioskApp, action: &str, detail: &str) {
     let now = app.now();
-    let operator = if app.views.teacher.operator.is_empty() {
-        "teacher".to_string()
-    } else {
-        app.views.teacher.operator.clone()
-    };
-    let mut line = NewAudit::teacher(&operator, action).detail(detail);
-    if let Some(s) = app.session {
+    let mut line = NewAudit::teacher(&operator(app), action).detail(detail);
+    if let Some(s) = app.session() {
         line = line.session(s);
     }
-    if let Some(w) = &app.walk {
-        line = line.student(w.student.id);
-    }
-    if let Some(store) = app.store.as_mut()
-        && let Err(e) = store.audit(&line, now)
-    {
-        app.views.teacher.message = Some(e.to_string());
+    if let Err(e) = app.admin.audit(&line, now) {
+        app.teacher.message = Some(e.to_string());
     }
 }
 
@@ -139,7 +130,7 @@ pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
     widgets::header_ui(ui, &mut app.lang, T::TeacherTitle);
     let (mut back, mut leave) = (false, false);
     super::bottom_bar(ui, |ui| {
-        if let Some(m) = &app.views.teacher.message {
+        if let Some(m) = &app.teacher.message {
             ui.label(RichText::new(m).size(22.0).color(theme::ACCENT));
         }
         ui.horizontal(|ui| {
@@ -159,153 +150,181 @@ pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
             if ui
                 .add(
                     egui::Button::selectable(
-                        app.views.teacher.tab == tab,
+                        app.teacher.tab == tab,
                         RichText::new(t(app, label)).size(28.0),
                     )
                     .min_size(egui::vec2(160.0, 60.0)),
                 )
                 .clicked()
             {
-                app.views.teacher.tab = tab;
+                app.teacher.tab = tab;
             }
         }
     });
     ui.separator();
-    match app.views.teacher.tab {
+    match app.teacher.tab {
         Tab::Board => board_ui(app, ui),
         Tab::Session => session_ui(app, ui),
         Tab::Roster => roster_ui(app, ui),
         Tab::Audit => audit_ui(app, ui),
     }
     if leave {
-        app.views.pin_purpose = Some(PinPurpose::Leave);
         audit(app, "kiosk.leave", "");
         app.allow_close = true;
         ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
     } else if back {
-        match app.walk.is_some() {
-            true => app.go(Page::Framing),
-            false => app.reset_student(),
-        }
+        app.overlay = None;
     }
 }
 
+fn progress_label(p: Progress) -> T {
+    match p {
+        Progress::NotStarted => T::StateNotStarted,
+        Progress::InProgress => T::StateInProgress,
+        Progress::Drafted => T::StateDrafted,
+        Progress::Confirmed => T::StateConfirmed,
+        Progress::Locked => T::StateLocked,
+    }
+}
+
+/// A teacher action on one student of the board.
+enum Action {
+    Unlock,
+    LiftLock,
+    AllowRetake,
+    DeleteDrafts,
+    Fee(FeeState),
+}
+
 fn board_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
-    let now = app.now();
-    let students = match (app.store.as_ref(), app.session) {
-        (Some(s), Some(id)) => s.students(id).unwrap_or_default(),
-        _ => Vec::new(),
+    let Some(session) = app.session() else {
+        ui.label(RichText::new(t(app, T::NoSession)).size(26.0));
+        return;
     };
-    ui.label(
-        RichText::new(format!(
-            "{}: {}",
-            t(app, T::StateNotStarted),
-            students.len()
-        ))
-        .size(24.0),
-    );
-    let mut action: Option<&str> = None;
-    if let Some(w) = app.walk.clone() {
-        ui.group(|ui| {
-            let state = if w.locked(now).is_some() {
-                T::StateLocked
-            } else if w.confirmed.is_some() {
-                T::StateConfirmed
-            } else if !w.drafts.is_empty() {
-                T::StateDrafted
-            } else {
-                T::StateInProgress
-            };
-            ui.label(
-                RichText::new(format!(
-                    "{} {}  ·  {}",
-                    w.student.student_no,
-                    crate::mask::name(&w.student.name),
-                    t(app, state)
-                ))
-                .size(28.0)
-                .strong(),
-            );
-            ui.horizontal_wrapped(|ui| {
-                if widgets::big_button_ui(ui, t(app, T::Unlock), w.lock.is_some()).clicked() {
-                    action = Some("student.unlock");
-                }
-                if widgets::big_button_ui(ui, t(app, T::LiftLock), w.cooldown_until.is_some())
-                    .clicked()
-                {
-                    action = Some("student.lift_lock");
-                }
-                if widgets::big_button_ui(ui, t(app, T::AllowRetake), w.confirmed.is_some())
-                    .clicked()
-                {
-                    action = Some("student.allow_retake");
-                }
-                if widgets::big_button_ui(ui, t(app, T::DeleteDraft), !w.drafts.is_empty())
-                    .clicked()
-                {
-                    action = Some("draft.delete");
-                }
-                for fee in [FeeState::Unpaid, FeeState::Paid, FeeState::Waived] {
-                    let label = format!(
-                        "{}: {}",
-                        t(app, T::SetFee),
-                        super::finish::fee_label(app, fee)
-                    );
-                    if ui
-                        .add(egui::Button::selectable(
-                            w.fee == fee,
-                            RichText::new(label).size(22.0),
-                        ))
-                        .clicked()
-                    {
-                        if let Some(walk) = app.walk.as_mut() {
-                            walk.fee = fee;
-                        }
-                        audit(app, "student.fee", fee.as_str());
-                    }
-                }
-            });
-        });
-    }
-    if let Some(a) = action {
-        if let Some(w) = app.walk.as_mut() {
-            match a {
-                "student.unlock" | "student.lift_lock" => w.unlock(),
-                "student.allow_retake" => w.confirmed = None,
-                "draft.delete" => {
-                    if let Some(id) = w.chosen.or(w.drafts.first().map(|d| d.id)) {
-                        w.delete_draft(id);
-                    }
-                }
-                _ => {}
-            }
+    let board = match app.flow.progress(session) {
+        Ok(b) => b,
+        Err(e) => {
+            ui.label(RichText::new(e.to_string()).color(theme::BAD));
+            return;
         }
-        audit(app, a, "");
-        app.views.teacher.message = Some(a.to_string());
-    }
+    };
+    let c = board.counts;
+    ui.horizontal_wrapped(|ui| {
+        for (k, n) in [
+            (T::StateNotStarted, c.not_started),
+            (T::StateInProgress, c.in_progress),
+            (T::StateDrafted, c.drafted),
+            (T::StateConfirmed, c.confirmed),
+            (T::StateLocked, c.locked),
+        ] {
+            ui.label(
+                RichText::new(format!("{} {n}", t(app, k)))
+                    .size(28.0)
+                    .strong(),
+            );
+            ui.add_space(20.0);
+        }
+    });
+    ui.separator();
+    let mut todo: Option<(ProgressRow, Action)> = None;
     egui::ScrollArea::vertical()
         .max_height(ui.available_height())
         .show(ui, |ui| {
             egui::Grid::new("board")
                 .striped(true)
-                .spacing(egui::vec2(30.0, 10.0))
+                .spacing(egui::vec2(16.0, 8.0))
                 .show(ui, |ui| {
-                    for s in &students {
-                        ui.label(RichText::new(&s.student_no).size(22.0));
-                        ui.label(RichText::new(crate::mask::name(&s.name)).size(22.0));
+                    for row in &board.rows {
+                        ui.label(RichText::new(&row.student_no).size(22.0));
+                        ui.label(RichText::new(&row.name).size(22.0));
+                        let color = if row.progress == Progress::Locked {
+                            theme::BAD
+                        } else {
+                            theme::ACCENT
+                        };
                         ui.label(
-                            RichText::new(super::finish::fee_label(app, s.fee_state)).size(22.0),
+                            RichText::new(t(app, progress_label(row.progress)))
+                                .size(22.0)
+                                .color(color),
                         );
+                        ui.label(
+                            RichText::new(format!("{} / {}", row.attempts, row.drafts)).size(20.0),
+                        );
+                        ui.horizontal(|ui| {
+                            let small = |ui: &mut egui::Ui, label: &str, on: bool| {
+                                ui.add_enabled(
+                                    on,
+                                    egui::Button::new(RichText::new(label).size(20.0))
+                                        .min_size(egui::vec2(0.0, 44.0)),
+                                )
+                                .clicked()
+                            };
+                            let lock = row.lock.map(|l| l.kind);
+                            let until_teacher = row.lock.is_some_and(|l| l.until.is_none());
+                            if small(ui, t(app, T::Unlock), until_teacher) {
+                                todo = Some((row.clone(), Action::Unlock));
+                            }
+                            if small(ui, t(app, T::LiftLock), lock.is_some() && !until_teacher) {
+                                todo = Some((row.clone(), Action::LiftLock));
+                            }
+                            if small(
+                                ui,
+                                t(app, T::AllowRetake),
+                                row.progress == Progress::Confirmed && !row.retake_allowed,
+                            ) {
+                                todo = Some((row.clone(), Action::AllowRetake));
+                            }
+                            if small(ui, t(app, T::DeleteDraft), row.drafts > 0) {
+                                todo = Some((row.clone(), Action::DeleteDrafts));
+                            }
+                            for fee in [FeeState::Unpaid, FeeState::Paid, FeeState::Waived] {
+                                let label = super::finish::fee_label(app, fee);
+                                if ui
+                                    .add(egui::Button::selectable(
+                                        row.fee == fee,
+                                        RichText::new(label).size(20.0),
+                                    ))
+                                    .clicked()
+                                    && row.fee != fee
+                                {
+                                    todo = Some((row.clone(), Action::Fee(fee)));
+                                }
+                            }
+                        });
                         ui.end_row();
                     }
                 });
         });
+    if let Some((row, action)) = todo {
+        let op = operator(app);
+        let r = match action {
+            Action::Unlock => app.flow.unlock(&op, row.student),
+            Action::LiftLock => app.flow.lift_timed_lock(&op, row.student),
+            Action::AllowRetake => app.flow.allow_retake(&op, row.student),
+            Action::Fee(f) => app.flow.set_fee_state(&op, row.student, f),
+            Action::DeleteDrafts => delete_last_draft(app, &op, &row),
+        };
+        app.teacher.message = Some(match r {
+            Ok(()) => format!("✔ {}", row.student_no),
+            Err(e) => match e.refusal() {
+                Some(why) => i18n::refusal(app.lang, why),
+                None => e.to_string(),
+            },
+        });
+    }
+}
+
+/// Deletes the newest unconfirmed draft of a student (the teacher may at once).
+fn delete_last_draft(app: &mut KioskApp, op: &str, row: &ProgressRow) -> crate::flow::Result<()> {
+    let drafts = app.flow.store().drafts(row.student)?;
+    match drafts.iter().rev().find(|d| !d.confirmed) {
+        Some(d) => app.flow.teacher_delete_draft(op, d.id),
+        None => Err(crate::flow::Refusal::NoSuchDraft.into()),
+    }
 }
 
 fn session_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
-    let current = app
-        .session
-        .and_then(|id| app.store.as_ref().and_then(|s| s.session(id).ok()));
+    let current = app.session().and_then(|id| app.admin.session(id).ok());
     if let Some(s) = &current {
         ui.label(
             RichText::new(format!(
@@ -315,24 +334,21 @@ fn session_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
             .size(26.0),
         );
         if widgets::big_button_ui(ui, t(app, T::CloseSession), true).clicked() {
-            let now = app.now();
-            let op = if app.views.teacher.operator.is_empty() {
+            let op = if app.teacher.operator.is_empty() {
                 s.operator.clone()
             } else {
-                app.views.teacher.operator.clone()
+                app.teacher.operator.clone()
             };
-            if let Some(store) = app.store.as_mut() {
-                app.views.teacher.message = Some(match store.close_session(s.id, &op, now) {
-                    Ok(()) => "session.close".into(),
-                    Err(e) => e.to_string(),
-                });
-            }
-            app.session = None;
+            app.teacher.message = Some(match app.flow.close_session(&op, s.id) {
+                Ok(()) => "session.close ✔".into(),
+                Err(e) => e.to_string(),
+            });
+            app.flow.set_session(None);
         }
         return;
     }
     let lang = app.lang;
-    let v = &mut app.views.teacher;
+    let v = &mut app.teacher;
     egui::Grid::new("open")
         .spacing(egui::vec2(20.0, 14.0))
         .show(ui, |ui| {
@@ -352,16 +368,14 @@ fn session_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
         });
     if widgets::primary_button_ui(ui, t(app, T::OpenSession), true).clicked() {
         let now = app.now();
-        let v = &app.views.teacher;
+        let v = &app.teacher;
         let (c, p, o) = (v.class_name.clone(), v.place.clone(), v.operator.clone());
-        if let Some(store) = app.store.as_mut() {
-            match store.open_session(&c, &p, &o, now) {
-                Ok(id) => {
-                    app.session = Some(id);
-                    app.views.teacher.message = Some("session.open".into());
-                }
-                Err(e) => app.views.teacher.message = Some(e.to_string()),
+        match app.admin.open_session(&c, &p, &o, now) {
+            Ok(id) => {
+                app.flow.set_session(Some(id));
+                app.teacher.message = Some("session.open ✔".into());
             }
+            Err(e) => app.teacher.message = Some(e.to_string()),
         }
     }
 }
@@ -369,24 +383,27 @@ fn session_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
 fn roster_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
     ui.label(RichText::new(t(app, T::RosterPath)).size(24.0));
     ui.add(
-        egui::TextEdit::singleline(&mut app.views.teacher.roster_path)
+        egui::TextEdit::singleline(&mut app.teacher.roster_path)
             .desired_width(800.0)
             .font(egui::FontId::proportional(24.0)),
     );
-    if widgets::primary_button_ui(ui, t(app, T::ImportRoster), app.session.is_some()).clicked() {
+    if widgets::primary_button_ui(ui, t(app, T::ImportRoster), app.session().is_some()).clicked() {
         let now = app.now();
-        let path = app.views.teacher.roster_path.trim().to_string();
-        let op = if app.views.teacher.operator.is_empty() {
+        let path = app.teacher.roster_path.trim().to_string();
+        let op = if app.teacher.operator.is_empty() {
             "teacher".to_string()
         } else {
-            app.views.teacher.operator.clone()
+            app.teacher.operator.clone()
         };
         let fee = app.config.teacher.fee_default;
         // A roster is a few hundred lines: reading it here takes milliseconds.
-        let msg = match (std::fs::read(&path), app.store.as_mut(), app.session) {
-            (Err(e), _, _) => format!("{path}: {e}"),
-            (Ok(bytes), Some(store), Some(session)) => match crate::roster::parse(&bytes) {
-                Ok(roster) => match store.import_roster(session, &roster.rows, &op, fee, now) {
+        let msg = match (std::fs::read(&path), app.flow.session()) {
+            (Err(e), _) => format!("{path}: {e}"),
+            (Ok(bytes), Some(session)) => match crate::roster::parse(&bytes) {
+                Ok(roster) => match app
+                    .admin
+                    .import_roster(session, &roster.rows, &op, fee, now)
+                {
                     Ok(s) => format!("+{} / ~{}", s.added, s.updated),
                     Err(e) => e.to_string(),
                 },
@@ -394,16 +411,12 @@ fn roster_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
             },
             _ => t(app, T::NoSession).into(),
         };
-        app.views.teacher.message = Some(msg);
+        app.teacher.message = Some(msg);
     }
 }
 
 fn audit_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
-    let lines = app
-        .store
-        .as_ref()
-        .and_then(|s| s.audit_log(app.session).ok())
-        .unwrap_or_default();
+    let lines = app.admin.audit_log(app.session()).unwrap_or_default();
     egui::ScrollArea::vertical()
         .max_height(ui.available_height())
         .show(ui, |ui| {

@@ -66,11 +66,19 @@ pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
             } else {
                 ui.label(RichText::new(t(app, T::ScanTitle)).size(38.0).strong());
                 ui.label(RichText::new(t(app, T::ScanHint)).size(26.0));
-                if app.session.is_none() {
+                if app.session().is_none() {
                     ui.label(
                         RichText::new(t(app, T::NoSession))
                             .size(26.0)
                             .color(theme::BAD),
+                    );
+                }
+                super::refusal_ui(app, ui);
+                if app.flow.timed_out() && app.flow.last_refusal().is_none() {
+                    ui.label(
+                        RichText::new(t(app, T::TimedOut))
+                            .size(22.0)
+                            .color(theme::MUTED),
                     );
                 }
                 if let Some((zh, en)) = &app.views.scan_message {

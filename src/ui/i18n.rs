@@ -153,7 +153,7 @@ texts! {
     Choose => "选择这张", "Choose this one";
     Selected => "已选择", "Selected";
 
-    ConfirmTitle => "确认上传", "Confirm your photo";
+    ConfirmTitle => "确认照片", "Confirm your photo";
     ConfirmBody => "确认后这张照片将作为学历注册照片上报", "Once confirmed, this photo goes to the degree register";
     Confirm => "确认上传", "Confirm";
     BackToDrafts => "回到草稿箱", "Back to draft box";

@@ -12,7 +12,8 @@ mod screens;
 pub mod theme;
 mod widgets;
 
-pub use app::{KioskApp, Overlay, Page, Parts, PinPurpose};
+pub use app::{KioskApp, Overlay, Page, Parts, PinPurpose, Views};
+pub use screens::teacher::{Tab as TeacherTab, TeacherView};
 
 use crate::config::Config;
 use eframe::egui;

@@ -79,7 +79,7 @@ pub fn keypad_ui(ui: &mut egui::Ui, lang: Lang, buffer: &mut String, max_len: us
                 buffer.push('0');
             }
             if ui
-                .add(egui::Button::new(RichText::new("⌫").size(40.0)).min_size(key))
+                .add(egui::Button::new(RichText::new("←").size(40.0)).min_size(key))
                 .on_hover_text(tr(lang, T::Delete))
                 .clicked()
             {

@@ -3,6 +3,7 @@
 
 mod cli;
 mod config_file;
+mod gui;
 mod roster_import;
 mod store_story;
 mod support;

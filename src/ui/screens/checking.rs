@@ -80,7 +80,7 @@ pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
                 until: lock.until,
             };
             ui.label(
-                RichText::new(format!("🔒 {}", i18n::refusal(app.lang, &why)))
+                RichText::new(i18n::refusal(app.lang, &why))
                     .size(32.0)
                     .strong()
                     .color(theme::BAD),

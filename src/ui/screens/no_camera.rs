@@ -17,7 +17,6 @@ pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
     });
     ui.vertical_centered(|ui| {
         ui.add_space(60.0);
-        ui.label(RichText::new("📷").size(90.0).color(theme::MUTED));
         ui.label(
             RichText::new(t(app, T::NoCameraTitle))
                 .size(52.0)

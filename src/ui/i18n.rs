@@ -140,6 +140,12 @@ texts! {
     MakePhoto => "制作照片", "Make photo";
 
     CheckingTitle => "正在制作并检测照片", "Making and checking your photo";
+    ResultTitle => "检测结果", "Check result";
+    ColStudentNo => "学号", "Student no.";
+    ColName => "姓名", "Name";
+    ColState => "状态", "State";
+    ColShots => "拍摄/草稿", "Shots/drafts";
+    ColActions => "操作", "Actions";
     CheckPassed => "检测通过，照片已存入草稿箱", "Passed: the photo is in your draft box";
     CheckFailed => "检测未通过", "The photo did not pass";
     CooldownLabel => "稍等片刻再重拍", "Please wait before the next shot";

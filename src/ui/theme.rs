@@ -11,7 +11,7 @@ pub const MUTED: egui::Color32 = egui::Color32::from_rgb(0x55, 0x5d, 0x66);
 /// Light theme with large default text. Called once at start-up.
 pub fn install(ctx: &egui::Context) {
     ctx.set_theme(egui::Theme::Light);
-    ctx.global_style_mut(|style| {
+    ctx.all_styles_mut(|style| {
         use egui::{FontFamily::Proportional, FontId, TextStyle};
         style.text_styles = [
             (TextStyle::Heading, FontId::new(40.0, Proportional)),
@@ -28,5 +28,11 @@ pub fn install(ctx: &egui::Context) {
         style.spacing.item_spacing = egui::vec2(14.0, 14.0);
         style.spacing.interact_size.y = 56.0;
         style.spacing.scroll.bar_width = 16.0;
+        // egui's default body text is a soft grey: too faint from a metre away.
+        style.visuals.override_text_color = Some(if style.visuals.dark_mode {
+            egui::Color32::from_gray(235)
+        } else {
+            egui::Color32::from_gray(25)
+        });
     });
 }

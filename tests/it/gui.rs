@@ -59,6 +59,7 @@ fn kiosk_with(reports: Vec<CheckReport>, with_camera: bool, size: (f32, f32)) ->
     let harness = Harness::builder()
         .with_size(egui::vec2(size.0, size.1))
         .with_accessibility_check(false)
+        .with_theme(egui::Theme::Light)
         .build_eframe(move |cc| {
             KioskApp::new(
                 &cc.egui_ctx,
@@ -457,6 +458,7 @@ fn screens_render_in_both_languages() {
     let mut snap = |k: &mut Kiosk, name: &str| {
         for lang in [tucai::ui::i18n::Lang::Zh, tucai::ui::i18n::Lang::En] {
             k.harness.state_mut().lang = lang;
+            k.harness.remove_cursor();
             k.settle();
             let img = k.harness.render().expect("render");
             assert_eq!(img.width(), w as u32);

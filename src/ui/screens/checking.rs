@@ -9,7 +9,12 @@ use crate::flow::{Event, Screen};
 use eframe::egui::{self, RichText};
 
 pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
-    widgets::header_ui(ui, &mut app.lang, T::CheckingTitle);
+    let title = if app.flow.step() == crate::flow::Step::Result {
+        T::ResultTitle
+    } else {
+        T::CheckingTitle
+    };
+    widgets::header_ui(ui, &mut app.lang, title);
     let now = app.now();
     let r = match screen(app) {
         Screen::Result(r) => r,

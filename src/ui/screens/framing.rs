@@ -68,8 +68,9 @@ pub fn overlay(p: &egui::Painter, shown: egui::Rect, spec: &PhotoConfig) {
     let head_top = r.top() + (spec.head_top_min + spec.head_top_max) as f32 / 2.0 * sy;
     let eye = r.top() + (spec.eye_line_min + spec.eye_line_max) as f32 / 2.0 * sy;
     let face_w = (spec.face_width_min + spec.face_width_max) as f32 / 2.0 * sx;
-    // Eyes sit about half-way down the head: the oval runs from the head top to as far below.
-    let half_h = (eye - head_top) * 1.25;
+    // Eyes sit about half-way down the head: the oval runs from the head top to the chin, as far
+    // below the eye line as the head top is above it.
+    let half_h = (eye - head_top) * 0.95;
     let centre = egui::pos2(r.center().x, head_top + half_h);
     let green = egui::Stroke::new(4.0, egui::Color32::from_rgb(0x2e, 0xcc, 0x71));
     p.add(egui::Shape::ellipse_stroke(
@@ -90,7 +91,8 @@ pub fn overlay(p: &egui::Painter, shown: egui::Rect, spec: &PhotoConfig) {
         [egui::pos2(r.left(), eye), egui::pos2(r.right(), eye)],
         egui::Stroke::new(2.0, egui::Color32::WHITE),
     );
-    let shoulder = centre.y + half_h + (eye - head_top) * 0.9;
+    // Shoulders sit about a third of a head below the chin.
+    let shoulder = (centre.y + half_h * 1.7).min(r.bottom() - 4.0);
     let sh = egui::Stroke::new(3.0, egui::Color32::from_rgb(0xf1, 0xc4, 0x0f));
     p.line_segment(
         [

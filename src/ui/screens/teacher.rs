@@ -234,6 +234,16 @@ fn board_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
                 .striped(true)
                 .spacing(egui::vec2(16.0, 8.0))
                 .show(ui, |ui| {
+                    for k in [
+                        T::ColStudentNo,
+                        T::ColName,
+                        T::ColState,
+                        T::ColShots,
+                        T::ColActions,
+                    ] {
+                        ui.label(RichText::new(t(app, k)).size(20.0).color(theme::MUTED));
+                    }
+                    ui.end_row();
                     for row in &board.rows {
                         ui.label(RichText::new(&row.student_no).size(22.0));
                         ui.label(RichText::new(&row.name).size(22.0));

@@ -47,13 +47,18 @@ pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
                     egui::Stroke::new(5.0, egui::Color32::from_rgb(0x2e, 0xcc, 0x71)),
                     egui::StrokeKind::Middle,
                 );
-                ui.painter().text(
-                    area.center_bottom() + egui::vec2(0.0, 8.0),
-                    egui::Align2::CENTER_TOP,
-                    t(app, T::ScanArea),
+                let label = ui.painter().layout_no_wrap(
+                    t(app, T::ScanArea).to_string(),
                     egui::FontId::proportional(22.0),
                     egui::Color32::WHITE,
                 );
+                let pos = area.center_bottom() + egui::vec2(-label.size().x / 2.0, 8.0);
+                ui.painter().rect_filled(
+                    egui::Rect::from_min_size(pos, label.size()).expand(6.0),
+                    6.0,
+                    egui::Color32::from_black_alpha(170),
+                );
+                ui.painter().galley(pos, label, egui::Color32::WHITE);
             }
         });
         ui.vertical(|ui| {

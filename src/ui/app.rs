@@ -464,6 +464,7 @@ impl eframe::App for KioskApp {
                 self.open_pin(PinPurpose::Leave);
             }
         }
+        fit_to_screen(ctx);
         self.wedge_input(ctx);
         self.poll_workers(ctx);
         // Live pictures and countdowns need frames even without input.
@@ -474,6 +475,16 @@ impl eframe::App for KioskApp {
         egui::CentralPanel::default()
             .frame(egui::Frame::central_panel(ui.style()).inner_margin(24.0))
             .show(ui, |ui| screens::show(self, ui));
+    }
+}
+
+/// The screens are laid out for 800 points of height (1280×800); a taller screen (1920×1080)
+/// zooms everything up so text and buttons keep their share of the screen.
+fn fit_to_screen(ctx: &egui::Context) {
+    let unzoomed = ctx.viewport_rect().height() * ctx.zoom_factor();
+    let target = (unzoomed / 800.0).clamp(1.0, 2.5);
+    if (target - ctx.zoom_factor()).abs() > 0.01 {
+        ctx.set_zoom_factor(target);
     }
 }
 

@@ -1,5 +1,6 @@
 //! The kiosk look: large text and big touch targets, readable from a metre away at 1280×800 and
-//! 1920×1080. Sizes scale with the window height so both resolutions get the same layout.
+//! 1920×1080. The app zooms with the window height (`app::fit_to_screen`), so both resolutions
+//! get the same layout.
 
 use eframe::egui;
 

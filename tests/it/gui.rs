@@ -3,7 +3,8 @@
 //! by their labels; asserts are on labels and on the flow's state, not on pixels.
 //!
 //! `TUCAI_WRITE_SCREENS=1 cargo test --test it gui::screens` also writes every screen in both
-//! languages to `docs/screens/`.
+//! languages to `docs/screens/` (or `TUCAI_SCREENS_DIR`), at 1280×800 or, with
+//! `TUCAI_SCREEN_SIZE=1920`, at 1920×1080.
 
 use chrono::Duration;
 use eframe::egui;
@@ -446,7 +447,10 @@ fn no_camera_screen_explains_the_demo_camera() {
 #[test]
 fn screens_render_in_both_languages() {
     let write = std::env::var_os("TUCAI_WRITE_SCREENS").is_some();
-    let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screens");
+    let out = match std::env::var_os("TUCAI_SCREENS_DIR") {
+        Some(d) => std::path::PathBuf::from(d),
+        None => std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screens"),
+    };
     if write {
         std::fs::create_dir_all(&out).unwrap();
     }

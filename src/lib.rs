@@ -15,12 +15,16 @@
 //! | [`flow`] | the student journey as a state machine, its rules, teacher actions |
 //! | [`mask`] | masking of personal fields for screens and logs |
 //! | [`ui`] | the kiosk window, one module per screen |
+//! | [`export`] | signed batches of a session's confirmed photos, atomic sync, purge |
+//! | [`office`] | batch verification, multi-station merge, upload package, report |
 
 pub mod camera;
 pub mod check;
 pub mod config;
 pub mod flow;
+pub mod export;
 pub mod mask;
+pub mod office;
 pub mod pin;
 pub mod roster;
 pub mod scan;

@@ -183,7 +183,7 @@ pub fn parse(bytes: &[u8]) -> Result<Roster, RosterError> {
 /// UTF-8 when it has a BOM or decodes cleanly; otherwise GBK. A GBK file is almost never valid
 /// UTF-8 (its lead bytes 0x81-0xFE are followed by bytes UTF-8 forbids there), so the strict
 /// UTF-8 attempt is a reliable test.
-fn decode(bytes: &[u8]) -> (String, Encoding) {
+pub(crate) fn decode(bytes: &[u8]) -> (String, Encoding) {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return (
             String::from_utf8_lossy(rest).into_owned(),

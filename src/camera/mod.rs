@@ -90,6 +90,15 @@ impl DeviceChoice {
     }
 }
 
+/// Starts the camera `device` names (`[camera] device` or `--camera`) with the size, rate and
+/// stall timeout of `[camera]`. Only an unparsable device name is an error; a missing camera
+/// shows as [`CameraStatus::NoCamera`] and is picked up when it is plugged in.
+pub fn start_camera(device: &str, config: &CameraConfig) -> Result<CameraWorker, CameraError> {
+    let factory = source_factory(device, config)?;
+    let stall = std::time::Duration::from_millis(u64::from(config.stall_timeout_ms));
+    Ok(CameraWorker::start(factory, stall))
+}
+
 /// A factory of sources for `device` (the config's or the command line's choice), for
 /// [`CameraWorker::start`].
 pub fn source_factory(device: &str, config: &CameraConfig) -> Result<SourceFactory, CameraError> {
@@ -105,4 +114,31 @@ pub fn source_factory(device: &str, config: &CameraConfig) -> Result<SourceFacto
             Box::new(NokhwaSource::new(choice.clone(), &config)) as Box<dyn FrameSource>
         }),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn device_names() {
+        assert_eq!(DeviceChoice::parse("auto"), Some(DeviceChoice::Auto));
+        assert_eq!(DeviceChoice::parse(" demo "), Some(DeviceChoice::Demo));
+        assert_eq!(DeviceChoice::parse("2"), Some(DeviceChoice::Index(2)));
+        assert_eq!(DeviceChoice::parse("/dev/video0"), None);
+        assert!(matches!(
+            start_camera("webcam", &CameraConfig::default()),
+            Err(CameraError::NoSuchDevice(_))
+        ));
+    }
+
+    #[test]
+    fn demo_camera_goes_live() {
+        let cam = start_camera("demo", &CameraConfig::default()).unwrap();
+        let frame = cam
+            .wait_newer(0, std::time::Duration::from_secs(20))
+            .unwrap();
+        assert_eq!(frame.image.dimensions(), (1280, 720));
+        assert_eq!(cam.status(), CameraStatus::Live);
+    }
 }

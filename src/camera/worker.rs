@@ -86,6 +86,8 @@ impl std::fmt::Debug for CameraWorker {
 /// Backoff between reconnection attempts: doubles from the first to the last value.
 const BACKOFF_FIRST: Duration = Duration::from_millis(100);
 const BACKOFF_MAX: Duration = Duration::from_secs(3);
+/// Time an attempt has to deliver its first frame.
+const FIRST_FRAME_GRACE: Duration = Duration::from_secs(5);
 
 impl CameraWorker {
     /// Starts the camera; `stall_timeout` is `[camera] stall_timeout_ms`.
@@ -205,9 +207,13 @@ fn supervise(inner: Arc<Inner>, factory: SourceFactory, stall_timeout: Duration)
             if let Some(err) = s.ended.take() {
                 break Some(err);
             }
-            // An open that never delivers counts as a stall too, from when the attempt started.
-            let last = s.last_frame_at.unwrap_or(started);
-            if last.elapsed() >= stall_timeout {
+            // An open that never delivers counts as a stall too, from when the attempt started,
+            // with more time: opening a USB camera and negotiating its mode takes a second or two.
+            let (last, limit) = match s.last_frame_at {
+                Some(t) => (t, stall_timeout),
+                None => (started, stall_timeout.max(FIRST_FRAME_GRACE)),
+            };
+            if last.elapsed() >= limit {
                 break Some(CameraError::Disconnected(format!(
                     "no picture for {} ms",
                     stall_timeout.as_millis()
@@ -216,7 +222,6 @@ fn supervise(inner: Arc<Inner>, factory: SourceFactory, stall_timeout: Duration)
             if s.last_frame_at.is_some() {
                 // Frames flow: the next failure starts its backoff from the beginning.
                 backoff = BACKOFF_FIRST;
-                drop(s);
             }
         };
         {
@@ -225,6 +230,7 @@ fn supervise(inner: Arc<Inner>, factory: SourceFactory, stall_timeout: Duration)
             s.generation += 1;
             if let Some(err) = &outcome {
                 let was_live = s.latest.is_some();
+                let before = s.status;
                 s.status = match (err, s.status) {
                     (_, CameraStatus::Disconnected { since }) => {
                         CameraStatus::Disconnected { since }
@@ -236,7 +242,18 @@ fn supervise(inner: Arc<Inner>, factory: SourceFactory, stall_timeout: Duration)
                         since: Instant::now(),
                     },
                 };
-                log::warn!("camera: {err}; reconnecting in {} ms", backoff.as_millis());
+                // Once per change of state, not every retry of an unplugged camera.
+                let level = if std::mem::discriminant(&before) == std::mem::discriminant(&s.status)
+                {
+                    log::Level::Debug
+                } else {
+                    log::Level::Warn
+                };
+                log::log!(
+                    level,
+                    "camera: {err}; retrying in {} ms",
+                    backoff.as_millis()
+                );
             }
         }
         if outcome.is_none() {

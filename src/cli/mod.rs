@@ -2,9 +2,15 @@
 //! [`Context`] turns them into a loaded configuration and an open store only for the commands
 //! that need them, so `tucai config check` works on a station whose data directory is broken.
 
+mod cameras_cmd;
 mod config_cmd;
+mod export_cmd;
+mod key_cmd;
+mod office_cmd;
 mod pin_cmd;
+mod review_cmd;
 mod roster_cmd;
+mod scan_cmd;
 mod session_cmd;
 
 use anyhow::{Context as _, Result};
@@ -50,6 +56,22 @@ pub enum Command {
     Roster(roster_cmd::RosterCmd),
     /// Set the teacher PIN (asked twice on the terminal; stored as an Argon2 hash in the config file).
     SetPin(pin_cmd::SetPinArgs),
+    /// Show the station key the office trusts.
+    #[command(subcommand)]
+    Key(key_cmd::KeyCmd),
+    /// Export a session's confirmed photos as a signed batch.
+    Export(export_cmd::ExportArgs),
+    /// Delete a session's personal data once the office confirmed its import.
+    Purge(export_cmd::PurgeArgs),
+    /// Import the provincial review's reset list.
+    #[command(subcommand)]
+    Review(review_cmd::ReviewCmd),
+    /// Office: import batches, write the upload package, report who is missing.
+    Office(office_cmd::OfficeArgs),
+    /// Decode the QR codes in image files (exit 2 if a file cannot be read).
+    Scan(scan_cmd::ScanArgs),
+    /// List the cameras and their modes.
+    Cameras,
 }
 
 /// Runs the command line; `Ok` carries the exit code for commands that report a verdict.
@@ -84,6 +106,13 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
         Some(Command::Session(cmd)) => session_cmd::run(&ctx, cmd),
         Some(Command::Roster(cmd)) => roster_cmd::run(&ctx, cmd),
         Some(Command::SetPin(args)) => pin_cmd::run(&ctx, args),
+        Some(Command::Key(cmd)) => key_cmd::run(&ctx, cmd),
+        Some(Command::Export(args)) => export_cmd::run_export(&ctx, args),
+        Some(Command::Purge(args)) => export_cmd::run_purge(&ctx, args),
+        Some(Command::Review(cmd)) => review_cmd::run(&ctx, cmd),
+        Some(Command::Office(args)) => office_cmd::run(&ctx, args),
+        Some(Command::Scan(args)) => scan_cmd::run(args),
+        Some(Command::Cameras) => cameras_cmd::run(),
     }
 }
 

@@ -61,3 +61,27 @@ impl ScanConfig {
         r.finish()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_need_one_capture_group_and_valid_syntax() {
+        let ok = ScanConfig {
+            student_no_pattern: r"^XJ(\d{10})$".into(),
+            school_code_pattern: r"^(\d{5})-".into(),
+            ..ScanConfig::default()
+        };
+        assert!(ok.validate().is_empty());
+        for bad in [r"^XJ\d{10}$", r"^(XJ)(\d+)$", r"^XJ(\d{10}$"] {
+            let c = ScanConfig {
+                student_no_pattern: bad.into(),
+                ..ScanConfig::default()
+            };
+            let errs = c.validate();
+            assert_eq!(errs.len(), 1, "{bad}");
+            assert_eq!(errs[0].key, "scan.student_no_pattern");
+        }
+    }
+}

@@ -1,7 +1,7 @@
 //! The scan thread: decodes the newest camera frame it can take (never a backlog), and reports
 //! each code once while it stays in view.
 
-use super::decode::{Decoded, decode_rgb};
+use super::decode::{Decoded, decode_luma_with, luma};
 use crate::camera::CameraHandle;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
@@ -21,6 +21,11 @@ pub struct ScanEvent {
 /// A code that stays in view is reported again only after it has been out of view this long,
 /// so one phone held up gives one event, and showing it again after a refusal gives another.
 const SAME_CODE_QUIET: Duration = Duration::from_millis(1500);
+
+/// Only every this many frames does the worker search the whole frame at full size (for codes too
+/// small for the half-size search); it is the expensive step, and a frame without any code, the
+/// common case, would pay it every time.
+const FULL_SIZE_EVERY: u64 = 3;
 
 /// Runs decoding on its own thread while active. Dropping it stops the thread.
 pub struct ScanWorker {
@@ -89,6 +94,7 @@ fn run(
     tx: Sender<ScanEvent>,
 ) {
     let mut last_seq = 0;
+    let mut decoded: u64 = 0;
     // Codes in view and when they were last seen.
     let mut seen: Vec<(Vec<u8>, Instant)> = Vec::new();
     while !stop.load(Ordering::Relaxed) && !camera.stopped() {
@@ -103,7 +109,10 @@ fn run(
         };
         last_seq = frame.seq;
         let t = Instant::now();
-        let found = decode_rgb(&frame.image);
+        // Counted over decoded frames, not sequence numbers: the worker skips frames.
+        decoded += 1;
+        let full_fallback = decoded.is_multiple_of(FULL_SIZE_EVERY);
+        let found = decode_luma_with(&luma(&frame.image), full_fallback);
         let now = Instant::now();
         *last_decode.lock().unwrap_or_else(|p| p.into_inner()) = Some(now - t);
         seen.retain(|(_, at)| now.duration_since(*at) < SAME_CODE_QUIET);

@@ -13,6 +13,7 @@ mod audit;
 mod choices;
 mod drafts;
 mod locks;
+mod export;
 mod sessions;
 mod settings;
 mod students;
@@ -21,6 +22,7 @@ pub use attempts::{Attempt, AttemptId, NewAttempt, NewLock, RecordedAttempt};
 pub use audit::{AuditEntry, NewAudit};
 pub use drafts::{Confirmation, Draft, DraftId};
 pub use locks::{Lock, LockId, LockKind};
+pub use export::{ConfirmedRecord, PurgeSummary, ReviewReset, ReviewSummary, UnconfirmedRecord};
 pub use sessions::{Session, SessionId};
 pub use students::{ImportSummary, Student, StudentId};
 

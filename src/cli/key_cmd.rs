@@ -1,0 +1,35 @@
+use super::Context;
+use anyhow::{Context as _, Result};
+use clap::Subcommand;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use tucai::export::StationKey;
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCmd {
+    /// Print the station's public key and fingerprint (made on first use) for the office to trust.
+    Show {
+        /// Also write a trust file for `tucai office import --trust FILE`.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+}
+
+pub fn run(ctx: &Context, cmd: KeyCmd) -> Result<ExitCode> {
+    let KeyCmd::Show { out } = cmd;
+    let (config, path) = ctx.config()?;
+    let dir = ctx.data_dir(&config, path.as_deref());
+    let key = StationKey::load_or_create(&dir)?;
+    let trusted = key.trusted(&config.station.id);
+    println!("station      {}", config.station.id);
+    println!("public key   {}", trusted.public_key);
+    println!("fingerprint  {}", trusted.fingerprint);
+    if let Some(out) = out {
+        let tmp = out.with_extension("tmp");
+        std::fs::write(&tmp, trusted.to_json())
+            .and_then(|()| std::fs::rename(&tmp, &out))
+            .with_context(|| format!("cannot write {}", out.display()))?;
+        println!("trust file   {}", out.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}

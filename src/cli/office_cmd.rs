@@ -1,0 +1,164 @@
+use super::Context;
+use anyhow::{Result, bail};
+use chrono::Utc;
+use clap::{Args, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use tucai::export::TrustedKey;
+use tucai::office::{self, Office};
+
+#[derive(Debug, Args)]
+pub struct OfficeArgs {
+    /// Office data directory (its own database and imported photos); default `<data>/office`.
+    #[arg(long, value_name = "DIR", global = true)]
+    pub office: Option<PathBuf>,
+    #[command(subcommand)]
+    pub cmd: OfficeCmd,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OfficeCmd {
+    /// Verify and import batches (batch folders, or folders holding batches such as a USB stick).
+    /// A tampered, truncated or unsigned batch is refused and named; the others are imported.
+    Import {
+        #[arg(required = true, value_name = "DIR")]
+        dirs: Vec<PathBuf>,
+        /// Trust a station's key first (its `tucai key show --out FILE`); may be repeated.
+        #[arg(long, value_name = "KEYFILE")]
+        trust: Vec<PathBuf>,
+    },
+    /// Write the provincial upload package: photos/<student_no>.jpg and list.csv.
+    Package {
+        /// The package folder (must not exist yet).
+        out: PathBuf,
+    },
+    /// List per class who has a confirmed photo and who is still missing.
+    Report,
+}
+
+pub fn run(ctx: &Context, args: OfficeArgs) -> Result<ExitCode> {
+    let dir = match args.office {
+        Some(d) => d,
+        None => {
+            let (config, path) = ctx.config()?;
+            ctx.data_dir(&config, path.as_deref()).join("office")
+        }
+    };
+    let mut office = Office::open(&dir)?;
+    match args.cmd {
+        OfficeCmd::Import { dirs, trust } => {
+            let now = Utc::now();
+            for file in &trust {
+                let key = TrustedKey::load(file)?;
+                office.trust(&key, now)?;
+                println!(
+                    "trusting station {} (fingerprint {})",
+                    key.station_id, key.fingerprint
+                );
+            }
+            let report = office::import_batches(&mut office, &dirs, now);
+            for b in &report.batches {
+                match b.status {
+                    office::import::BatchStatus::AlreadyImported => {
+                        println!("{}: already imported, nothing changed", b.batch)
+                    }
+                    _ => println!(
+                        "{}: imported {} students ({} new, {} updated, {} withdrawn)",
+                        b.batch, b.students, b.added, b.updated, b.withdrawn
+                    ),
+                }
+                for c in &b.conflicts {
+                    println!(
+                        "  conflict: student {} confirmed in {} ({}) and {} ({}); kept {}",
+                        c.student_no,
+                        c.kept_batch,
+                        c.kept_confirmed_at,
+                        c.dropped_batch,
+                        c.dropped_confirmed_at,
+                        c.kept_batch
+                    );
+                }
+            }
+            for e in &report.refused {
+                eprintln!("refused: {e}");
+            }
+            if !report.refused.is_empty() {
+                bail!(
+                    "{} batch(es) refused, {} imported",
+                    report.refused.len(),
+                    report.batches.len()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        OfficeCmd::Package { out } => {
+            // Print sheets come from the photo module once it is merged (office::PrintSheets).
+            let summary = office::write_package(&office, &out, None)?;
+            println!(
+                "package {}: {} photos and {}",
+                summary.out.display(),
+                summary.photos,
+                office::package::LIST_FILE
+            );
+            println!("print sheets: not made yet (the photo module provides them)");
+            Ok(ExitCode::SUCCESS)
+        }
+        OfficeCmd::Report => {
+            let classes = office::class_report(&office)?;
+            if classes.is_empty() {
+                println!("no batches imported yet; run `tucai office import`");
+            }
+            for c in classes {
+                println!(
+                    "{}: {} confirmed, {} missing",
+                    c.class_name,
+                    c.confirmed.len(),
+                    c.missing.len()
+                );
+                for s in &c.missing {
+                    println!("  missing   {}\t{}", s.student_no, s.name);
+                }
+                for s in &c.confirmed {
+                    println!("  confirmed {}\t{}", s.student_no, s.name);
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::cli::{Cli, Command};
+    use clap::Parser;
+
+    #[test]
+    fn import_needs_a_folder_and_takes_several_trust_files() {
+        assert!(Cli::try_parse_from(["tucai", "office", "import"]).is_err());
+        let cli = Cli::try_parse_from([
+            "tucai", "office", "import", "a", "b", "--trust", "k1", "--trust", "k2", "--office",
+            "o",
+        ])
+        .unwrap();
+        let Some(Command::Office(args)) = cli.command else {
+            panic!("not an office command");
+        };
+        assert_eq!(args.office.as_deref(), Some(std::path::Path::new("o")));
+        match args.cmd {
+            super::OfficeCmd::Import { dirs, trust } => {
+                assert_eq!(dirs.len(), 2);
+                assert_eq!(trust.len(), 2);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn export_and_purge_need_a_session() {
+        assert!(Cli::try_parse_from(["tucai", "export", "--to", "d"]).is_err());
+        assert!(Cli::try_parse_from(["tucai", "export", "--session", "1"]).is_ok());
+        assert!(Cli::try_parse_from(["tucai", "purge"]).is_err());
+        assert!(Cli::try_parse_from(["tucai", "purge", "--session", "1", "--from", "d"]).is_ok());
+        assert!(Cli::try_parse_from(["tucai", "review", "import", "r.csv"]).is_err());
+    }
+}

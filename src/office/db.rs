@@ -1,0 +1,325 @@
+//! Every SQL statement of the office database. Opening does what the station store does: WAL,
+//! `synchronous = NORMAL`, foreign keys, busy timeout, migrations from `migrations/` in order.
+
+use super::import::Conflict;
+use super::{OfficeError, Result};
+use crate::export::TrustedKey;
+use crate::export::manifest::{MissingEntry, StudentEntry};
+use crate::store::to_db_time;
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use std::path::Path;
+use std::time::Duration;
+
+/// Append, never edit; `user_version` records how many have run.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_office.sql")];
+
+pub(super) fn open(path: &Path) -> Result<Connection> {
+    let err = |e: rusqlite::Error| OfficeError::Database {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    let mut conn = Connection::open(path).map_err(err)?;
+    conn.busy_timeout(Duration::from_secs(5)).map_err(err)?;
+    conn.pragma_update(None, "journal_mode", "WAL")
+        .map_err(err)?;
+    conn.pragma_update(None, "synchronous", "NORMAL")
+        .map_err(err)?;
+    conn.pragma_update(None, "foreign_keys", "ON")
+        .map_err(err)?;
+    let found: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(err)?;
+    if found > MIGRATIONS.len() as i64 {
+        return Err(OfficeError::Database {
+            path: path.to_path_buf(),
+            message: format!(
+                "schema version {found} is newer than this program knows ({}); update tucai",
+                MIGRATIONS.len()
+            ),
+        });
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let tx = conn.transaction().map_err(err)?;
+        tx.execute_batch(sql).map_err(err)?;
+        tx.pragma_update(None, "user_version", index as i64 + 1)
+            .map_err(err)?;
+        tx.commit().map_err(err)?;
+    }
+    Ok(conn)
+}
+
+pub(super) fn insert_trusted(
+    conn: &Connection,
+    key: &TrustedKey,
+    now: DateTime<Utc>,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO trusted_keys (station_id, public_key, fingerprint, added_at)
+         VALUES (?1, ?2, ?3, ?4)",
+        params![
+            key.station_id,
+            key.public_key,
+            key.fingerprint,
+            to_db_time(now)
+        ],
+    )?;
+    Ok(())
+}
+
+fn trusted_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TrustedKey> {
+    Ok(TrustedKey {
+        format: "tucai-trust-v1".into(),
+        station_id: r.get(0)?,
+        public_key: r.get(1)?,
+        fingerprint: r.get(2)?,
+    })
+}
+
+pub(super) fn trusted_key(
+    conn: &Connection,
+    station: &str,
+) -> rusqlite::Result<Option<TrustedKey>> {
+    conn.query_row(
+        "SELECT station_id, public_key, fingerprint FROM trusted_keys WHERE station_id = ?1",
+        [station],
+        trusted_from_row,
+    )
+    .optional()
+}
+
+pub(super) fn trusted_keys(conn: &Connection) -> rusqlite::Result<Vec<TrustedKey>> {
+    let mut stmt = conn.prepare(
+        "SELECT station_id, public_key, fingerprint FROM trusted_keys ORDER BY station_id",
+    )?;
+    stmt.query_map([], trusted_from_row)?.collect()
+}
+
+/// The manifest digest a batch was imported with, if it was.
+pub(super) fn batch_digest(tx: &Transaction<'_>, name: &str) -> rusqlite::Result<Option<String>> {
+    tx.query_row(
+        "SELECT manifest_sha256 FROM batches WHERE name = ?1",
+        [name],
+        |r| r.get(0),
+    )
+    .optional()
+}
+
+pub(super) struct BatchRow<'a> {
+    pub name: &'a str,
+    pub station: &'a str,
+    pub session: i64,
+    pub sequence: u32,
+    pub manifest_sha256: &'a str,
+    pub exported_at: DateTime<Utc>,
+    pub students: usize,
+}
+
+pub(super) fn insert_batch(
+    tx: &Transaction<'_>,
+    b: &BatchRow<'_>,
+    now: DateTime<Utc>,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO batches (name, station_id, session_id, sequence, manifest_sha256,
+             exported_at, imported_at, students)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            b.name,
+            b.station,
+            b.session,
+            b.sequence,
+            b.manifest_sha256,
+            to_db_time(b.exported_at),
+            to_db_time(now),
+            b.students as i64
+        ],
+    )?;
+    Ok(())
+}
+
+pub(super) fn upsert_roster(
+    tx: &Transaction<'_>,
+    m: &MissingEntry,
+    batch: &str,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO roster (student_no, name, department, class_name, batch)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (student_no) DO UPDATE SET name = excluded.name,
+             department = excluded.department, class_name = excluded.class_name,
+             batch = excluded.batch",
+        params![m.student_no, m.name, m.department, m.class_name, batch],
+    )?;
+    Ok(())
+}
+
+/// The photo row that currently wins for a student.
+#[derive(Debug, Clone)]
+pub(super) struct Holder {
+    pub station: String,
+    pub session: i64,
+    pub sequence: u32,
+    pub batch: String,
+    pub confirmed_at: String,
+}
+
+pub(super) fn holder(tx: &Transaction<'_>, student_no: &str) -> rusqlite::Result<Option<Holder>> {
+    tx.query_row(
+        "SELECT station_id, session_id, sequence, batch, confirmed_at FROM photos
+         WHERE student_no = ?1",
+        [student_no],
+        |r| {
+            Ok(Holder {
+                station: r.get(0)?,
+                session: r.get(1)?,
+                sequence: r.get(2)?,
+                batch: r.get(3)?,
+                confirmed_at: r.get(4)?,
+            })
+        },
+    )
+    .optional()
+}
+
+pub(super) struct Source<'a> {
+    pub station: &'a str,
+    pub session: i64,
+    pub sequence: u32,
+    pub batch: &'a str,
+}
+
+pub(super) fn put_photo(
+    tx: &Transaction<'_>,
+    s: &StudentEntry,
+    src: &Source<'_>,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO photos (student_no, name, id_number, department, class_name, phone,
+             notify_status, notify_fee, fee_state, confirmed_at, taken_at, station_id, session_id,
+             sequence, batch, confirmation_id, photo_sha256, checks_failed)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
+         ON CONFLICT (student_no) DO UPDATE SET name = excluded.name,
+             id_number = excluded.id_number, department = excluded.department,
+             class_name = excluded.class_name, phone = excluded.phone,
+             notify_status = excluded.notify_status, notify_fee = excluded.notify_fee,
+             fee_state = excluded.fee_state, confirmed_at = excluded.confirmed_at,
+             taken_at = excluded.taken_at, station_id = excluded.station_id,
+             session_id = excluded.session_id, sequence = excluded.sequence,
+             batch = excluded.batch, confirmation_id = excluded.confirmation_id,
+             photo_sha256 = excluded.photo_sha256, checks_failed = excluded.checks_failed",
+        params![
+            s.student_no,
+            s.name,
+            s.id_number,
+            s.department,
+            s.class_name,
+            s.phone,
+            s.notify_status,
+            s.notify_fee,
+            s.fee_state,
+            to_db_time(s.confirmed_at),
+            to_db_time(s.taken_at),
+            src.station,
+            src.session,
+            src.sequence,
+            src.batch,
+            s.confirmation_id,
+            s.photo_sha256,
+            s.checks_failed.join(" "),
+        ],
+    )?;
+    Ok(())
+}
+
+/// Drops the photos a newer batch of the same station and session no longer lists (a teacher
+/// allowed a retake and the student has not confirmed again yet). Returns how many.
+pub(super) fn drop_withdrawn(
+    tx: &Transaction<'_>,
+    src: &Source<'_>,
+    keep: &[&str],
+) -> rusqlite::Result<usize> {
+    let mut stmt = tx.prepare(
+        "SELECT student_no FROM photos WHERE station_id = ?1 AND session_id = ?2 AND sequence < ?3",
+    )?;
+    let stale: Vec<String> = stmt
+        .query_map(params![src.station, src.session, src.sequence], |r| {
+            r.get(0)
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut dropped = 0;
+    for no in stale.iter().filter(|n| !keep.contains(&n.as_str())) {
+        dropped += tx.execute("DELETE FROM photos WHERE student_no = ?1", [no])?;
+    }
+    Ok(dropped)
+}
+
+pub(super) fn note_conflict(
+    tx: &Transaction<'_>,
+    c: &Conflict,
+    now: DateTime<Utc>,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT OR IGNORE INTO conflicts (student_no, kept_batch, kept_confirmed_at,
+             dropped_batch, dropped_confirmed_at, noted_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            c.student_no,
+            c.kept_batch,
+            c.kept_confirmed_at,
+            c.dropped_batch,
+            c.dropped_confirmed_at,
+            to_db_time(now)
+        ],
+    )?;
+    Ok(())
+}
+
+pub(super) fn conflicts(conn: &Connection) -> rusqlite::Result<Vec<Conflict>> {
+    let mut stmt = conn.prepare(
+        "SELECT student_no, kept_batch, kept_confirmed_at, dropped_batch, dropped_confirmed_at
+         FROM conflicts ORDER BY id",
+    )?;
+    stmt.query_map([], |r| {
+        Ok(Conflict {
+            student_no: r.get(0)?,
+            kept_batch: r.get(1)?,
+            kept_confirmed_at: r.get(2)?,
+            dropped_batch: r.get(3)?,
+            dropped_confirmed_at: r.get(4)?,
+        })
+    })?
+    .collect()
+}
+
+/// A row of the upload package / the report: student with their winning photo, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct RosterLine {
+    pub student_no: String,
+    pub name: String,
+    pub department: String,
+    pub class_name: String,
+    pub id_number: Option<String>,
+    pub photo_sha256: Option<String>,
+}
+
+/// Everyone seen (roster of all batches plus every photo), by class then student number.
+pub(super) fn roster_lines(conn: &Connection) -> rusqlite::Result<Vec<RosterLine>> {
+    let mut stmt = conn.prepare(
+        "SELECT r.student_no, COALESCE(p.name, r.name), COALESCE(p.department, r.department),
+                COALESCE(p.class_name, r.class_name), p.id_number, p.photo_sha256
+         FROM roster r LEFT JOIN photos p ON p.student_no = r.student_no
+         ORDER BY 4, 1",
+    )?;
+    stmt.query_map([], |r| {
+        Ok(RosterLine {
+            student_no: r.get(0)?,
+            name: r.get(1)?,
+            department: r.get(2)?,
+            class_name: r.get(3)?,
+            id_number: r.get(4)?,
+            photo_sha256: r.get(5)?,
+        })
+    })?
+    .collect()
+}

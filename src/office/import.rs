@@ -1,0 +1,308 @@
+//! Merging verified batches into the office database.
+//!
+//! Rules: a batch is imported once (the same batch again is recognised and changes nothing; a
+//! different batch under a known name is refused). Within one station's session the batch with
+//! the higher sequence is the truth (each batch is a full snapshot). A student confirmed in two
+//! sources (another station or session): the newest confirmation wins, and the conflict is noted
+//! and reported. After an import the office writes its receipt into the batch folder, which is
+//! what lets the station purge.
+
+use super::db::{self, BatchRow, Source};
+use super::verify::{VerifiedBatch, verify_batch};
+use super::{Office, OfficeError, Result};
+use crate::export::destination::{PARTIAL_PREFIX, sync_dir, sync_files};
+use crate::export::manifest::{BatchName, MANIFEST_JSON, MissingEntry};
+use crate::export::receipt::{RECEIPT, Receipt};
+use crate::store::to_db_time;
+use chrono::{DateTime, Utc};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// A student seen in two sources, and which confirmation was kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    pub student_no: String,
+    pub kept_batch: String,
+    pub kept_confirmed_at: String,
+    pub dropped_batch: String,
+    pub dropped_confirmed_at: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BatchStatus {
+    Imported,
+    /// The same batch was imported before; nothing changed (the receipt is written again).
+    AlreadyImported,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchImport {
+    pub dir: PathBuf,
+    pub batch: String,
+    pub status: BatchStatus,
+    pub students: usize,
+    pub added: usize,
+    pub updated: usize,
+    /// Photos withdrawn because this newer batch of their session no longer lists them.
+    pub withdrawn: usize,
+    pub conflicts: Vec<Conflict>,
+}
+
+/// What an import run did: one line per batch, refused batches with their reasons.
+#[derive(Debug, Default)]
+pub struct ImportReport {
+    pub batches: Vec<BatchImport>,
+    pub refused: Vec<OfficeError>,
+}
+
+/// The batch folders a path stands for: the folder itself when it holds a manifest (or is an
+/// unfinished export, to be refused by name), else its complete batch sub-folders in name order
+/// (a whole USB stick).
+pub fn batch_dirs(path: &Path) -> Result<Vec<PathBuf>> {
+    let is_partial = path
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with(PARTIAL_PREFIX));
+    if path.join(MANIFEST_JSON).exists() || is_partial {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let entries = std::fs::read_dir(path).map_err(|source| OfficeError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut dirs = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if BatchName::parse(&name).is_some() && entry.path().is_dir() {
+            dirs.push(entry.path());
+        }
+    }
+    dirs.sort();
+    if dirs.is_empty() {
+        // Let verification say what is wrong with it (no manifest).
+        dirs.push(path.to_path_buf());
+    }
+    Ok(dirs)
+}
+
+/// Verifies and merges every batch under `paths`; a refused batch is reported, the others go on.
+pub fn import_batches(office: &mut Office, paths: &[PathBuf], now: DateTime<Utc>) -> ImportReport {
+    let mut report = ImportReport::default();
+    for path in paths {
+        let dirs = match batch_dirs(path) {
+            Ok(d) => d,
+            Err(e) => {
+                report.refused.push(e);
+                continue;
+            }
+        };
+        for dir in dirs {
+            let verified = {
+                let lookup = |station: &str| office.trusted_key(station);
+                verify_batch(&dir, &lookup)
+            };
+            match verified.and_then(|v| office.merge(&v, now)) {
+                Ok(done) => report.batches.push(done),
+                Err(e) => report.refused.push(e),
+            }
+        }
+    }
+    report
+}
+
+impl Office {
+    /// Merges one verified batch and writes the receipt into its folder.
+    pub fn merge(&mut self, batch: &VerifiedBatch, now: DateTime<Utc>) -> Result<BatchImport> {
+        let m = &batch.manifest;
+        let db_err = |e: rusqlite::Error| OfficeError::Database {
+            path: self.dir.join(super::DB_FILE),
+            message: e.to_string(),
+        };
+        let mut result = BatchImport {
+            dir: batch.dir.clone(),
+            batch: m.batch.clone(),
+            status: BatchStatus::Imported,
+            students: m.students.len(),
+            added: 0,
+            updated: 0,
+            withdrawn: 0,
+            conflicts: Vec::new(),
+        };
+        let photos_dir = self.dir.join("photos");
+        let mut to_store: Vec<(PathBuf, &[u8])> = Vec::new();
+        let tx = self.conn.transaction().map_err(db_err)?;
+        match db::batch_digest(&tx, &m.batch).map_err(db_err)? {
+            Some(d) if d == batch.manifest_sha256 => {
+                result.status = BatchStatus::AlreadyImported;
+            }
+            Some(_) => {
+                return Err(OfficeError::Refused {
+                    batch: batch.dir.clone(),
+                    file: MANIFEST_JSON.into(),
+                    message: format!(
+                        "a different batch named {} was imported before; two batches may not \
+                         share a name",
+                        m.batch
+                    ),
+                });
+            }
+            None => {
+                let src = Source {
+                    station: &m.station_id,
+                    session: m.session.id,
+                    sequence: m.sequence,
+                    batch: &m.batch,
+                };
+                db::insert_batch(
+                    &tx,
+                    &BatchRow {
+                        name: &m.batch,
+                        station: &m.station_id,
+                        session: m.session.id,
+                        sequence: m.sequence,
+                        manifest_sha256: &batch.manifest_sha256,
+                        exported_at: m.exported_at,
+                        students: m.students.len(),
+                    },
+                    now,
+                )
+                .map_err(db_err)?;
+                for missing in &m.missing {
+                    db::upsert_roster(&tx, missing, &m.batch).map_err(db_err)?;
+                }
+                for s in &m.students {
+                    let as_roster = MissingEntry {
+                        student_no: s.student_no.clone(),
+                        name: s.name.clone(),
+                        department: s.department.clone(),
+                        class_name: s.class_name.clone(),
+                    };
+                    db::upsert_roster(&tx, &as_roster, &m.batch).map_err(db_err)?;
+                    let incoming_at = to_db_time(s.confirmed_at);
+                    let take = match db::holder(&tx, &s.student_no).map_err(db_err)? {
+                        None => {
+                            result.added += 1;
+                            true
+                        }
+                        Some(h) if h.station == m.station_id && h.session == m.session.id => {
+                            let newer = m.sequence > h.sequence;
+                            if newer {
+                                result.updated += 1;
+                            }
+                            newer
+                        }
+                        Some(h) => {
+                            let incoming_wins = (incoming_at.as_str(), m.batch.as_str())
+                                > (h.confirmed_at.as_str(), h.batch.as_str());
+                            let conflict = if incoming_wins {
+                                Conflict {
+                                    student_no: s.student_no.clone(),
+                                    kept_batch: m.batch.clone(),
+                                    kept_confirmed_at: incoming_at.clone(),
+                                    dropped_batch: h.batch,
+                                    dropped_confirmed_at: h.confirmed_at,
+                                }
+                            } else {
+                                Conflict {
+                                    student_no: s.student_no.clone(),
+                                    kept_batch: h.batch,
+                                    kept_confirmed_at: h.confirmed_at,
+                                    dropped_batch: m.batch.clone(),
+                                    dropped_confirmed_at: incoming_at.clone(),
+                                }
+                            };
+                            db::note_conflict(&tx, &conflict, now).map_err(db_err)?;
+                            result.conflicts.push(conflict);
+                            if incoming_wins {
+                                result.updated += 1;
+                            }
+                            incoming_wins
+                        }
+                    };
+                    if take {
+                        let bytes =
+                            batch
+                                .files
+                                .get(&s.photo)
+                                .ok_or_else(|| OfficeError::Refused {
+                                    batch: batch.dir.clone(),
+                                    file: s.photo.clone(),
+                                    message: "listed for a student but not verified".into(),
+                                })?;
+                        to_store.push((
+                            photos_dir.join(format!("{}.jpg", s.photo_sha256)),
+                            bytes.as_slice(),
+                        ));
+                        db::put_photo(&tx, s, &src).map_err(db_err)?;
+                    }
+                }
+                let keep: Vec<&str> = m.students.iter().map(|s| s.student_no.as_str()).collect();
+                result.withdrawn = db::drop_withdrawn(&tx, &src, &keep).map_err(db_err)?;
+            }
+        }
+        // The photos are on disk before the rows that point at them.
+        store_photos(&photos_dir, &to_store)?;
+        tx.commit().map_err(db_err)?;
+        let receipt = Receipt::new(&m.batch, &batch.manifest_sha256, m.students.len(), now);
+        write_atomic(&batch.dir.join(RECEIPT), &receipt.to_json())?;
+        Ok(result)
+    }
+}
+
+/// Writes content-addressed photos that are not there yet: all to temp names, synced together,
+/// then renamed (a thousand one-by-one syncs took seconds).
+fn store_photos(dir: &Path, photos: &[(PathBuf, &[u8])]) -> Result<()> {
+    let export_err = |e: crate::export::ExportError| OfficeError::Export(e);
+    let mut pending: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (path, bytes) in photos {
+        if !seen.insert(path) || path.exists() {
+            continue;
+        }
+        std::fs::create_dir_all(dir).map_err(|source| OfficeError::Write {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let tmp = temp_name(path);
+        std::fs::write(&tmp, bytes).map_err(|source| OfficeError::Write {
+            path: tmp.clone(),
+            source,
+        })?;
+        pending.push((path.clone(), tmp));
+    }
+    let temps: Vec<PathBuf> = pending.iter().map(|(_, t)| t.clone()).collect();
+    sync_files(&temps).map_err(export_err)?;
+    for (path, tmp) in &pending {
+        std::fs::rename(tmp, path).map_err(|source| OfficeError::Write {
+            path: path.clone(),
+            source,
+        })?;
+    }
+    sync_dir(dir);
+    Ok(())
+}
+
+/// A hidden temp name beside `path` (`.name.<pid>.tmp`, skipped by batch verification).
+fn temp_name(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+}
+
+/// Temp file beside the target (hidden, `.tmp`), synced, renamed into place.
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let err = |source| OfficeError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let parent = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(err)?;
+    let tmp = temp_name(path);
+    {
+        let mut f = std::fs::File::create(&tmp).map_err(err)?;
+        f.write_all(bytes).map_err(err)?;
+        f.sync_all().map_err(err)?;
+    }
+    std::fs::rename(&tmp, path).map_err(err)
+}

@@ -1,0 +1,140 @@
+//! The office side of SPEC §6: verify batches from the stations, merge them into the office
+//! database, write the provincial upload package, report who is still missing.
+//!
+//! Owns: the office data directory (`office.sqlite3`, its migrations in `migrations/`, the
+//! imported photos under `photos/`), batch verification ([`verify`]), the merge ([`import`]),
+//! the upload package ([`package`]) and the per-class report ([`report`]).
+//! Must not touch: egui, the station database, the capture flow. Print sheets are made by the
+//! photo module; [`package::PrintSheets`] is the seam it plugs into.
+//!
+//! Errors name batch folders, files and student numbers, never names, ID or phone numbers.
+
+mod db;
+pub mod import;
+pub mod package;
+pub mod report;
+pub mod verify;
+
+pub use import::{BatchImport, ImportReport, import_batches};
+pub use package::{PackageEntry, PackageSummary, PrintSheets, write_package};
+pub use report::{ClassReport, class_report};
+pub use verify::{VerifiedBatch, verify_batch};
+
+use crate::export::{ExportError, TrustedKey};
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+
+/// File name of the office database inside the office data directory.
+pub const DB_FILE: &str = "office.sqlite3";
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum OfficeError {
+    /// A batch that must not be imported; `file` is the file at fault, relative to the batch.
+    #[error("{batch}: {file}: {message}")]
+    Refused {
+        batch: PathBuf,
+        file: String,
+        message: String,
+    },
+    #[error(
+        "station `{station}` is already trusted with key {known}, the trust file has {offered}; \
+         if the station really has a new key, remove the old one from the office first"
+    )]
+    KeyConflict {
+        station: String,
+        known: String,
+        offered: String,
+    },
+    #[error("{0}")]
+    Export(#[from] ExportError),
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("office database {path}: {message}")]
+    Database { path: PathBuf, message: String },
+    #[error("{0}")]
+    Invalid(String),
+}
+
+pub type Result<T, E = OfficeError> = std::result::Result<T, E>;
+
+/// The open office database and its data directory.
+pub struct Office {
+    conn: Connection,
+    dir: PathBuf,
+}
+
+impl std::fmt::Debug for Office {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Office").field("dir", &self.dir).finish()
+    }
+}
+
+impl Office {
+    /// Opens (creating if needed) the office database in `dir`.
+    pub fn open(dir: &Path) -> Result<Office> {
+        std::fs::create_dir_all(dir).map_err(|source| OfficeError::Write {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let conn = db::open(&dir.join(DB_FILE))?;
+        Ok(Office {
+            conn,
+            dir: dir.to_path_buf(),
+        })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Where an imported photo is kept (content-addressed, so a crash between writing a photo and
+    /// committing the database never leaves a row pointing at the wrong picture).
+    pub fn photo_path(&self, sha256: &str) -> PathBuf {
+        self.dir.join("photos").join(format!("{sha256}.jpg"))
+    }
+
+    /// Trusts a station's key. The same key again is fine; another key for a known station is
+    /// refused, because silently replacing it would let anyone holding a trust file take over.
+    pub fn trust(&mut self, key: &TrustedKey, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
+        if let Some(known) = self.trusted_key(&key.station_id)? {
+            if known.public_key == key.public_key {
+                return Ok(());
+            }
+            return Err(OfficeError::KeyConflict {
+                station: key.station_id.clone(),
+                known: known.fingerprint,
+                offered: key.fingerprint.clone(),
+            });
+        }
+        db::insert_trusted(&self.conn, key, now).map_err(|e| self.db_err(e))
+    }
+
+    pub fn trusted_key(&self, station: &str) -> Result<Option<TrustedKey>> {
+        db::trusted_key(&self.conn, station).map_err(|e| self.db_err(e))
+    }
+
+    pub fn trusted_keys(&self) -> Result<Vec<TrustedKey>> {
+        db::trusted_keys(&self.conn).map_err(|e| self.db_err(e))
+    }
+
+    /// Conflicts noted so far, oldest first.
+    pub fn conflicts(&self) -> Result<Vec<import::Conflict>> {
+        db::conflicts(&self.conn).map_err(|e| self.db_err(e))
+    }
+
+    fn db_err(&self, e: rusqlite::Error) -> OfficeError {
+        OfficeError::Database {
+            path: self.dir.join(DB_FILE),
+            message: e.to_string(),
+        }
+    }
+}

@@ -1,0 +1,139 @@
+//! The upload package for the provincial system: every confirmed photo named by student number,
+//! plus a list file. Written into a hidden folder beside `out` and renamed into place, so a
+//! half-written package is never mistaken for a finished one.
+//!
+//! Print sheets (SPEC §5: copies per student, cut marks, caption) are drawn by the photo module;
+//! it plugs in through [`PrintSheets`]. Until it does, callers pass `None` and no sheets are made.
+
+use super::import::write_atomic;
+use super::{Office, OfficeError, Result, db};
+use std::path::{Path, PathBuf};
+
+/// One student in the package.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackageEntry {
+    pub student_no: String,
+    pub name: String,
+    pub id_number: String,
+    pub department: String,
+    pub class_name: String,
+    /// The photo inside the package folder.
+    pub photo: PathBuf,
+}
+
+/// The seam for the photo module's print sheets: given the packaged photos, write sheet images
+/// into `dir` and return how many.
+pub trait PrintSheets {
+    fn write_sheets(&self, entries: &[PackageEntry], dir: &Path) -> Result<u32, String>;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackageSummary {
+    pub out: PathBuf,
+    pub photos: usize,
+    /// `None` when no sheet maker was given.
+    pub sheets: Option<u32>,
+}
+
+pub const LIST_FILE: &str = "list.csv";
+pub const SHEETS_DIR: &str = "print";
+
+/// Writes the package to `out`, which must not exist yet.
+pub fn write_package(
+    office: &Office,
+    out: &Path,
+    sheets: Option<&dyn PrintSheets>,
+) -> Result<PackageSummary> {
+    if out.exists() {
+        return Err(OfficeError::Invalid(format!(
+            "{} already exists; give a new folder for the package",
+            out.display()
+        )));
+    }
+    let lines = db::roster_lines(&office.conn).map_err(|e| OfficeError::Database {
+        path: office.dir.join(super::DB_FILE),
+        message: e.to_string(),
+    })?;
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| OfficeError::Invalid(format!("{} is not a folder name", out.display())))?;
+    let temp = parent.join(format!(".partial-{name}"));
+    if temp.exists() {
+        std::fs::remove_dir_all(&temp).map_err(|source| OfficeError::Write {
+            path: temp.clone(),
+            source,
+        })?;
+    }
+    let mut entries = Vec::new();
+    let mut list = b"\xEF\xBB\xBF".to_vec();
+    {
+        let mut w = csv::Writer::from_writer(&mut list);
+        let _ = w.write_record([
+            "student_no",
+            "name",
+            "id_number",
+            "department",
+            "class_name",
+            "photo",
+        ]);
+        for line in lines {
+            let (Some(sha), Some(id_number)) = (line.photo_sha256, line.id_number) else {
+                continue;
+            };
+            let src = office.photo_path(&sha);
+            let bytes = std::fs::read(&src).map_err(|source| OfficeError::Read {
+                path: src.clone(),
+                source,
+            })?;
+            let rel = PathBuf::from("photos").join(format!("{}.jpg", line.student_no));
+            write_atomic(&temp.join(&rel), &bytes)?;
+            let _ = w.write_record([
+                line.student_no.as_str(),
+                &line.name,
+                &id_number,
+                &line.department,
+                &line.class_name,
+                &rel.to_string_lossy(),
+            ]);
+            entries.push(PackageEntry {
+                student_no: line.student_no,
+                name: line.name,
+                id_number,
+                department: line.department,
+                class_name: line.class_name,
+                photo: rel,
+            });
+        }
+        let _ = w.flush();
+    }
+    write_atomic(&temp.join(LIST_FILE), &list)?;
+    let sheet_count = match sheets {
+        Some(maker) => {
+            let dir = temp.join(SHEETS_DIR);
+            std::fs::create_dir_all(&dir).map_err(|source| OfficeError::Write {
+                path: dir.clone(),
+                source,
+            })?;
+            Some(
+                maker
+                    .write_sheets(&entries, &dir)
+                    .map_err(|m| OfficeError::Invalid(format!("print sheets: {m}")))?,
+            )
+        }
+        None => None,
+    };
+    std::fs::rename(&temp, out).map_err(|source| OfficeError::Write {
+        path: out.to_path_buf(),
+        source,
+    })?;
+    Ok(PackageSummary {
+        out: out.to_path_buf(),
+        photos: entries.len(),
+        sheets: sheet_count,
+    })
+}

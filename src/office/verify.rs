@@ -1,0 +1,204 @@
+//! Verifying a batch folder before anything of it is imported: the signature over
+//! `manifest.json` with the station's trusted key, then the size and SHA-256 of every listed
+//! file, and no file that the manifest does not list. The first fault refuses the whole batch,
+//! and the error names the file.
+
+use super::{OfficeError, Result};
+use crate::export::destination::PARTIAL_PREFIX;
+use crate::export::manifest::{MANIFEST_JSON, Manifest, SIGNATURE, is_safe_student_no};
+use crate::export::receipt::RECEIPT;
+use crate::export::{TrustedKey, sha256_hex};
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Component, Path, PathBuf};
+
+/// A batch that passed every check, with its photos read (the bytes checked are the bytes kept).
+#[derive(Debug)]
+pub struct VerifiedBatch {
+    pub dir: PathBuf,
+    pub manifest: Manifest,
+    pub manifest_sha256: String,
+    /// Photo bytes by path relative to the batch (`photos/<student_no>.jpg`).
+    pub files: HashMap<String, Vec<u8>>,
+}
+
+/// Verifies the batch in `dir`; `trusted` looks up a station's key by station id.
+pub fn verify_batch(
+    dir: &Path,
+    trusted: &dyn Fn(&str) -> Result<Option<TrustedKey>>,
+) -> Result<VerifiedBatch> {
+    let refuse = |file: &str, message: String| OfficeError::Refused {
+        batch: dir.to_path_buf(),
+        file: file.to_string(),
+        message,
+    };
+    let folder = dir.file_name().map(|n| n.to_string_lossy().into_owned());
+    if folder
+        .as_deref()
+        .is_some_and(|n| n.starts_with(PARTIAL_PREFIX))
+    {
+        return Err(refuse(
+            ".",
+            "an unfinished export (the station was interrupted); export the session again".into(),
+        ));
+    }
+    let read = |name: &str| -> Result<Option<Vec<u8>>> {
+        let path = dir.join(name);
+        match std::fs::read(&path) {
+            Ok(b) => Ok(Some(b)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(OfficeError::Read { path, source }),
+        }
+    };
+    let manifest_bytes = read(MANIFEST_JSON)?.ok_or_else(|| {
+        refuse(
+            MANIFEST_JSON,
+            "missing: this is not a batch, or it was copied incompletely".into(),
+        )
+    })?;
+    let signature = read(SIGNATURE)?.ok_or_else(|| {
+        refuse(
+            SIGNATURE,
+            "missing: the batch is unsigned and cannot be trusted; export it again".into(),
+        )
+    })?;
+    let manifest = Manifest::from_json(&manifest_bytes, &dir.display().to_string())
+        .map_err(|e| refuse(MANIFEST_JSON, e.to_string()))?;
+    let key = trusted(&manifest.station_id)?.ok_or_else(|| {
+        refuse(
+            SIGNATURE,
+            format!(
+                "station `{}` is not trusted; get its trust file (`tucai key show --out FILE` on \
+                 the station) and pass it with --trust",
+                manifest.station_id
+            ),
+        )
+    })?;
+    let signature = String::from_utf8_lossy(&signature);
+    if !key.verifies(&manifest_bytes, signature.trim()) {
+        return Err(refuse(
+            MANIFEST_JSON,
+            format!(
+                "the signature does not match station `{}`'s trusted key ({}): the manifest was \
+                 changed after signing, or signed by another key",
+                manifest.station_id, key.fingerprint
+            ),
+        ));
+    }
+
+    let mut listed = BTreeSet::new();
+    let mut files = HashMap::new();
+    for entry in &manifest.files {
+        if !is_plain_relative(&entry.path) {
+            return Err(refuse(&entry.path, "a path outside the batch".into()));
+        }
+        let bytes = read(&entry.path)?
+            .ok_or_else(|| refuse(&entry.path, "missing: the batch is incomplete".into()))?;
+        if bytes.len() as u64 != entry.size {
+            return Err(refuse(
+                &entry.path,
+                format!(
+                    "truncated or changed: {} bytes, the manifest says {}",
+                    bytes.len(),
+                    entry.size
+                ),
+            ));
+        }
+        if sha256_hex(&bytes) != entry.sha256 {
+            return Err(refuse(
+                &entry.path,
+                "changed after export: its SHA-256 does not match the manifest".into(),
+            ));
+        }
+        listed.insert(entry.path.clone());
+        files.insert(entry.path.clone(), bytes);
+    }
+    for student in &manifest.students {
+        // Student numbers become file names in the office and the upload package.
+        if !is_safe_student_no(&student.student_no)
+            || student.photo != format!("photos/{}.jpg", student.student_no)
+        {
+            return Err(refuse(
+                MANIFEST_JSON,
+                "a student number or photo name is not a plain file name".into(),
+            ));
+        }
+        let same = manifest
+            .files
+            .iter()
+            .any(|f| f.path == student.photo && f.sha256 == student.photo_sha256);
+        if !same {
+            return Err(refuse(
+                &student.photo,
+                "the manifest lists this photo for a student but not among its files".into(),
+            ));
+        }
+    }
+    for extra in walk(dir)? {
+        let known = extra == MANIFEST_JSON || extra == SIGNATURE || extra == RECEIPT;
+        if !known && !listed.contains(&extra) {
+            return Err(refuse(
+                &extra,
+                "not listed in the manifest: something was added to the batch".into(),
+            ));
+        }
+    }
+    Ok(VerifiedBatch {
+        dir: dir.to_path_buf(),
+        manifest,
+        manifest_sha256: sha256_hex(&manifest_bytes),
+        files,
+    })
+}
+
+fn is_plain_relative(path: &str) -> bool {
+    let p = Path::new(path);
+    !path.is_empty() && p.components().all(|c| matches!(c, Component::Normal(_)))
+}
+
+/// Every file under `dir`, as `/`-separated relative paths. Temp files of a receipt being written
+/// (hidden names) are skipped.
+fn walk(dir: &Path) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    let mut stack = vec![(dir.to_path_buf(), String::new())];
+    while let Some((path, rel)) = stack.pop() {
+        let entries = std::fs::read_dir(&path).map_err(|source| OfficeError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        for entry in entries {
+            let entry = entry.map_err(|source| OfficeError::Read {
+                path: path.clone(),
+                source,
+            })?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') && name.ends_with(".tmp") {
+                continue;
+            }
+            let child = if rel.is_empty() {
+                name
+            } else {
+                format!("{rel}/{name}")
+            };
+            if entry.path().is_dir() {
+                stack.push((entry.path(), child));
+            } else {
+                out.push(child);
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_plain_relative_paths_are_accepted() {
+        assert!(is_plain_relative("photos/1.jpg"));
+        assert!(!is_plain_relative("../x"));
+        assert!(!is_plain_relative("/etc/passwd"));
+        assert!(!is_plain_relative("photos/../../x"));
+        assert!(!is_plain_relative(""));
+    }
+}

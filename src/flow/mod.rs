@@ -828,6 +828,8 @@ fn card(s: &Student) -> StudentCard {
 }
 
 #[cfg(test)]
+mod props;
+#[cfg(test)]
 mod testkit;
 #[cfg(test)]
 mod tests;

@@ -7,6 +7,7 @@ mod config_file;
 mod gui;
 mod export_fixture;
 mod export_office;
+mod flow_story;
 mod roster_import;
 mod store_story;
 mod support;

@@ -13,6 +13,7 @@
 //! | [`scan`] | QR decoding, keyboard-wedge input, roster matching of capture codes |
 //! | [`check`] | automatic checks → [`check::CheckReport`] |
 //! | [`flow`] | the student journey as a state machine, its rules, teacher actions |
+//! | [`face`] | face detection (CenterFace) and the 468-point face mesh |
 //! | [`mask`] | masking of personal fields for screens and logs |
 //! | [`ui`] | the kiosk window, one module per screen |
 //! | [`export`] | signed batches of a session's confirmed photos, atomic sync, purge |
@@ -23,6 +24,7 @@ pub mod check;
 pub mod config;
 pub mod flow;
 pub mod export;
+pub mod face;
 pub mod mask;
 pub mod office;
 pub mod pin;

@@ -1,7 +1,207 @@
 //! Automatic photo checks of SPEC §4 → [`CheckReport`].
 //!
-//! Owns: every check id, its measurement and its hint. Must not touch: egui, the store.
+//! Owns: every check id, its measurement and its hint. Must not touch: egui, the store, photo
+//! making (the person mask from `photo` is an optional input, never a dependency).
+//!
+//! The station calls [`Checker::check`] on the **original capture** (full camera resolution)
+//! plus the liveness burst, after photo making has produced its mask:
+//!
+//! ```no_run
+//! # fn demo(capture: image::RgbImage, burst: Vec<image::RgbImage>) -> Result<(), tucai::check::CheckError> {
+//! use tucai::check::{Challenge, CheckInput, Checker};
+//! use tucai::config::Config;
+//! let config = Config::default();
+//! let checker = Checker::new(&config.checks, &config.photo)?; // loads the models once
+//! let report = checker.check(&CheckInput {
+//!     capture: &capture,
+//!     burst: &burst,
+//!     challenge: Challenge::Blink,
+//!     person_mask: None,
+//! })?;
+//! # Ok(()) }
+//! ```
+//!
+//! The geometry checks (face.position, face.size) predict the crop the photo maker will take
+//! from the capture (face width scaled to the middle of `[photo]`'s range); see `docs/CHECKS.md`.
 
+mod fraud;
+mod liveness;
+mod pixels;
 mod report;
+mod rules;
+mod scene;
 
+pub use fraud::periodic_score;
+pub use liveness::{BurstTrack, Challenge};
 pub use report::{CheckId, CheckReport, CheckResult, FailureKind};
+
+use crate::config::{ChecksConfig, PhotoConfig};
+use crate::face::{FaceDetector, FaceError, FaceMesh};
+use image::{GrayImage, RgbImage};
+use std::sync::Arc;
+
+/// Why the checks could not run at all (a photo that fails checks is a report, not an error).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CheckError {
+    #[error(transparent)]
+    Face(#[from] FaceError),
+}
+
+/// What one attempt gives the checks.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckInput<'a> {
+    /// The original capture at full camera resolution, upright (not mirrored).
+    pub capture: &'a RgbImage,
+    /// The frames of the liveness burst, in order; empty when there is none (a still file).
+    pub burst: &'a [RgbImage],
+    /// The challenge the screen asked for during the burst.
+    pub challenge: Challenge,
+    /// The person mask from photo making, any size (scaled to the capture), 255 = person. Without
+    /// it the backdrop and the top are estimated from the face position.
+    pub person_mask: Option<&'a GrayImage>,
+}
+
+/// Runs every check. Holds the face models (shared, loaded once) and the thresholds.
+#[derive(Debug, Clone)]
+pub struct Checker {
+    detector: Arc<FaceDetector>,
+    mesh: Arc<FaceMesh>,
+    cfg: ChecksConfig,
+    photo: PhotoConfig,
+}
+
+impl Checker {
+    /// Loads both face models (~150 ms).
+    pub fn new(cfg: &ChecksConfig, photo: &PhotoConfig) -> Result<Self, CheckError> {
+        Ok(Self::with_models(
+            Arc::new(FaceDetector::new()?),
+            Arc::new(FaceMesh::new()?),
+            cfg,
+            photo,
+        ))
+    }
+
+    /// With models already loaded elsewhere (photo making shares the detector).
+    pub fn with_models(
+        detector: Arc<FaceDetector>,
+        mesh: Arc<FaceMesh>,
+        cfg: &ChecksConfig,
+        photo: &PhotoConfig,
+    ) -> Self {
+        Checker {
+            detector,
+            mesh,
+            cfg: cfg.clone(),
+            photo: photo.clone(),
+        }
+    }
+
+    pub fn detector(&self) -> &Arc<FaceDetector> {
+        &self.detector
+    }
+
+    pub fn face_mesh(&self) -> &Arc<FaceMesh> {
+        &self.mesh
+    }
+
+    /// Every check of SPEC §4, in [`CheckId::ALL`] order.
+    pub fn check(&self, input: &CheckInput) -> Result<CheckReport, CheckError> {
+        let (mut report, mesh) = self.still(input.capture, input.person_mask)?;
+        let same_size = input
+            .burst
+            .first()
+            .is_some_and(|f| f.dimensions() == input.capture.dimensions());
+        let start = mesh.as_ref().filter(|_| same_size);
+        let track = liveness::track(input.burst, start, &self.detector, &self.mesh)?;
+        let live = liveness::judge(&track, input.challenge, &self.cfg, input.burst.len());
+        if let Some(slot) = report.checks.iter_mut().find(|c| c.id == CheckId::Liveness) {
+            *slot = live;
+        }
+        Ok(report)
+    }
+
+    /// Every check on one image; liveness is reported as not measured (there is no burst).
+    pub fn check_still(
+        &self,
+        capture: &RgbImage,
+        person_mask: Option<&GrayImage>,
+    ) -> Result<CheckReport, CheckError> {
+        Ok(self.still(capture, person_mask)?.0)
+    }
+
+    /// The still checks and the main face's mesh (the start of the burst tracking).
+    fn still(
+        &self,
+        capture: &RgbImage,
+        person_mask: Option<&GrayImage>,
+    ) -> Result<(CheckReport, Option<crate::face::Mesh>), CheckError> {
+        let cfg = &self.cfg;
+        let (w, h) = capture.dimensions();
+        let mut faces = if w >= 16 && h >= 16 {
+            self.detector.detect(capture)?
+        } else {
+            Vec::new()
+        };
+        faces.retain(|f| f.score >= cfg.face_min_score);
+        // The student is the largest face; others count when they are not tiny (a poster far
+        // behind is not a second person, someone leaning in is).
+        faces.sort_by(|a, b| b.bbox.area().total_cmp(&a.bbox.area()));
+        if let Some(main_w) = faces.first().map(|f| f.bbox.w) {
+            faces.retain(|f| f.bbox.w >= cfg.face_other_min_size * main_w);
+        }
+        let mesh = match faces.first() {
+            Some(f) => scene::usable(self.mesh.landmarks(capture, f)?),
+            None => None,
+        };
+        let s = scene::Scene::new(capture, faces, mesh, person_mask, &self.photo);
+        let areas = s.geo.as_ref().map(|g| rules::face_areas(&s, g));
+        let face_check = |id: CheckId, f: &dyn Fn(&rules::FaceAreas) -> CheckResult| match &areas {
+            Some(a) => f(a),
+            None => rules::not_measured(id, rules::Unmeasured::Face),
+        };
+        let mut checks = vec![
+            rules::face_single(&s, cfg),
+            rules::face_position(&s, cfg),
+            rules::face_size(&s, cfg, &self.photo),
+            rules::pose_frontal(&s, cfg),
+            rules::eyes_open(&s, cfg),
+            rules::mouth_closed(&s, cfg),
+            face_check(CheckId::LightExposure, &|a| {
+                rules::light_exposure(&s, cfg, a)
+            }),
+            face_check(CheckId::LightUniform, &|a| rules::light_uniform(&s, cfg, a)),
+            face_check(CheckId::LightHotspot, &|a| rules::light_hotspot(&s, cfg, a)),
+            face_check(CheckId::EyesRedeye, &|a| rules::eyes_redeye(&s, cfg, a)),
+            face_check(CheckId::GlassesGlare, &|a| rules::glasses_glare(&s, cfg, a)),
+            face_check(CheckId::GlassesTinted, &|a| {
+                rules::glasses_tinted(&s, cfg, a)
+            }),
+            face_check(CheckId::ImageSharp, &|a| rules::image_sharp(&s, cfg, a)),
+            rules::background_uniform(&s, cfg),
+        ];
+        checks.extend(rules::clothing(&s, cfg, &self.photo));
+        checks.push(fraud::recapture(&s, cfg));
+        checks.push(face_check(CheckId::Beautified, &|a| {
+            fraud::beautified(&s, cfg, a)
+        }));
+        checks.push(liveness::judge(
+            &BurstTrack::default(),
+            Challenge::Blink,
+            cfg,
+            0,
+        ));
+        debug_assert!(checks.iter().map(|c| c.id).eq(CheckId::ALL));
+        Ok((CheckReport { checks }, s.mesh))
+    }
+
+    /// Liveness alone, for a station that judges the burst while the student looks at the preview.
+    pub fn check_liveness(
+        &self,
+        burst: &[RgbImage],
+        challenge: Challenge,
+    ) -> Result<CheckResult, CheckError> {
+        let track = liveness::track(burst, None, &self.detector, &self.mesh)?;
+        Ok(liveness::judge(&track, challenge, &self.cfg, burst.len()))
+    }
+}

@@ -3,6 +3,7 @@
 //! that need them, so `tucai config check` works on a station whose data directory is broken.
 
 mod cameras_cmd;
+mod check_cmd;
 mod config_cmd;
 mod export_cmd;
 mod key_cmd;
@@ -72,6 +73,8 @@ pub enum Command {
     Scan(scan_cmd::ScanArgs),
     /// List the cameras and their modes.
     Cameras,
+    /// Run the automatic photo checks on files (exit 0 all passed, 1 any failed, 2 unreadable).
+    Check(check_cmd::CheckArgs),
 }
 
 /// Runs the command line; `Ok` carries the exit code for commands that report a verdict.
@@ -113,6 +116,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
         Some(Command::Office(args)) => office_cmd::run(&ctx, args),
         Some(Command::Scan(args)) => scan_cmd::run(args),
         Some(Command::Cameras) => cameras_cmd::run(),
+        Some(Command::Check(args)) => check_cmd::run(&ctx, args),
     }
 }
 

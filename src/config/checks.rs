@@ -1,18 +1,89 @@
 use super::{Invalid, Rules};
 use serde::{Deserialize, Serialize};
 
-/// `[checks]`: thresholds of the automatic checks of SPEC §4, one key per measured value.
+/// `[checks]`: thresholds of the automatic checks of SPEC §4, one key per measured value. What
+/// each value measures and how the defaults were chosen: `docs/CHECKS.md`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ChecksConfig {
     /// Minimum face detector confidence for a face to count.
     pub face_min_score: f32,
+    /// face.single: a second face counts when it is at least this fraction of the main face's width.
+    pub face_other_min_size: f32,
+    /// face.position: largest share of the predicted output crop that may fall outside the capture.
+    pub position_max_outside: f32,
+    /// face.size: capture pixels per output pixel across the face (below 1 the photo is upscaled).
+    pub size_min_scale: f32,
+    /// pose.frontal: largest head turn (yaw) and tilt (roll) in degrees.
+    pub pose_max_yaw_deg: f32,
+    pub pose_max_roll_deg: f32,
+    /// pose.frontal: largest shoulder-line tilt in degrees (measured only with the person mask).
+    pub pose_max_shoulder_deg: f32,
+    /// eyes.open: smallest lid gap / eye width (the less open eye).
+    pub eyes_min_open: f32,
+    /// mouth.closed: largest inner-lip gap / mouth width.
+    pub mouth_max_open: f32,
+    /// light.exposure: allowed mean face luminance, 0–255.
+    pub exposure_min: f32,
+    pub exposure_max: f32,
+    /// light.uniform: smallest darker/brighter cheek luminance ratio.
+    pub uniform_min_ratio: f32,
+    /// light.hotspot: largest share of the face that is blown out (near white).
+    pub hotspot_max_share: f32,
+    /// eyes.redeye: largest share of red pixels in the pupils.
+    pub redeye_max_share: f32,
+    /// glasses.glare: largest share of near-white pixels around the eyes.
+    pub glare_max_share: f32,
+    /// glasses.tinted: smallest eye-region / cheek luminance ratio.
+    pub tinted_min_ratio: f32,
+    /// image.sharp: smallest fine-detail energy of the face (Laplacian / gradient ratio).
+    pub sharp_min: f32,
+    /// background.uniform: largest mean edge strength of the backdrop, 0–255 per pixel.
+    pub background_max_texture: f32,
+    /// clothing.blue: largest share of the top that is close to the output background colour.
+    pub clothing_blue_max_share: f32,
+    /// clothing.contrast: smallest colour distance (RGB) between the top and the output background.
+    pub clothing_min_contrast: f32,
+    /// clothing.pattern: largest share of the top on an edge, at the output photo's scale.
+    pub clothing_max_pattern: f32,
+    /// recapture: largest periodic-pattern score (screen pixels, moiré, print screens), 0–1.
+    pub recapture_max_periodic: f32,
+    /// beautified: smallest skin-texture / eye-detail ratio (beauty filters smooth skin only).
+    pub beautified_min_texture: f32,
+    /// liveness (blink): the eyes must close to at most this fraction of their open gap.
+    pub liveness_blink_max_ratio: f32,
+    /// liveness (head turn): smallest change of yaw across the burst, degrees.
+    pub liveness_min_turn_deg: f32,
 }
 
 impl Default for ChecksConfig {
     fn default() -> Self {
         ChecksConfig {
             face_min_score: 0.5,
+            face_other_min_size: 0.25,
+            position_max_outside: 0.02,
+            size_min_scale: 0.8,
+            pose_max_yaw_deg: 12.0,
+            pose_max_roll_deg: 6.0,
+            pose_max_shoulder_deg: 8.0,
+            eyes_min_open: 0.15,
+            mouth_max_open: 0.08,
+            exposure_min: 60.0,
+            exposure_max: 215.0,
+            uniform_min_ratio: 0.65,
+            hotspot_max_share: 0.03,
+            redeye_max_share: 0.2,
+            glare_max_share: 0.06,
+            tinted_min_ratio: 0.35,
+            sharp_min: 0.35,
+            background_max_texture: 8.0,
+            clothing_blue_max_share: 0.3,
+            clothing_min_contrast: 60.0,
+            clothing_max_pattern: 0.25,
+            recapture_max_periodic: 0.35,
+            beautified_min_texture: 0.15,
+            liveness_blink_max_ratio: 0.5,
+            liveness_min_turn_deg: 6.0,
         }
     }
 }
@@ -21,6 +92,81 @@ impl ChecksConfig {
     pub fn validate(&self) -> Vec<Invalid> {
         let mut r = Rules::new("checks");
         r.range("face_min_score", self.face_min_score, 0.05, 0.99);
+        r.range("face_other_min_size", self.face_other_min_size, 0.05, 1.0);
+        r.range("position_max_outside", self.position_max_outside, 0.0, 0.5);
+        r.range("size_min_scale", self.size_min_scale, 0.1, 10.0);
+        r.range("pose_max_yaw_deg", self.pose_max_yaw_deg, 1.0, 45.0);
+        r.range("pose_max_roll_deg", self.pose_max_roll_deg, 1.0, 45.0);
+        r.range(
+            "pose_max_shoulder_deg",
+            self.pose_max_shoulder_deg,
+            1.0,
+            45.0,
+        );
+        r.range("eyes_min_open", self.eyes_min_open, 0.0, 1.0);
+        r.range("mouth_max_open", self.mouth_max_open, 0.0, 1.0);
+        r.range("exposure_min", self.exposure_min, 0.0, 255.0);
+        r.range("exposure_max", self.exposure_max, 0.0, 255.0);
+        r.ordered(
+            "exposure_min",
+            self.exposure_min,
+            "exposure_max",
+            self.exposure_max,
+        );
+        r.range("uniform_min_ratio", self.uniform_min_ratio, 0.0, 1.0);
+        r.range("hotspot_max_share", self.hotspot_max_share, 0.0, 1.0);
+        r.range("redeye_max_share", self.redeye_max_share, 0.0, 1.0);
+        r.range("glare_max_share", self.glare_max_share, 0.0, 1.0);
+        r.range("tinted_min_ratio", self.tinted_min_ratio, 0.0, 1.0);
+        r.range("sharp_min", self.sharp_min, 0.0, 10.0);
+        r.range(
+            "background_max_texture",
+            self.background_max_texture,
+            0.0,
+            255.0,
+        );
+        r.range(
+            "clothing_blue_max_share",
+            self.clothing_blue_max_share,
+            0.0,
+            1.0,
+        );
+        r.range(
+            "clothing_min_contrast",
+            self.clothing_min_contrast,
+            0.0,
+            442.0,
+        );
+        r.range(
+            "clothing_max_pattern",
+            self.clothing_max_pattern,
+            0.0,
+            255.0,
+        );
+        r.range(
+            "recapture_max_periodic",
+            self.recapture_max_periodic,
+            0.0,
+            1.0,
+        );
+        r.range(
+            "beautified_min_texture",
+            self.beautified_min_texture,
+            0.0,
+            10.0,
+        );
+        r.range(
+            "liveness_blink_max_ratio",
+            self.liveness_blink_max_ratio,
+            0.0,
+            1.0,
+        );
+        r.range(
+            "liveness_min_turn_deg",
+            self.liveness_min_turn_deg,
+            0.0,
+            45.0,
+        );
         r.finish()
     }
 }

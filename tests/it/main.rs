@@ -2,12 +2,16 @@
 //! a module per area. Every test works on real files in a fresh temp dir.
 
 mod camera_scan;
+mod check_cli;
+mod checks;
 mod cli;
 mod config_file;
-mod gui;
+mod defects;
 mod export_fixture;
 mod export_office;
+mod face;
 mod flow_story;
+mod gui;
 mod roster_import;
 mod store_story;
 mod support;

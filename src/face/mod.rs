@@ -1,0 +1,153 @@
+//! Faces on the CPU: [`FaceDetector`] (CenterFace: boxes, scores, 5 landmarks) and [`FaceMesh`]
+//! (MediaPipe face mesh: 468 points on one face).
+//!
+//! Owns: the two ONNX models (embedded from `assets/models/`, nothing is read or downloaded at run
+//! time), their pre- and post-processing, and the geometry types every image module shares
+//! ([`Point`], [`Rect`], [`Face`], [`Mesh`]). All coordinates are pixels of the image the caller
+//! passed in. Must not touch: egui, the store, the checks' thresholds.
+//!
+//! Each model is loaded once by its constructor; both types are `Send + Sync`, share them with an
+//! `Arc`.
+
+mod detector;
+mod mesh;
+
+pub use detector::FaceDetector;
+pub use mesh::{FaceMesh, Mesh, mesh_index};
+
+/// A point in image pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Point {
+    pub x: f32,
+    pub y: f32,
+}
+
+impl Point {
+    pub fn new(x: f32, y: f32) -> Self {
+        Point { x, y }
+    }
+
+    pub fn distance(self, other: Point) -> f32 {
+        ((self.x - other.x).powi(2) + (self.y - other.y).powi(2)).sqrt()
+    }
+
+    pub fn midpoint(self, other: Point) -> Point {
+        Point::new((self.x + other.x) / 2.0, (self.y + other.y) / 2.0)
+    }
+}
+
+/// An axis-aligned rectangle in image pixels: top-left corner, width, height.
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Rect {
+    pub x: f32,
+    pub y: f32,
+    pub w: f32,
+    pub h: f32,
+}
+
+impl Rect {
+    pub fn center(&self) -> Point {
+        Point::new(self.x + self.w / 2.0, self.y + self.h / 2.0)
+    }
+
+    pub fn right(&self) -> f32 {
+        self.x + self.w
+    }
+
+    pub fn bottom(&self) -> f32 {
+        self.y + self.h
+    }
+
+    pub fn area(&self) -> f32 {
+        self.w.max(0.0) * self.h.max(0.0)
+    }
+
+    /// Intersection over union, 0 when they do not overlap.
+    pub fn iou(&self, other: &Rect) -> f32 {
+        let iw = (self.right().min(other.right()) - self.x.max(other.x)).max(0.0);
+        let ih = (self.bottom().min(other.bottom()) - self.y.max(other.y)).max(0.0);
+        let inter = iw * ih;
+        let union = self.area() + other.area() - inter;
+        if union <= 0.0 { 0.0 } else { inter / union }
+    }
+
+    pub fn contains(&self, p: Point) -> bool {
+        p.x >= self.x && p.x <= self.right() && p.y >= self.y && p.y <= self.bottom()
+    }
+}
+
+/// One detected face. `left_eye` is the eye on the image's left side (the person's right eye),
+/// likewise `mouth_left`.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Face {
+    pub bbox: Rect,
+    /// Detector confidence, 0–1.
+    pub score: f32,
+    pub left_eye: Point,
+    pub right_eye: Point,
+    pub nose: Point,
+    pub mouth_left: Point,
+    pub mouth_right: Point,
+}
+
+impl Face {
+    /// Distance between the eye centres, the face's natural scale.
+    pub fn eye_distance(&self) -> f32 {
+        self.left_eye.distance(self.right_eye)
+    }
+
+    /// Angle of the eye line against the horizontal in degrees, positive when the right-hand eye
+    /// is lower (clockwise in image coordinates).
+    pub fn roll_degrees(&self) -> f32 {
+        let dx = self.right_eye.x - self.left_eye.x;
+        let dy = self.right_eye.y - self.left_eye.y;
+        dy.atan2(dx).to_degrees()
+    }
+}
+
+/// Why a face model could not be loaded or run. These are programming or packaging faults (the
+/// models are embedded), never a property of the photo: no face is an empty result, not an error.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum FaceError {
+    #[error(
+        "cannot load the {model} face model (the binary is damaged; reinstall tucai): {message}"
+    )]
+    Load {
+        model: &'static str,
+        message: String,
+    },
+    #[error("the {model} face model failed on an image of {width}×{height}: {message}")]
+    Run {
+        model: &'static str,
+        width: u32,
+        height: u32,
+        message: String,
+    },
+    #[error("image of {width}×{height} is too small to look for a face")]
+    TooSmall { width: u32, height: u32 },
+}
+
+/// Bilinear sample of an RGB image at a sub-pixel position, clamped to the border.
+pub(crate) fn sample_bilinear(img: &image::RgbImage, x: f32, y: f32) -> [f32; 3] {
+    let (w, h) = img.dimensions();
+    let xf = x.clamp(0.0, (w - 1) as f32);
+    let yf = y.clamp(0.0, (h - 1) as f32);
+    let x0 = xf.floor() as u32;
+    let y0 = yf.floor() as u32;
+    let x1 = (x0 + 1).min(w - 1);
+    let y1 = (y0 + 1).min(h - 1);
+    let fx = xf - x0 as f32;
+    let fy = yf - y0 as f32;
+    let p00 = img.get_pixel(x0, y0).0;
+    let p10 = img.get_pixel(x1, y0).0;
+    let p01 = img.get_pixel(x0, y1).0;
+    let p11 = img.get_pixel(x1, y1).0;
+    let mut out = [0.0; 3];
+    for c in 0..3 {
+        let top = p00[c] as f32 * (1.0 - fx) + p10[c] as f32 * fx;
+        let bottom = p01[c] as f32 * (1.0 - fx) + p11[c] as f32 * fx;
+        out[c] = top * (1.0 - fy) + bottom * fy;
+    }
+    out
+}

@@ -27,6 +27,7 @@ pub mod export;
 pub mod face;
 pub mod mask;
 pub mod office;
+pub mod photo;
 pub mod pin;
 pub mod roster;
 pub mod scan;

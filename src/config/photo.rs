@@ -20,6 +20,10 @@ pub struct PhotoConfig {
     pub eye_line_max: u32,
     pub face_width_min: u32,
     pub face_width_max: u32,
+    /// Largest enlargement of the capture allowed to reach the face width (more is blur).
+    pub max_upscale: f32,
+    /// Largest head roll (degrees) levelled by rotating; more is refused.
+    pub max_roll_deg: f32,
 }
 
 impl Default for PhotoConfig {
@@ -38,6 +42,8 @@ impl Default for PhotoConfig {
             eye_line_max: 300,
             face_width_min: 180,
             face_width_max: 300,
+            max_upscale: 1.5,
+            max_roll_deg: 10.0,
         }
     }
 }
@@ -69,6 +75,8 @@ impl PhotoConfig {
             "face_width_max",
             self.face_width_max,
         );
+        r.range("max_upscale", self.max_upscale, 0.1, 4.0);
+        r.range("max_roll_deg", self.max_roll_deg, 0.0, 45.0);
         r.require(
             self.eye_line_max < self.height,
             "eye_line_max",

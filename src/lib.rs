@@ -22,9 +22,9 @@
 pub mod camera;
 pub mod check;
 pub mod config;
-pub mod flow;
 pub mod export;
 pub mod face;
+pub mod flow;
 pub mod mask;
 pub mod office;
 pub mod photo;

@@ -109,6 +109,8 @@ pub struct KioskApp {
     pub live: Option<(u64, egui::TextureHandle)>,
     pub textures: std::collections::HashMap<String, egui::TextureHandle>,
     pub allow_close: bool,
+    /// Started with the demo camera: the photo is made without the automatic checks.
+    pub demo: bool,
 }
 
 impl KioskApp {
@@ -164,6 +166,7 @@ impl KioskApp {
             live: None,
             textures: Default::default(),
             allow_close: false,
+            demo: demo_session,
         }
     }
 
@@ -397,8 +400,8 @@ impl KioskApp {
                         Ok(out) => crate::flow::MadePhoto {
                             report: out.report,
                             original_jpeg: out.original_jpeg,
-                            photo_jpeg: Some(out.photo_jpeg),
-                            make_error: None,
+                            photo_jpeg: out.photo_jpeg,
+                            make_error: out.make_error,
                         },
                         Err(e) => crate::flow::MadePhoto {
                             report: Default::default(),

@@ -141,6 +141,7 @@ texts! {
 
     CheckingTitle => "正在制作并检测照片", "Making and checking your photo";
     ResultTitle => "检测结果", "Check result";
+    DemoNoChecks => "演示模式：照片未经自动检测（使用真实摄像头时才运行全部检测）", "Demo mode: the photo was not checked (every check runs with a real camera)";
     ColStudentNo => "学号", "Student no.";
     ColName => "姓名", "Name";
     ColState => "状态", "State";

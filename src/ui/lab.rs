@@ -2,9 +2,10 @@
 //! run the automatic checks, on a worker thread, with progress the checking screen can show.
 //!
 //! Owns: [`PhotoLab`] (what the make+check step needs) and [`LabJob`] (running it off the GUI
-//! thread). The real lab (`crate::photo` + `crate::check`) plugs in here when those branches land;
-//! until then [`PreviewLab`] crops and scales without checking, and [`ScriptedLab`] answers with
-//! prepared reports for tests. Must not touch: egui, the store.
+//! thread). [`RealLab`] is the station's: `crate::check` on the capture and burst, `crate::photo`
+//! for the standard photo. [`PreviewLab`] crops and scales without checking (the `--camera demo`
+//! walk-through, whose stock picture could never pass), and [`ScriptedLab`] answers with prepared
+//! reports for tests. Must not touch: egui, the store.
 
 use crate::check::{CheckId, CheckReport, CheckResult};
 use crate::config::PhotoConfig;
@@ -20,10 +21,10 @@ pub struct LabOutput {
     pub report: CheckReport,
     /// The capture as taken, kept beside the photo (SPEC §5).
     pub original_jpeg: Vec<u8>,
-    /// The standard photo (JPEG to the `[photo]` spec).
-    pub photo_jpeg: Vec<u8>,
-    /// The standard photo's pixels, for the screen.
-    pub photo: Arc<RgbImage>,
+    /// The standard photo (JPEG to the `[photo]` spec); `None` when it could not be made.
+    pub photo_jpeg: Option<Vec<u8>>,
+    /// Why the photo could not be made (the checks say what to change), when it could not.
+    pub make_error: Option<String>,
 }
 
 /// Why the make+check step could not run at all (a failed check is not an error).
@@ -64,11 +65,79 @@ impl PhotoLab for PreviewLab {
         let out = LabOutput {
             report: all_passed(),
             original_jpeg: jpeg(capture)?,
-            photo_jpeg: jpeg(&photo)?,
-            photo: Arc::new(photo),
+            photo_jpeg: Some(jpeg(&photo)?),
+            make_error: None,
         };
         progress(1.0);
         Ok(out)
+    }
+}
+
+/// The station's lab: every check of SPEC §4 on the capture and the burst, then the standard
+/// photo of SPEC §5. The face models load on first use, on the worker thread (a few hundred ms),
+/// so the window opens at once.
+pub struct RealLab {
+    config: crate::config::Config,
+    models: std::sync::OnceLock<Result<(crate::photo::PhotoMaker, crate::check::Checker), String>>,
+}
+
+impl RealLab {
+    pub fn new(config: &crate::config::Config) -> RealLab {
+        RealLab {
+            config: config.clone(),
+            models: std::sync::OnceLock::new(),
+        }
+    }
+}
+
+impl PhotoLab for RealLab {
+    fn make_and_check(
+        &self,
+        capture: &RgbImage,
+        burst: &[Arc<RgbImage>],
+        progress: &dyn Fn(f32),
+    ) -> Result<LabOutput, LabError> {
+        progress(0.02);
+        let models = self.models.get_or_init(|| {
+            let maker = crate::photo::PhotoMaker::new().map_err(|e| e.to_string())?;
+            let checker = crate::check::Checker::new(&self.config.checks, &self.config.photo)
+                .map_err(|e| e.to_string())?;
+            Ok((maker, checker))
+        });
+        let (maker, checker) = models.as_ref().map_err(|e| LabError::Check(e.clone()))?;
+        progress(0.1);
+        let original_jpeg = jpeg(capture)?;
+        let frames: Vec<RgbImage> = burst.iter().map(|f| (**f).clone()).collect();
+        let report = checker
+            .check(&crate::check::CheckInput {
+                capture,
+                burst: &frames,
+                // The countdown screen asks for a blink during the burst.
+                challenge: crate::check::Challenge::Blink,
+                person_mask: None,
+            })
+            .map_err(|e| LabError::Check(e.to_string()))?;
+        progress(0.7);
+        let face = checker
+            .detector()
+            .detect(capture)
+            .map_err(|e| LabError::Check(e.to_string()))?
+            .into_iter()
+            .max_by(|a, b| a.bbox.area().total_cmp(&b.bbox.area()));
+        let (photo_jpeg, make_error) = match face {
+            None => (None, Some("no face found in the capture".to_string())),
+            Some(face) => match maker.make(capture, &face, &self.config.photo) {
+                Ok(p) => (Some(p.jpeg), None),
+                Err(e) => (None, Some(e.to_string())),
+            },
+        };
+        progress(1.0);
+        Ok(LabOutput {
+            report,
+            original_jpeg,
+            photo_jpeg,
+            make_error,
+        })
     }
 }
 
@@ -209,15 +278,35 @@ mod tests {
     use super::*;
 
     #[test]
+    fn real_lab_checks_the_demo_person_and_makes_a_photo() {
+        // The stock demo picture smiles and stands before flags: the real checks must say so.
+        let img = image::load_from_memory(include_bytes!("../../assets/demo/person.jpg"))
+            .unwrap()
+            .to_rgb8();
+        let config = crate::config::Config::default();
+        let out = RealLab::new(&config)
+            .make_and_check(&img, &[], &|_| {})
+            .unwrap();
+        assert!(!out.report.passed());
+        let failed: Vec<_> = out.report.failed().map(|c| c.id).collect();
+        assert!(failed.contains(&CheckId::MouthClosed), "{failed:?}");
+        let photo = image::load_from_memory(out.photo_jpeg.as_deref().unwrap()).unwrap();
+        assert_eq!(
+            (photo.width(), photo.height()),
+            (config.photo.width, config.photo.height)
+        );
+    }
+
+    #[test]
     fn preview_lab_makes_a_photo_of_the_spec_size() {
         let spec = PhotoConfig::default();
         let img = RgbImage::from_pixel(1280, 720, image::Rgb([120, 130, 140]));
         let out = PreviewLab { spec: spec.clone() }
             .make_and_check(&img, &[], &|_| {})
             .unwrap();
-        assert_eq!(out.photo.dimensions(), (spec.width, spec.height));
+        let photo = image::load_from_memory(out.photo_jpeg.as_deref().unwrap()).unwrap();
+        assert_eq!((photo.width(), photo.height()), (spec.width, spec.height));
         assert!(out.report.passed());
-        assert_eq!(&out.photo_jpeg[..2], &[0xFF, 0xD8]);
     }
 
     #[test]

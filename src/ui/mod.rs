@@ -64,9 +64,15 @@ pub fn run(config: Config, launch: Launch) -> Result<(), UiError> {
     let store = crate::store::Store::open(&launch.data_dir)?;
     let admin = crate::store::Store::open_file(store.path())?;
     let flow = crate::flow::Flow::new(store, &config, Box::new(crate::flow::SystemClock));
-    let lab = Arc::new(lab::PreviewLab {
-        spec: config.photo.clone(),
-    });
+    // The demo camera's stock picture could never pass the real checks; the walk-through makes
+    // the photo without checking (the result screen says so).
+    let lab: Arc<dyn lab::PhotoLab> = if demo {
+        Arc::new(lab::PreviewLab {
+            spec: config.photo.clone(),
+        })
+    } else {
+        Arc::new(lab::RealLab::new(&config))
+    };
     eframe::run_native(
         "tucai",
         options,

@@ -43,6 +43,13 @@ pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
                     .size(44.0)
                     .color(theme::GOOD),
             );
+            if app.demo {
+                ui.label(
+                    RichText::new(t(app, T::DemoNoChecks))
+                        .size(22.0)
+                        .color(theme::MUTED),
+                );
+            }
             let ctx = ui.ctx().clone();
             if let Some(d) = &r.draft
                 && let Some(tex) = app.draft_texture(&ctx, d)

@@ -120,8 +120,11 @@ fn example_textures(
         &[],
         &|_| {},
     )
-    .map(|o| (*o.photo).clone())
-    .unwrap_or_else(|_| image::RgbImage::from_pixel(48, 64, image::Rgb([128, 128, 128])));
+    .ok()
+    .and_then(|o| o.photo_jpeg)
+    .and_then(|j| image::load_from_memory(&j).ok())
+    .map(|i| i.to_rgb8())
+    .unwrap_or_else(|| image::RgbImage::from_pixel(48, 64, image::Rgb([128, 128, 128])));
     (
         app.texture(ctx, "example/raw", &raw),
         app.texture(ctx, "example/made", &made),

@@ -1,21 +1,47 @@
-//! The kiosk window: a thin view over `flow`, one module per screen.
+//! The kiosk window: a thin view over the student journey, one module per screen.
 //!
-//! Must not touch: rusqlite, the file system (everything goes through the core).
+//! Must not touch: rusqlite, the file system (everything goes through the core). The journey's
+//! rules live in `crate::flow`; the photo work behind the [`lab::PhotoLab`] seam.
 
+mod app;
+pub mod demo;
 pub mod fonts;
+pub mod i18n;
+pub mod lab;
+mod screens;
+pub mod theme;
+mod widgets;
+
+pub use app::{KioskApp, Overlay, Page, Parts, PinPurpose, Views};
+pub use screens::teacher::{Tab as TeacherTab, TeacherView};
 
 use crate::config::Config;
 use eframe::egui;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
 
 /// How the window is started.
 #[derive(Debug, Clone)]
 pub struct Launch {
     pub windowed: bool,
     pub camera: String,
+    /// The station's data directory (database, captures).
+    pub data_dir: PathBuf,
 }
 
-/// Starts the kiosk window and blocks until it is closed.
-pub fn run(config: Config, launch: Launch) -> Result<(), eframe::Error> {
+/// Why the window could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum UiError {
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error("cannot open the window: {0}")]
+    Window(String),
+}
+
+/// Starts the kiosk window and blocks until it is closed (with the teacher PIN).
+pub fn run(config: Config, launch: Launch) -> Result<(), UiError> {
     let fullscreen = config.station.fullscreen && !launch.windowed;
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
@@ -24,38 +50,45 @@ pub fn run(config: Config, launch: Launch) -> Result<(), eframe::Error> {
             .with_fullscreen(fullscreen),
         ..Default::default()
     };
+    let demo = launch.camera.trim() == "demo";
+    let camera = match crate::camera::source_factory(&launch.camera, &config.camera) {
+        Ok(f) => Some(crate::camera::CameraWorker::start(
+            f,
+            Duration::from_millis(u64::from(config.camera.stall_timeout_ms)),
+        )),
+        Err(e) => {
+            log::warn!("camera: {e}");
+            None
+        }
+    };
+    let store = crate::store::Store::open(&launch.data_dir)?;
+    let admin = crate::store::Store::open_file(store.path())?;
+    let flow = crate::flow::Flow::new(store, &config, Box::new(crate::flow::SystemClock));
+    // The demo camera's stock picture could never pass the real checks; the walk-through makes
+    // the photo without checking (the result screen says so).
+    let lab: Arc<dyn lab::PhotoLab> = if demo {
+        Arc::new(lab::PreviewLab {
+            spec: config.photo.clone(),
+        })
+    } else {
+        Arc::new(lab::RealLab::new(&config))
+    };
     eframe::run_native(
         "tucai",
         options,
         Box::new(move |cc| {
-            fonts::install(&cc.egui_ctx);
-            Ok(Box::new(Placeholder { config, launch }))
+            Ok(Box::new(KioskApp::new(
+                &cc.egui_ctx,
+                Parts {
+                    config,
+                    camera,
+                    flow,
+                    admin,
+                    lab,
+                    demo_session: demo,
+                },
+            )))
         }),
     )
-}
-
-/// Shown until the student screens land: proves the window, the font and the config work.
-struct Placeholder {
-    config: Config,
-    launch: Launch,
-}
-
-impl eframe::App for Placeholder {
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        egui::CentralPanel::default().show(ui, |ui| {
-            ui.vertical_centered(|ui| {
-                ui.add_space(120.0);
-                ui.heading(egui::RichText::new("毕业生图像信息采集").size(48.0));
-                ui.label(egui::RichText::new(&self.config.school.name).size(28.0));
-                ui.add_space(40.0);
-                ui.label(
-                    egui::RichText::new(format!(
-                        "采集站 {} · 摄像头 {}",
-                        self.config.station.id, self.launch.camera
-                    ))
-                    .size(20.0),
-                );
-            });
-        });
-    }
+    .map_err(|e| UiError::Window(e.to_string()))
 }

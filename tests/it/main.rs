@@ -11,6 +11,7 @@ mod export_fixture;
 mod export_office;
 mod face;
 mod flow_story;
+mod gui;
 mod photo;
 mod roster_import;
 mod store_story;

@@ -1,0 +1,502 @@
+//! The root of the window: holds the station's parts (camera, scanner, the flow over the store,
+//! the photo lab) and routes to one screen module per page. The student pages are whatever
+//! [`Flow::screen`] says; the window adds only its own pages (no camera, PIN, teacher mode).
+//!
+//! `logic` polls workers and timers without drawing; `ui` draws. The GUI thread never waits on
+//! the camera or the checks (threads), and writes to SQLite only through one small transaction
+//! per action.
+
+use super::i18n::{Lang, T, tr};
+use super::lab::{LabJob, LabPoll, PhotoLab};
+use super::{screens, theme};
+use crate::camera::{CameraStatus, CameraWorker, Frame};
+use crate::config::Config;
+use crate::flow::{Effect, Event, Flow, FlowError, Identification, Screen, SessionId, Step};
+use crate::scan::{MatchError, Matcher, ScanWorker, WedgeAccumulator, WedgeInput};
+use crate::store::Store;
+use eframe::egui;
+use image::RgbImage;
+use std::sync::Arc;
+use std::sync::mpsc::Receiver;
+use std::time::Duration;
+
+/// A page of the window: a student step (from the flow) or one of the window's own pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    Student(Step),
+    NoCamera,
+    Pin,
+    Teacher,
+}
+
+impl Page {
+    pub fn slug(self) -> String {
+        match self {
+            Page::Student(s) => format!("{s:?}").to_lowercase(),
+            Page::NoCamera => "no_camera".into(),
+            Page::Pin => "pin".into(),
+            Page::Teacher => "teacher".into(),
+        }
+    }
+}
+
+/// The window's own pages, shown over the student flow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overlay {
+    Pin(PinPurpose),
+    Teacher,
+}
+
+/// How the app is put together (the window's `run` and the tests build it alike).
+pub struct Parts {
+    pub config: Config,
+    pub camera: Option<CameraWorker>,
+    pub flow: Flow,
+    /// A second connection to the station database for what is not the student flow: opening a
+    /// session, importing a roster, audit lines of refused scans, the PIN lockout.
+    pub admin: Store,
+    pub lab: Arc<dyn PhotoLab>,
+    /// Create a demo session with a demo roster when none is open (`--camera demo`).
+    pub demo_session: bool,
+}
+
+/// What the PIN prompt is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PinPurpose {
+    Teacher,
+    Leave,
+}
+
+/// A captured shot: the full-resolution picture and the liveness burst.
+pub struct Shot {
+    pub capture: Arc<RgbImage>,
+    pub burst: Vec<Arc<RgbImage>>,
+}
+
+/// Screen-local view state (buffers, flags); the data lives in the flow and the store.
+#[derive(Default)]
+pub struct Views {
+    pub phone: String,
+    pub no_code_open: bool,
+    /// Why the last scan was refused by the scanner's matching (zh, en).
+    pub scan_message: Option<(String, String)>,
+    pub notify: Option<(bool, bool)>,
+    pub guide_started: Option<chrono::DateTime<chrono::Utc>>,
+    pub countdown_started: Option<chrono::DateTime<chrono::Utc>>,
+    pub pin: String,
+    pub pin_message: Option<String>,
+    pub lab_progress: f32,
+    /// A store or file error to show (not a refusal: those come from the flow).
+    pub error: Option<String>,
+}
+
+pub struct KioskApp {
+    pub config: Config,
+    pub lang: Lang,
+    pub overlay: Option<Overlay>,
+    pub camera: Option<CameraWorker>,
+    pub scan: Option<ScanWorker>,
+    pub flow: Flow,
+    pub admin: Store,
+    pub matcher: Option<Matcher>,
+    pub wedge: WedgeAccumulator,
+    pub lab: Arc<dyn PhotoLab>,
+    pub views: Views,
+    pub teacher: screens::teacher::TeacherView,
+    pub shot: Option<Shot>,
+    pub capture_job: Option<Receiver<Option<Shot>>>,
+    pub lab_job: Option<LabJob>,
+    pub live: Option<(u64, egui::TextureHandle)>,
+    pub textures: std::collections::HashMap<String, egui::TextureHandle>,
+    pub allow_close: bool,
+    /// Started with the demo camera: the photo is made without the automatic checks.
+    pub demo: bool,
+}
+
+impl KioskApp {
+    pub fn new(ctx: &egui::Context, parts: Parts) -> KioskApp {
+        super::fonts::install(ctx);
+        theme::install(ctx);
+        let Parts {
+            config,
+            camera,
+            mut flow,
+            mut admin,
+            lab,
+            demo_session,
+        } = parts;
+        let now = flow.now();
+        let mut error = None;
+        let mut session = admin
+            .sessions()
+            .ok()
+            .and_then(|all| all.into_iter().find(|s| s.is_open()))
+            .map(|s| s.id);
+        if session.is_none() && demo_session {
+            match super::demo::open_demo_session(&mut admin, &config, now) {
+                Ok(id) => session = Some(id),
+                Err(e) => error = Some(e.to_string()),
+            }
+        }
+        flow.set_session(session);
+        let matcher = Matcher::new(&config.scan, &config.school).ok();
+        let scan = camera.as_ref().map(|c| ScanWorker::start(c.handle()));
+        KioskApp {
+            lang: config.station.language.into(),
+            wedge: WedgeAccumulator::new(
+                Duration::from_millis(u64::from(config.scan.wedge_max_key_gap_ms)),
+                config.scan.wedge_min_len as usize,
+            ),
+            config,
+            overlay: None,
+            camera,
+            scan,
+            flow,
+            admin,
+            matcher,
+            lab,
+            views: Views {
+                error,
+                ..Views::default()
+            },
+            teacher: Default::default(),
+            shot: None,
+            capture_job: None,
+            lab_job: None,
+            live: None,
+            textures: Default::default(),
+            allow_close: false,
+            demo: demo_session,
+        }
+    }
+
+    /// The page drawn now.
+    pub fn page(&self) -> Page {
+        match self.overlay {
+            Some(Overlay::Pin(_)) => Page::Pin,
+            Some(Overlay::Teacher) => Page::Teacher,
+            None if self.flow.step() == Step::Welcome && self.camera_missing() => Page::NoCamera,
+            None => Page::Student(self.flow.step()),
+        }
+    }
+
+    pub fn camera_missing(&self) -> bool {
+        match &self.camera {
+            None => true,
+            Some(c) => c.status() == CameraStatus::NoCamera,
+        }
+    }
+
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.flow.now()
+    }
+
+    pub fn session(&self) -> Option<SessionId> {
+        self.flow.session()
+    }
+
+    /// Sends an event to the flow and carries out the effects it asks for. A refusal is kept by
+    /// the flow (`last_refusal`) and shown by the screen; other errors are shown as they are.
+    pub fn send(&mut self, event: Event) {
+        match self.flow.handle(event) {
+            Ok(effects) => {
+                self.views.error = None;
+                self.apply(effects);
+            }
+            Err(FlowError::Refused(_)) => {}
+            Err(e) => self.views.error = Some(e.to_string()),
+        }
+    }
+
+    fn apply(&mut self, effects: Vec<Effect>) {
+        for e in effects {
+            match e {
+                Effect::Capture { .. } => {
+                    self.views.countdown_started = Some(self.now());
+                    self.capture_job = None;
+                }
+                Effect::MakeAndCheck => self.start_lab(),
+                Effect::DiscardCapture => {
+                    self.shot = None;
+                    self.textures.remove("student/shot");
+                }
+                Effect::ForgetStudent => self.forget_student(),
+            }
+        }
+    }
+
+    /// Nothing personal stays in memory or on screen.
+    fn forget_student(&mut self) {
+        self.shot = None;
+        self.capture_job = None;
+        self.lab_job = None;
+        self.views = Views::default();
+        self.lang = self.config.station.language.into();
+        self.textures.retain(|k, _| !k.starts_with("student/"));
+    }
+
+    /// The refusal of the last event, in the screen's language.
+    pub fn refusal_text(&self) -> Option<String> {
+        self.flow
+            .last_refusal()
+            .map(|r| super::i18n::refusal(self.lang, r))
+    }
+
+    pub fn open_pin(&mut self, purpose: PinPurpose) {
+        self.views.pin.clear();
+        self.views.pin_message = None;
+        self.overlay = Some(Overlay::Pin(purpose));
+    }
+
+    /// A capture code arrived (camera or USB scanner).
+    pub fn code_scanned(&mut self, payload: &[u8]) {
+        let now = self.now();
+        let (Some(session), Some(matcher)) = (self.session(), self.matcher.as_ref()) else {
+            self.views.scan_message = Some((
+                tr(Lang::Zh, T::NoSession).into(),
+                tr(Lang::En, T::NoSession).into(),
+            ));
+            return;
+        };
+        match matcher.match_payload(&self.admin, session, payload) {
+            Ok(m) => {
+                self.views.scan_message = None;
+                self.send(Event::Identify {
+                    student: m.student.id,
+                    by: Identification::Code,
+                });
+            }
+            Err(MatchError::Refused(r)) => {
+                // A failed audit write must not hide the message from the student.
+                let _ = crate::scan::record_refusal(&mut self.admin, session, payload, &r, now);
+                self.views.scan_message = Some((r.message_zh().into(), r.message_en().into()));
+            }
+            Err(e) => self.views.error = Some(e.to_string()),
+        }
+    }
+
+    /// Uploads an image as a texture under `key` (replacing what was there) and returns it.
+    pub fn texture(
+        &mut self,
+        ctx: &egui::Context,
+        key: &str,
+        img: &RgbImage,
+    ) -> egui::TextureHandle {
+        let color =
+            egui::ColorImage::from_rgb([img.width() as usize, img.height() as usize], img.as_raw());
+        let tex = ctx.load_texture(key, color, egui::TextureOptions::LINEAR);
+        self.textures.insert(key.to_string(), tex.clone());
+        tex
+    }
+
+    /// A draft's photo as a texture, read once from its file.
+    pub fn draft_texture(
+        &mut self,
+        ctx: &egui::Context,
+        draft: &crate::flow::DraftView,
+    ) -> Option<egui::TextureHandle> {
+        let key = format!("student/draft{}", draft.id.0);
+        if let Some(t) = self.textures.get(&key) {
+            return Some(t.clone());
+        }
+        let bytes = self.flow.draft_photo(draft).ok()?;
+        let img = image::load_from_memory(&bytes).ok()?.to_rgb8();
+        Some(self.texture(ctx, &key, &img))
+    }
+
+    /// The newest camera frame as a texture (uploaded once per frame).
+    pub fn live_texture(&mut self, ctx: &egui::Context) -> Option<(egui::TextureHandle, Frame)> {
+        let frame = self.camera.as_ref()?.latest()?;
+        let color = |f: &Frame| {
+            egui::ColorImage::from_rgb(
+                [f.image.width() as usize, f.image.height() as usize],
+                f.image.as_raw(),
+            )
+        };
+        if let Some((seq, tex)) = &mut self.live {
+            if *seq != frame.seq {
+                tex.set(color(&frame), egui::TextureOptions::LINEAR);
+                *seq = frame.seq;
+            }
+            return Some((tex.clone(), frame));
+        }
+        let tex = ctx.load_texture("live", color(&frame), egui::TextureOptions::LINEAR);
+        self.live = Some((frame.seq, tex.clone()));
+        Some((tex, frame))
+    }
+
+    /// Takes the shot: the newest frame at full resolution plus the liveness burst, on a thread.
+    pub fn start_capture(&mut self) {
+        let Some(camera) = self.camera.as_ref().map(|c| c.handle()) else {
+            self.send(Event::CaptureFailed);
+            return;
+        };
+        let (tx, rx) = std::sync::mpsc::channel();
+        let count = self.config.flow.burst_frames;
+        let interval = Duration::from_millis(u64::from(self.config.flow.burst_interval_ms));
+        let stall = Duration::from_millis(u64::from(self.config.camera.stall_timeout_ms));
+        std::thread::spawn(move || {
+            let shot = camera.latest().and_then(|first| {
+                let burst = crate::camera::burst(&camera, count, interval, stall).ok()?;
+                Some(Shot {
+                    capture: first.image,
+                    burst: burst.into_iter().map(|f| f.image).collect(),
+                })
+            });
+            // The receiver is gone when the student left meanwhile.
+            let _ = tx.send(shot);
+        });
+        self.capture_job = Some(rx);
+    }
+
+    fn start_lab(&mut self) {
+        match &self.shot {
+            Some(shot) => {
+                self.views.lab_progress = 0.0;
+                self.lab_job = Some(LabJob::spawn(
+                    self.lab.clone(),
+                    shot.capture.clone(),
+                    shot.burst.clone(),
+                ));
+            }
+            None => self.send(Event::Made(Box::new(crate::flow::MadePhoto {
+                report: Default::default(),
+                original_jpeg: Vec::new(),
+                photo_jpeg: None,
+                make_error: Some("no shot held; take the photo again".into()),
+            }))),
+        }
+    }
+
+    fn poll_workers(&mut self, ctx: &egui::Context) {
+        if self.flow.step() == Step::Welcome && self.overlay.is_none() {
+            let ev = self.scan.as_ref().and_then(|s| s.poll());
+            if let Some(ev) = ev {
+                self.code_scanned(&ev.payload);
+            }
+        }
+        if let Some(scan) = &self.scan {
+            scan.set_active(self.flow.step() == Step::Welcome);
+        }
+        if let Some(rx) = &self.capture_job
+            && let Ok(shot) = rx.try_recv()
+        {
+            self.capture_job = None;
+            match shot {
+                Some(shot) => {
+                    self.textures.remove("student/shot");
+                    self.shot = Some(shot);
+                    self.send(Event::Captured);
+                }
+                None => self.send(Event::CaptureFailed),
+            }
+        }
+        if let Some(job) = &self.lab_job {
+            match job.poll() {
+                LabPoll::Running(p) => self.views.lab_progress = p,
+                LabPoll::Done(r) => {
+                    self.lab_job = None;
+                    let made = match r {
+                        Ok(out) => crate::flow::MadePhoto {
+                            report: out.report,
+                            original_jpeg: out.original_jpeg,
+                            photo_jpeg: out.photo_jpeg,
+                            make_error: out.make_error,
+                        },
+                        Err(e) => crate::flow::MadePhoto {
+                            report: Default::default(),
+                            original_jpeg: Vec::new(),
+                            photo_jpeg: None,
+                            make_error: Some(e.to_string()),
+                        },
+                    };
+                    self.send(Event::Made(Box::new(made)));
+                }
+            }
+        }
+        // Any touch or key on a student screen restarts the idle timeout.
+        let had_input = ctx.input(|i| {
+            i.events.iter().any(|e| {
+                matches!(
+                    e,
+                    egui::Event::PointerButton { .. }
+                        | egui::Event::Key { .. }
+                        | egui::Event::Text(_)
+                        | egui::Event::MouseWheel { .. }
+                )
+            })
+        });
+        if had_input && self.overlay.is_none() && self.flow.step().is_student_step() {
+            // Activity is refused only off student steps; nothing to show then.
+            let _ = self.flow.handle(Event::Activity);
+        }
+        let effects = self.flow.tick();
+        self.apply(effects);
+    }
+
+    fn wedge_input(&mut self, ctx: &egui::Context) {
+        if self.flow.step() != Step::Welcome || self.overlay.is_some() {
+            return;
+        }
+        let at = std::time::Instant::now();
+        let mut done = None;
+        ctx.input(|i| {
+            for e in &i.events {
+                match e {
+                    egui::Event::Text(t) => t.chars().for_each(|c| self.wedge.push_char(c, at)),
+                    egui::Event::Key {
+                        key: egui::Key::Enter,
+                        pressed: true,
+                        ..
+                    } => done = self.wedge.push_enter(at),
+                    _ => {}
+                }
+            }
+        });
+        if let Some(WedgeInput::Scanned(code)) = done {
+            self.code_scanned(code.as_bytes());
+        }
+    }
+}
+
+impl eframe::App for KioskApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        if ctx.input(|i| i.viewport().close_requested()) && !self.allow_close {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            if !matches!(self.overlay, Some(Overlay::Pin(_))) {
+                self.open_pin(PinPurpose::Leave);
+            }
+        }
+        fit_to_screen(ctx);
+        self.wedge_input(ctx);
+        self.poll_workers(ctx);
+        // Live pictures and countdowns need frames even without input.
+        ctx.request_repaint_after(Duration::from_millis(33));
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        egui::CentralPanel::default()
+            .frame(egui::Frame::central_panel(ui.style()).inner_margin(24.0))
+            .show(ui, |ui| screens::show(self, ui));
+    }
+}
+
+/// The screens are laid out for 800 points of height (1280×800); a taller screen (1920×1080)
+/// zooms everything up so text and buttons keep their share of the screen.
+fn fit_to_screen(ctx: &egui::Context) {
+    let unzoomed = ctx.viewport_rect().height() * ctx.zoom_factor();
+    let target = (unzoomed / 800.0).clamp(1.0, 2.5);
+    if (target - ctx.zoom_factor()).abs() > 0.01 {
+        ctx.set_zoom_factor(target);
+    }
+}
+
+/// Text of `key` in the app's current language.
+pub fn t(app: &KioskApp, key: T) -> &'static str {
+    tr(app.lang, key)
+}
+
+/// The current screen, cloned so a screen can draw it while sending events.
+pub fn screen(app: &KioskApp) -> Screen {
+    app.flow.screen().clone()
+}

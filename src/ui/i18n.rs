@@ -1,0 +1,406 @@
+//! Every text a student or teacher reads on screen, in Chinese and English.
+//!
+//! Owns: the wording. Must not touch: rules (whether something is allowed is `flow`'s business;
+//! this module only says it). Texts with numbers in them are functions at the bottom.
+
+use crate::config::Language;
+
+/// The language a screen is drawn in; every screen has a switch to the other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        }
+    }
+
+    /// Picks the text of this language out of a pair.
+    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+}
+
+impl From<Language> for Lang {
+    fn from(l: Language) -> Lang {
+        match l {
+            Language::Zh => Lang::Zh,
+            Language::En => Lang::En,
+        }
+    }
+}
+
+macro_rules! texts {
+    ($($key:ident => $zh:expr, $en:expr;)*) => {
+        /// A fixed text of the kiosk.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum T { $($key),* }
+
+        impl T {
+            pub const ALL: &'static [T] = &[$(T::$key),*];
+
+            pub fn zh(self) -> &'static str {
+                match self { $(T::$key => $zh),* }
+            }
+
+            pub fn en(self) -> &'static str {
+                match self { $(T::$key => $en),* }
+            }
+        }
+    };
+}
+
+texts! {
+    Title => "毕业生图像信息采集", "Graduate photo capture";
+    SwitchLang => "English", "中文";
+    Next => "下一步", "Next";
+    Back => "返回", "Back";
+    Cancel => "取消", "Cancel";
+    Ok => "确定", "OK";
+    Clear => "清除", "Clear";
+    Delete => "删除", "Delete";
+    Yes => "是", "Yes";
+    No => "否", "No";
+    StartOver => "重新开始", "Start over";
+    Quit => "退出", "Leave";
+    OpenDraftBox => "草稿箱", "Draft box";
+    TimedOut => "上一位同学长时间未操作，已自动退出", "The last student was idle and has been signed out";
+    StatusTitle => "你的照片状态", "Your photo status";
+    StatusConfirmed => "已确认上传", "Confirmed";
+    StatusRetakeAllowed => "可以重新拍摄", "You may retake your photo";
+    RetakeReason => "重置原因", "Reason for the reset";
+
+    ScanTitle => "请出示学信网图像采集码", "Show your CHSI capture code";
+    ScanHint => "将手机上的二维码对准摄像头，或使用扫码枪扫描",
+        "Hold the QR code on your phone up to the camera, or use the hand scanner";
+    ScanArea => "二维码放在框内", "Put the QR code inside the frame";
+    NoCode => "没有采集码？如何获取", "No code? How to get one";
+    NoCodeTitle => "如何获取学信网图像采集码（任选其一）", "How to get your CHSI capture code (any one way)";
+    NoCodeWechat => "一、学信网公众号：微信搜索“学信网”公众号 → 在线服务-学信档案 → 登录 → 高等教育信息-学籍信息 → 查看图像采集码 → 保存图片",
+        "1. WeChat: follow the 学信网 official account → Online services - CHSI archive → log in → Higher education - Student status → View capture code → save the picture";
+    NoCodeApp => "二、学信网 APP：登录 → 学籍查询 → 高等教育信息-学籍信息 → 查看图像采集码 → 保存图片",
+        "2. 学信网 app: log in → Student status → Higher education - Student status → View capture code → save the picture";
+    NoCodeWeb => "三、学信档案网站：浏览器打开 my.chsi.com.cn/archive/index.jsp → 登录 → 高等教育信息-学籍 → 查看图像采集码 → 保存图片",
+        "3. Website: open my.chsi.com.cn/archive/index.jsp → log in → Higher education - Student status → View capture code → save the picture";
+    HelpTitle => "遇到问题请联系", "Need help? Contact";
+    NoSession => "本采集站尚未开始采集，请联系老师", "This station is not open yet. Please ask your teacher.";
+    TeacherButton => "教师", "Teacher";
+
+    NoCameraTitle => "未检测到摄像头", "No camera found";
+    NoCameraBody => "请检查 USB 摄像头是否插好。本程序每隔几秒自动重试。",
+        "Check that the USB camera is plugged in. The station retries by itself every few seconds.";
+    NoCameraDemo => "没有摄像头也可以演示：用 tucai --camera demo 启动（使用内置演示画面）。",
+        "To demonstrate without a camera, start with: tucai --camera demo (bundled demo pictures).";
+    NoCameraRetrying => "正在重试……", "Retrying…";
+
+    PhoneTitle => "请输入手机号码", "Enter your mobile number";
+    PhoneHint => "11 位中国大陆手机号，用于接收照片状态和缴费通知", "11-digit mainland mobile number, for photo status and fee notices";
+    PhoneInvalid => "手机号格式不正确，请检查", "That is not a valid mobile number; please check it";
+
+    NoticeTitle => "学校通知", "School notice";
+    ScrollToEnd => "请阅读到最后，才能继续", "Read to the end to continue";
+    PrecautionsTitle => "拍照注意事项", "Before the photo";
+    ExampleRaw => "拍摄原图", "Raw shot";
+    ExampleMade => "制作后的证件照", "The standard photo made from it";
+
+    NotifyTitle => "接收通知", "Notifications";
+    NotifyStatus => "接收照片状态通知", "Tell me about my photo status";
+    NotifyFee => "接收缴费结果通知", "Tell me about the fee";
+
+    GuideTitle => "拍摄指引", "How to be photographed";
+    GuideWatch => "请完整观看一遍指引", "Watch the guide once to the end";
+    GuideStep1 => "坐正，双肩放平，面向镜头", "Sit up straight, shoulders level, face the camera";
+    GuideStep2 => "头部放在椭圆框内，双眼对准横线", "Head inside the oval, eyes on the line";
+    GuideStep3 => "睁大眼睛，嘴巴自然闭合", "Eyes open, lips closed";
+    GuideStep4 => "倒计时结束时保持不动，按提示眨眼", "Keep still when the countdown ends; blink when asked";
+    GuideReplay => "再看一遍", "Play again";
+
+    FramingTitle => "调整位置", "Get into position";
+    Shoot => "开始拍摄", "Take photo";
+    HintCloser => "请靠近一些", "Move closer";
+    HintFarther => "请稍微后退", "Move back a little";
+    HintCentre => "请把脸放在框的中间", "Centre your face in the oval";
+    HintDark => "光线太暗", "Too dark";
+    HintBright => "光线太亮", "Too bright";
+    HintGood => "位置很好", "Good position";
+    HintNoFace => "没有看到人脸", "No face in view";
+    BlinkNow => "请眨眼", "Blink now";
+
+    PreviewTitle => "照片预览", "Preview";
+    Retake => "重拍", "Retake";
+    MakePhoto => "制作照片", "Make photo";
+
+    CheckingTitle => "正在制作并检测照片", "Making and checking your photo";
+    ResultTitle => "检测结果", "Check result";
+    DemoNoChecks => "演示模式：照片未经自动检测（使用真实摄像头时才运行全部检测）", "Demo mode: the photo was not checked (every check runs with a real camera)";
+    ColStudentNo => "学号", "Student no.";
+    ColName => "姓名", "Name";
+    ColState => "状态", "State";
+    ColShots => "拍摄/草稿", "Shots/drafts";
+    ColActions => "操作", "Actions";
+    CheckPassed => "检测通过，照片已存入草稿箱", "Passed: the photo is in your draft box";
+    CheckFailed => "检测未通过", "The photo did not pass";
+    CooldownLabel => "稍等片刻再重拍", "Please wait before the next shot";
+    ToDrafts => "去草稿箱", "Go to draft box";
+
+    DraftsTitle => "草稿箱", "Draft box";
+    DraftsRule => "草稿保存 24 小时后才可由本人删除（老师可随时删除）", "You can delete a draft yourself 24 h after it was saved (a teacher can at any time)";
+    DraftsFull => "草稿箱已满，不能继续拍摄", "Your draft box is full: no more shots";
+    DraftsEmpty => "草稿箱是空的", "Your draft box is empty";
+    ShootAnother => "再拍一张", "Take another";
+    Choose => "选择这张", "Choose this one";
+    Selected => "已选择", "Selected";
+
+    ConfirmTitle => "确认照片", "Confirm your photo";
+    ConfirmBody => "确认后这张照片将作为学历注册照片上报", "Once confirmed, this photo goes to the degree register";
+    Confirm => "确认上传", "Confirm";
+    BackToDrafts => "回到草稿箱", "Back to draft box";
+
+    FeeTitle => "采集费用", "Fee";
+    FeeBody => "按省规定收取 15 元/人，请在“江苏图采”微信小程序中缴费。本机不收取任何费用。", "The province charges 15 yuan per student, paid in the 江苏图采 WeChat mini-program. This station takes no money.";
+    FeeUnpaid => "未缴费", "Not paid";
+    FeePaid => "已缴费", "Paid";
+    FeeWaived => "已免除", "Waived";
+    Finish => "完成", "Finish";
+
+    DoneTitle => "采集完成", "All done";
+    DoneBody => "谢谢！请关注微信通知，如照片被重置请及时重新采集。", "Thank you! Watch for notices: if your photo is reset, come back to retake it.";
+
+    LockedTitle => "已锁定", "Locked";
+    LockedTeacher => "请联系老师解锁", "Please ask your teacher to unlock you";
+
+    PinTitle => "教师 PIN", "Teacher PIN";
+    PinWrong => "PIN 错误", "Wrong PIN";
+    PinLocked => "PIN 已锁定，请稍后再试", "PIN locked; try again later";
+    PinNotSet => "尚未设置 PIN：请在终端运行 tucai set-pin", "No PIN set: run `tucai set-pin` in a terminal";
+
+    TeacherTitle => "教师模式", "Teacher mode";
+    TabSession => "采集场次", "Session";
+    TabRoster => "导入名单", "Roster";
+    TabBoard => "进度", "Progress";
+    TabAudit => "日志", "Audit log";
+    OpenSession => "开始场次", "Open session";
+    CloseSession => "结束场次", "Close session";
+    ClassField => "班级", "Class";
+    PlaceField => "地点", "Place";
+    OperatorField => "操作员", "Operator";
+    ImportRoster => "导入", "Import";
+    RosterPath => "名单文件路径 (CSV)", "Roster file path (CSV)";
+    Unlock => "解锁", "Unlock";
+    LiftLock => "解除冷静期", "Lift lock";
+    AllowRetake => "允许重拍", "Allow retake";
+    DeleteDraft => "删除草稿", "Delete draft";
+    SetFee => "缴费状态", "Fee state";
+    LeaveKiosk => "退出采集站", "Leave kiosk";
+    BackToStudents => "返回学生界面", "Back to student screens";
+    StateNotStarted => "未开始", "Not started";
+    StateInProgress => "进行中", "In progress";
+    StateDrafted => "有草稿", "Drafted";
+    StateConfirmed => "已确认", "Confirmed";
+    StateLocked => "已锁定", "Locked";
+}
+
+/// The text of `t` in `lang`.
+pub fn tr(lang: Lang, t: T) -> &'static str {
+    match lang {
+        Lang::Zh => t.zh(),
+        Lang::En => t.en(),
+    }
+}
+
+/// Why the flow refused an event, for the student or the teacher.
+pub fn refusal(lang: Lang, r: &crate::flow::Refusal) -> String {
+    use crate::flow::Refusal as R;
+    let local = |t: &chrono::DateTime<chrono::Utc>| {
+        t.with_timezone(&chrono::Local)
+            .format("%m-%d %H:%M")
+            .to_string()
+    };
+    let zh = lang == Lang::Zh;
+    match r {
+        R::NotOnThisScreen { .. } => lang
+            .pick("此处不能进行该操作", "Not available on this screen")
+            .into(),
+        R::NotYet => lang
+            .pick(
+                "请先完整阅读或观看本页内容",
+                "Read or watch everything on this screen first",
+            )
+            .into(),
+        R::InvalidPhone => lang
+            .pick(
+                "手机号格式不正确：11 位，以 13-19 开头",
+                "Enter an 11-digit mobile number starting with 13-19",
+            )
+            .into(),
+        R::UnknownStudent => lang
+            .pick(
+                "名单中没有此学生，请联系老师",
+                "This student is not on the roster; ask the teacher",
+            )
+            .into(),
+        R::OtherSession => lang
+            .pick(
+                "你不在本场次名单中，请联系老师",
+                "You belong to another session; ask the teacher",
+            )
+            .into(),
+        R::SessionClosed => lang
+            .pick(
+                "本场次已结束，请联系老师",
+                "This session is closed; ask the teacher",
+            )
+            .into(),
+        R::NotEligible => lang
+            .pick(
+                "名单显示你不在本次采集范围内，请联系老师",
+                "The roster marks you as not eligible; ask the teacher",
+            )
+            .into(),
+        R::OutsideCaptureWindow { start, end } => {
+            if zh {
+                format!("采集时间为 {start} 至 {end}，请联系老师")
+            } else {
+                format!("Photos are taken from {start} to {end}; ask the teacher")
+            }
+        }
+        R::CoolingDown { until } => {
+            if zh {
+                format!("冷静期中，{} 后可拍摄", local(until))
+            } else {
+                format!("Cooling down: next shot at {}", local(until))
+            }
+        }
+        R::Locked { until: Some(u), .. } => {
+            if zh {
+                format!("多次检测未通过，已锁定至 {}（老师可提前解除）", local(u))
+            } else {
+                format!(
+                    "Too many failed checks: locked until {} (a teacher can lift it)",
+                    local(u)
+                )
+            }
+        }
+        R::Locked { until: None, .. } => lang
+            .pick(
+                "已锁定，请联系老师解锁",
+                "Locked: please ask your teacher to unlock you",
+            )
+            .into(),
+        R::DraftBoxFull { capacity } => {
+            if zh {
+                format!("草稿箱已满（{capacity} 张），请确认一张照片或请老师删除")
+            } else {
+                format!(
+                    "Your draft box is full ({capacity}): confirm a photo or ask the teacher to delete one"
+                )
+            }
+        }
+        R::NoSuchDraft => lang.pick("没有这张草稿", "There is no such draft").into(),
+        R::DraftNotDeletableYet { from } => {
+            if zh {
+                format!("这张草稿 {} 后才能删除（老师可立即删除）", local(from))
+            } else {
+                format!(
+                    "This draft can be deleted from {} (a teacher can now)",
+                    local(from)
+                )
+            }
+        }
+        R::DraftConfirmed => lang
+            .pick(
+                "已确认的照片不能删除",
+                "The confirmed photo cannot be deleted",
+            )
+            .into(),
+        R::AlreadyConfirmed => lang
+            .pick("你已确认过照片", "You already confirmed a photo")
+            .into(),
+        R::NotConfirmed => lang
+            .pick(
+                "该学生尚未确认照片",
+                "This student has not confirmed a photo",
+            )
+            .into(),
+        R::NotLocked => lang
+            .pick("该学生没有被锁定", "This student is not locked")
+            .into(),
+    }
+}
+
+pub fn cooldown_left(lang: Lang, secs: u64) -> String {
+    match lang {
+        Lang::Zh => format!("{secs} 秒后可重拍"),
+        Lang::En => format!("Retake in {secs} s"),
+    }
+}
+
+pub fn drafts_count(lang: Lang, n: usize, max: usize) -> String {
+    match lang {
+        Lang::Zh => format!("草稿 {n}/{max}"),
+        Lang::En => format!("Drafts {n}/{max}"),
+    }
+}
+
+pub fn deletable_in(lang: Lang, hours: i64, minutes: i64) -> String {
+    match lang {
+        Lang::Zh => format!("{hours} 小时 {minutes} 分钟后可删除"),
+        Lang::En => format!("Can be deleted in {hours} h {minutes} min"),
+    }
+}
+
+pub fn pin_tries_left(lang: Lang, n: u32) -> String {
+    match lang {
+        Lang::Zh => format!("PIN 错误，还可尝试 {n} 次"),
+        Lang::En => format!("Wrong PIN, {n} tries left"),
+    }
+}
+
+pub fn locked_until(lang: Lang, hhmm: &str) -> String {
+    match lang {
+        Lang::Zh => format!("{hhmm} 之前不能拍摄"),
+        Lang::En => format!("No shots until {hhmm}"),
+    }
+}
+
+pub fn welcome_student(lang: Lang, masked_name: &str) -> String {
+    match lang {
+        Lang::Zh => format!("{masked_name} 同学，你好"),
+        Lang::En => format!("Hello, {masked_name}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_text_has_both_languages() {
+        for &t in T::ALL {
+            assert!(!t.zh().is_empty() && !t.en().is_empty(), "{t:?}");
+            assert_ne!(t.zh(), t.en(), "{t:?} is not translated");
+        }
+    }
+
+    #[test]
+    fn chinese_texts_are_chinese() {
+        // A key whose Chinese text has no CJK character was left in English by mistake.
+        let cjk = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+        for &t in T::ALL {
+            if t == T::SwitchLang {
+                assert!(!cjk(t.zh()) && cjk(t.en()));
+                continue;
+            }
+            assert!(cjk(t.zh()), "{t:?}");
+        }
+    }
+}

@@ -1,0 +1,117 @@
+//! Making and checking: progress while the photo is made and checked, then the verdict: passed
+//! (the photo is in the draft box) or every failed check with its hint, the cool-down counting
+//! down, and the lock if one was placed.
+
+use super::super::app::{KioskApp, screen, t};
+use super::super::i18n::{self, T};
+use super::super::{theme, widgets};
+use crate::flow::{Event, Screen};
+use eframe::egui::{self, RichText};
+
+pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
+    let title = if app.flow.step() == crate::flow::Step::Result {
+        T::ResultTitle
+    } else {
+        T::CheckingTitle
+    };
+    widgets::header_ui(ui, &mut app.lang, title);
+    let now = app.now();
+    let r = match screen(app) {
+        Screen::Result(r) => r,
+        _ => {
+            ui.vertical_centered(|ui| {
+                ui.add_space(160.0);
+                ui.spinner();
+                ui.add(
+                    egui::ProgressBar::new(app.views.lab_progress)
+                        .desired_width(600.0)
+                        .show_percentage(),
+                );
+            });
+            return;
+        }
+    };
+    let (mut next, mut drafts) = (false, false);
+    if r.passed {
+        super::bottom_bar(ui, |ui| {
+            (_, next) = super::nav_ui(ui, None, t(app, T::ToDrafts), true);
+        });
+        ui.vertical_centered(|ui| {
+            ui.add_space(30.0);
+            ui.label(
+                RichText::new(format!("✔ {}", t(app, T::CheckPassed)))
+                    .size(44.0)
+                    .color(theme::GOOD),
+            );
+            if app.demo {
+                ui.label(
+                    RichText::new(t(app, T::DemoNoChecks))
+                        .size(22.0)
+                        .color(theme::MUTED),
+                );
+            }
+            let ctx = ui.ctx().clone();
+            if let Some(d) = &r.draft
+                && let Some(tex) = app.draft_texture(&ctx, d)
+            {
+                let h = (ui.available_height() - 20.0).clamp(200.0, 520.0);
+                ui.add(egui::Image::new(&tex).fit_to_exact_size(egui::vec2(h * 0.75, h)));
+            }
+        });
+    } else {
+        let left = r
+            .cooldown_until
+            .map(|u| ((u - now).num_milliseconds() + 999).div_euclid(1000).max(0))
+            .unwrap_or(0);
+        super::bottom_bar(ui, |ui| {
+            if left > 0 {
+                ui.label(
+                    RichText::new(i18n::cooldown_left(app.lang, left as u64))
+                        .size(30.0)
+                        .color(theme::BAD),
+                );
+            }
+            (drafts, next) = super::nav_ui(
+                ui,
+                Some(t(app, T::OpenDraftBox)),
+                t(app, T::Retake),
+                left == 0,
+            );
+        });
+        ui.label(
+            RichText::new(format!("✖ {}", t(app, T::CheckFailed)))
+                .size(44.0)
+                .color(theme::BAD),
+        );
+        if let Some(e) = &r.make_error {
+            ui.label(RichText::new(e).size(24.0).color(theme::BAD));
+        }
+        if let Some(lock) = &r.lock {
+            let why = crate::flow::Refusal::Locked {
+                kind: lock.kind,
+                until: lock.until,
+            };
+            ui.label(
+                RichText::new(i18n::refusal(app.lang, &why))
+                    .size(32.0)
+                    .strong()
+                    .color(theme::BAD),
+            );
+        }
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            for c in &r.failed {
+                ui.label(
+                    RichText::new(format!("• {}", app.lang.pick(&c.hint_zh, &c.hint_en)))
+                        .size(30.0)
+                        .strong(),
+                );
+                ui.label(RichText::new(c.id.as_str()).size(18.0).color(theme::MUTED));
+            }
+        });
+    }
+    if drafts {
+        app.send(Event::OpenDraftBox);
+    } else if next {
+        app.send(Event::Next);
+    }
+}

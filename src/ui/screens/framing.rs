@@ -1,0 +1,198 @@
+//! Framing: the live, mirrored preview with the guide overlay drawn from the `[photo]` spec (head
+//! oval, eye line, shoulder line) and live hints. Also the shared live-picture helper.
+
+use super::super::app::{KioskApp, screen, t};
+use super::super::i18n::{self, T};
+use super::super::{theme, widgets};
+use crate::config::PhotoConfig;
+use crate::flow::{Event, Screen};
+use eframe::egui::{self, RichText};
+
+/// Draws the newest camera frame into `size` (keeping its aspect ratio), mirrored if asked, and
+/// returns where it went; `None` (and a grey box) while no frame has arrived.
+pub fn live_ui(
+    app: &mut KioskApp,
+    ui: &mut egui::Ui,
+    size: egui::Vec2,
+    mirrored: bool,
+) -> Option<egui::Rect> {
+    let ctx = ui.ctx().clone();
+    match app.live_texture(&ctx) {
+        Some((tex, _)) => {
+            let ts = tex.size_vec2();
+            let scale = (size.x / ts.x).min(size.y / ts.y);
+            let (rect, _) = ui.allocate_exact_size(ts * scale, egui::Sense::hover());
+            let uv = if mirrored {
+                egui::Rect::from_min_max(egui::pos2(1.0, 0.0), egui::pos2(0.0, 1.0))
+            } else {
+                egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0))
+            };
+            ui.painter().image(tex.id(), rect, uv, egui::Color32::WHITE);
+            Some(rect)
+        }
+        None => {
+            let (rect, _) = ui.allocate_exact_size(size, egui::Sense::hover());
+            ui.painter()
+                .rect_filled(rect, 8.0, egui::Color32::from_gray(60));
+            None
+        }
+    }
+}
+
+/// Where the standard photo's crop lies in a picture of `frame` size shown in `shown` (the same
+/// centred crop the photo is made from).
+fn photo_rect(shown: egui::Rect, spec: &PhotoConfig) -> egui::Rect {
+    let aspect = spec.width as f32 / spec.height as f32;
+    let h = shown.height();
+    let w = (h * aspect).min(shown.width());
+    egui::Rect::from_center_size(shown.center(), egui::vec2(w, w / aspect))
+}
+
+/// The overlay of SPEC §5: head top band, eye line band, face width, shoulders.
+pub fn overlay(p: &egui::Painter, shown: egui::Rect, spec: &PhotoConfig) {
+    let r = photo_rect(shown, spec);
+    let sy = r.height() / spec.height as f32;
+    let sx = r.width() / spec.width as f32;
+    let dim = egui::Color32::from_black_alpha(110);
+    // Darken what falls outside the photo.
+    p.rect_filled(
+        egui::Rect::from_min_max(shown.min, egui::pos2(r.left(), shown.bottom())),
+        0.0,
+        dim,
+    );
+    p.rect_filled(
+        egui::Rect::from_min_max(egui::pos2(r.right(), shown.top()), shown.max),
+        0.0,
+        dim,
+    );
+    let head_top = r.top() + (spec.head_top_min + spec.head_top_max) as f32 / 2.0 * sy;
+    let eye = r.top() + (spec.eye_line_min + spec.eye_line_max) as f32 / 2.0 * sy;
+    let face_w = (spec.face_width_min + spec.face_width_max) as f32 / 2.0 * sx;
+    // Eyes sit about half-way down the head: the oval runs from the head top to the chin, as far
+    // below the eye line as the head top is above it.
+    let half_h = (eye - head_top) * 0.95;
+    let centre = egui::pos2(r.center().x, head_top + half_h);
+    let green = egui::Stroke::new(4.0, egui::Color32::from_rgb(0x2e, 0xcc, 0x71));
+    p.add(egui::Shape::ellipse_stroke(
+        centre,
+        egui::vec2(face_w / 2.0, half_h),
+        green,
+    ));
+    let eye_band = egui::Rect::from_min_max(
+        egui::pos2(r.left(), r.top() + spec.eye_line_min as f32 * sy),
+        egui::pos2(r.right(), r.top() + spec.eye_line_max as f32 * sy),
+    );
+    p.rect_filled(
+        eye_band,
+        0.0,
+        egui::Color32::from_rgba_unmultiplied(46, 204, 113, 30),
+    );
+    p.line_segment(
+        [egui::pos2(r.left(), eye), egui::pos2(r.right(), eye)],
+        egui::Stroke::new(2.0, egui::Color32::WHITE),
+    );
+    // Shoulders sit about a third of a head below the chin.
+    let shoulder = (centre.y + half_h * 1.7).min(r.bottom() - 4.0);
+    let sh = egui::Stroke::new(3.0, egui::Color32::from_rgb(0xf1, 0xc4, 0x0f));
+    p.line_segment(
+        [
+            egui::pos2(r.left() + r.width() * 0.08, shoulder),
+            egui::pos2(r.right() - r.width() * 0.08, shoulder),
+        ],
+        sh,
+    );
+    p.rect_stroke(
+        r,
+        0.0,
+        egui::Stroke::new(2.0, egui::Color32::WHITE),
+        egui::StrokeKind::Inside,
+    );
+}
+
+/// A live hint from the newest frame. Light is measured here on the oval's area; the face
+/// position hints need the face detector (`crate::face`) and appear when it is wired.
+fn hint(frame: &image::RgbImage) -> T {
+    let (w, h) = frame.dimensions();
+    let (x0, x1, y0, y1) = (w * 3 / 8, w * 5 / 8, h / 5, h * 3 / 5);
+    let mut sum = 0u64;
+    let mut n = 0u64;
+    for y in (y0..y1).step_by(4) {
+        for x in (x0..x1).step_by(4) {
+            let p = frame.get_pixel(x, y).0;
+            sum += (u64::from(p[0]) * 299 + u64::from(p[1]) * 587 + u64::from(p[2]) * 114) / 1000;
+            n += 1;
+        }
+    }
+    let mean = sum.checked_div(n).unwrap_or(0);
+    if mean < 60 {
+        T::HintDark
+    } else if mean > 215 {
+        T::HintBright
+    } else {
+        T::HintGood
+    }
+}
+
+pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
+    widgets::header_ui(ui, &mut app.lang, T::FramingTitle);
+    let gate = match screen(app) {
+        Screen::Framing(g) => g,
+        _ => return,
+    };
+    let (mut back, mut shoot, mut drafts) = (false, false, false);
+    super::bottom_bar(ui, |ui| {
+        ui.horizontal(|ui| {
+            back = widgets::big_button_ui(ui, t(app, T::Quit), true).clicked();
+            drafts = widgets::big_button_ui(ui, t(app, T::OpenDraftBox), true).clicked();
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                shoot = widgets::primary_button_ui(ui, t(app, T::Shoot), gate.open()).clicked();
+            });
+        });
+    });
+    let avail = ui.available_size();
+    let spec = app.config.photo.clone();
+    let mut hint_t = T::HintNoFace;
+    ui.horizontal_top(|ui| {
+        let size = egui::vec2(avail.x * 0.68, avail.y);
+        if let Some(rect) = live_ui(app, ui, size, true) {
+            overlay(ui.painter(), rect, &spec);
+            if let Some(f) = app.camera.as_ref().and_then(|c| c.latest()) {
+                hint_t = hint(&f.image);
+            }
+        }
+        ui.vertical(|ui| {
+            if let Some(why) = &gate.blocked {
+                ui.label(
+                    RichText::new(i18n::refusal(app.lang, why))
+                        .size(32.0)
+                        .strong()
+                        .color(theme::BAD),
+                );
+            } else {
+                let color = if hint_t == T::HintGood {
+                    theme::GOOD
+                } else {
+                    theme::BAD
+                };
+                ui.label(
+                    RichText::new(t(app, hint_t))
+                        .size(40.0)
+                        .strong()
+                        .color(color),
+                );
+            }
+            super::refusal_ui(app, ui);
+            ui.add_space(20.0);
+            for k in [T::GuideStep1, T::GuideStep2, T::GuideStep3] {
+                ui.label(RichText::new(t(app, k)).size(24.0));
+            }
+        });
+    });
+    if back {
+        app.send(Event::Quit);
+    } else if drafts {
+        app.send(Event::OpenDraftBox);
+    } else if shoot {
+        app.send(Event::Shoot);
+    }
+}

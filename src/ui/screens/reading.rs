@@ -1,0 +1,166 @@
+//! The school notice and the precautions (each must be scrolled to its end before Next is
+//! enabled), and the notifications choice.
+
+use super::super::app::{KioskApp, screen, t};
+use super::super::i18n::{T, tr};
+use super::super::{theme, widgets};
+use crate::flow::{Event, Screen};
+use eframe::egui::{self, RichText};
+
+const NOTICE_ZH: &str = include_str!("../../../assets/texts/notice.zh.txt");
+const NOTICE_EN: &str = include_str!("../../../assets/texts/notice.en.txt");
+const RULES_ZH: &str = include_str!("../../../assets/texts/precautions.zh.txt");
+const RULES_EN: &str = include_str!("../../../assets/texts/precautions.en.txt");
+const EXAMPLE_RAW: &[u8] = include_bytes!("../../../assets/demo/person.jpg");
+
+/// Shows `text` in a scroll area; returns true once its end has been on screen.
+fn scroll_text_ui(ui: &mut egui::Ui, id: &str, text: &str, height: f32) -> bool {
+    let out = egui::ScrollArea::vertical()
+        .id_salt(id)
+        .max_height(height)
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            for para in text.split('\n') {
+                ui.label(RichText::new(para).size(28.0));
+            }
+        });
+    out.state.clamped_offset().y + out.inner_rect.height() >= out.content_size.y - 2.0
+}
+
+fn read_flag(app: &KioskApp) -> bool {
+    matches!(
+        screen(app),
+        Screen::Notice { read_to_end: true } | Screen::Precautions { read_to_end: true }
+    )
+}
+
+pub fn notice_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
+    widgets::header_ui(ui, &mut app.lang, T::NoticeTitle);
+    let (mut back, mut next) = (false, false);
+    let read = read_flag(app);
+    super::bottom_bar(ui, |ui| {
+        if !read {
+            ui.label(RichText::new(t(app, T::ScrollToEnd)).color(theme::MUTED));
+        }
+        (back, next) = super::nav_ui(ui, Some(t(app, T::Quit)), t(app, T::Next), read);
+    });
+    let text = app.lang.pick(NOTICE_ZH, NOTICE_EN);
+    let h = ui.available_height();
+    if scroll_text_ui(ui, "notice", text, h) && !read {
+        app.send(Event::ReadToEnd);
+    }
+    if back {
+        app.send(Event::Quit);
+    } else if next {
+        app.send(Event::Next);
+    }
+}
+
+pub fn precautions_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
+    widgets::header_ui(ui, &mut app.lang, T::PrecautionsTitle);
+    let (mut back, mut next) = (false, false);
+    let read = read_flag(app);
+    super::bottom_bar(ui, |ui| {
+        if !read {
+            ui.label(RichText::new(t(app, T::ScrollToEnd)).color(theme::MUTED));
+        }
+        (back, next) = super::nav_ui(ui, Some(t(app, T::Quit)), t(app, T::Next), read);
+    });
+    let ctx = ui.ctx().clone();
+    let (raw, made) = example_textures(app, &ctx);
+    let h = ui.available_height();
+    let avail_w = ui.available_width();
+    let mut reached = false;
+    ui.horizontal_top(|ui| {
+        let img_h = (h * 0.6).min(360.0);
+        ui.vertical(|ui| {
+            ui.set_width(avail_w * 0.55);
+            reached = scroll_text_ui(ui, "rules", app.lang.pick(RULES_ZH, RULES_EN), h);
+        });
+        for (tex, label) in [(raw, T::ExampleRaw), (made, T::ExampleMade)] {
+            ui.vertical(|ui| {
+                let size = tex.size_vec2();
+                let w = (img_h * size.x / size.y).min(avail_w * 0.2);
+                ui.add(
+                    egui::Image::new(&tex).fit_to_exact_size(egui::vec2(w, w * size.y / size.x)),
+                );
+                ui.label(RichText::new(t(app, label)).size(22.0));
+            });
+        }
+    });
+    if reached && !read {
+        app.send(Event::ReadToEnd);
+    }
+    if back {
+        app.send(Event::Quit);
+    } else if next {
+        app.send(Event::Next);
+    }
+}
+
+fn example_textures(
+    app: &mut KioskApp,
+    ctx: &egui::Context,
+) -> (egui::TextureHandle, egui::TextureHandle) {
+    if let (Some(a), Some(b)) = (
+        app.textures.get("example/raw"),
+        app.textures.get("example/made"),
+    ) {
+        return (a.clone(), b.clone());
+    }
+    // The bundled picture always decodes; a broken build shows grey squares instead of panicking.
+    let raw = image::load_from_memory(EXAMPLE_RAW)
+        .map(|i| i.to_rgb8())
+        .unwrap_or_else(|_| image::RgbImage::from_pixel(64, 48, image::Rgb([128, 128, 128])));
+    let made = super::super::lab::PhotoLab::make_and_check(
+        &super::super::lab::PreviewLab {
+            spec: app.config.photo.clone(),
+        },
+        &raw,
+        &[],
+        &|_| {},
+    )
+    .ok()
+    .and_then(|o| o.photo_jpeg)
+    .and_then(|j| image::load_from_memory(&j).ok())
+    .map(|i| i.to_rgb8())
+    .unwrap_or_else(|| image::RgbImage::from_pixel(48, 64, image::Rgb([128, 128, 128])));
+    (
+        app.texture(ctx, "example/raw", &raw),
+        app.texture(ctx, "example/made", &made),
+    )
+}
+
+pub fn notifications_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
+    widgets::header_ui(ui, &mut app.lang, T::NotifyTitle);
+    let (mut back, mut next) = (false, false);
+    super::bottom_bar(ui, |ui| {
+        (back, next) = super::nav_ui(ui, Some(t(app, T::Quit)), t(app, T::Next), true);
+    });
+    let stored = match screen(app) {
+        Screen::Notifications { status, fee } => (status.unwrap_or(true), fee.unwrap_or(true)),
+        _ => (true, true),
+    };
+    let (mut status, mut fee) = *app.views.notify.get_or_insert(stored);
+    let lang = app.lang;
+    ui.add_space(40.0);
+    for (flag, label) in [(&mut status, T::NotifyStatus), (&mut fee, T::NotifyFee)] {
+        let text = format!("{}  {}", if *flag { "✔" } else { "✖" }, tr(lang, label));
+        if ui
+            .add(
+                egui::Button::selectable(*flag, RichText::new(text).size(34.0))
+                    .min_size(egui::vec2(640.0, 90.0)),
+            )
+            .clicked()
+        {
+            *flag = !*flag;
+        }
+    }
+    app.views.notify = Some((status, fee));
+    if back {
+        app.send(Event::Quit);
+    } else if next {
+        app.send(Event::Notifications { status, fee });
+        app.send(Event::Next);
+    }
+}

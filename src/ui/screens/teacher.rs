@@ -1,0 +1,447 @@
+//! Teacher mode behind the PIN: session, roster import, progress board with the actions on the
+//! current student (unlock, lift lock, allow retake, delete draft, fee state), the audit log, and
+//! leaving the kiosk. The PIN prompt persists its lockout through the store.
+
+use super::super::app::{KioskApp, Overlay, PinPurpose, t};
+use super::super::i18n::{self, T};
+use super::super::{theme, widgets};
+use crate::config::FeeState;
+use crate::flow::{Progress, ProgressRow};
+use crate::store::NewAudit;
+use eframe::egui::{self, RichText};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tab {
+    #[default]
+    Board,
+    Session,
+    Roster,
+    Audit,
+}
+
+/// View state of teacher mode.
+#[derive(Debug, Default)]
+pub struct TeacherView {
+    pub tab: Tab,
+    pub class_name: String,
+    pub place: String,
+    pub operator: String,
+    pub roster_path: String,
+    pub message: Option<String>,
+}
+
+pub fn pin_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
+    widgets::header_ui(ui, &mut app.lang, T::PinTitle);
+    let mut cancel = false;
+    let mut ok = false;
+    super::bottom_bar(ui, |ui| {
+        (cancel, ok) = super::nav_ui(
+            ui,
+            Some(t(app, T::Cancel)),
+            t(app, T::Ok),
+            app.views.pin.len() >= 4,
+        );
+    });
+    ui.vertical_centered(|ui| {
+        let dots: String = "●".repeat(app.views.pin.len());
+        widgets::digits_display_ui(ui, &dots, 300.0);
+        if let Some(m) = &app.views.pin_message {
+            ui.label(RichText::new(m).size(26.0).color(theme::BAD));
+        }
+        ui.allocate_ui(egui::vec2(420.0, 420.0), |ui| {
+            if widgets::keypad_ui(ui, app.lang, &mut app.views.pin, 12) {
+                ok = app.views.pin.len() >= 4;
+            }
+        });
+    });
+    if cancel {
+        app.views.pin.clear();
+        app.overlay = None;
+    } else if ok {
+        try_pin(app, ui.ctx());
+    }
+}
+
+fn try_pin(app: &mut KioskApp, ctx: &egui::Context) {
+    let purpose = match app.overlay {
+        Some(Overlay::Pin(p)) => p,
+        _ => PinPurpose::Teacher,
+    };
+    let now = app.now();
+    let pin = std::mem::take(&mut app.views.pin);
+    let hash = app.config.teacher.pin_hash.clone();
+    let correct = match crate::pin::verify_pin(&hash, &pin) {
+        Ok(c) => c,
+        Err(_) => {
+            app.views.pin_message = Some(t(app, T::PinNotSet).into());
+            return;
+        }
+    };
+    let mut lockout = app.admin.pin_lockout().unwrap_or_default();
+    let outcome = lockout.attempt(
+        correct,
+        now,
+        app.config.teacher.pin_max_tries,
+        app.config.teacher.pin_lock_minutes,
+    );
+    if let Err(e) = app.admin.set_pin_lockout(&lockout) {
+        app.views.pin_message = Some(e.to_string());
+    }
+    match outcome {
+        crate::pin::PinOutcome::Accepted => match purpose {
+            PinPurpose::Leave => {
+                audit(app, "kiosk.leave", "");
+                app.allow_close = true;
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+            PinPurpose::Teacher => {
+                audit(app, "teacher.enter", "");
+                app.overlay = Some(Overlay::Teacher);
+            }
+        },
+        crate::pin::PinOutcome::Wrong { tries_left } => {
+            app.views.pin_message = Some(i18n::pin_tries_left(app.lang, tries_left));
+        }
+        crate::pin::PinOutcome::Locked { .. } => {
+            app.views.pin_message = Some(t(app, T::PinLocked).into());
+        }
+    }
+}
+
+fn operator(app: &KioskApp) -> String {
+    match app.teacher.operator.trim() {
+        "" => "teacher".into(),
+        o => o.into(),
+    }
+}
+
+fn audit(app: &mut KioskApp, action: &str, detail: &str) {
+    let now = app.now();
+    let mut line = NewAudit::teacher(&operator(app), action).detail(detail);
+    if let Some(s) = app.session() {
+        line = line.session(s);
+    }
+    if let Err(e) = app.admin.audit(&line, now) {
+        app.teacher.message = Some(e.to_string());
+    }
+}
+
+pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
+    widgets::header_ui(ui, &mut app.lang, T::TeacherTitle);
+    let (mut back, mut leave) = (false, false);
+    super::bottom_bar(ui, |ui| {
+        if let Some(m) = &app.teacher.message {
+            ui.label(RichText::new(m).size(22.0).color(theme::ACCENT));
+        }
+        ui.horizontal(|ui| {
+            leave = widgets::big_button_ui(ui, t(app, T::LeaveKiosk), true).clicked();
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                back = widgets::primary_button_ui(ui, t(app, T::BackToStudents), true).clicked();
+            });
+        });
+    });
+    ui.horizontal(|ui| {
+        for (tab, label) in [
+            (Tab::Board, T::TabBoard),
+            (Tab::Session, T::TabSession),
+            (Tab::Roster, T::TabRoster),
+            (Tab::Audit, T::TabAudit),
+        ] {
+            if ui
+                .add(
+                    egui::Button::selectable(
+                        app.teacher.tab == tab,
+                        RichText::new(t(app, label)).size(28.0),
+                    )
+                    .min_size(egui::vec2(160.0, 60.0)),
+                )
+                .clicked()
+            {
+                app.teacher.tab = tab;
+            }
+        }
+    });
+    ui.separator();
+    match app.teacher.tab {
+        Tab::Board => board_ui(app, ui),
+        Tab::Session => session_ui(app, ui),
+        Tab::Roster => roster_ui(app, ui),
+        Tab::Audit => audit_ui(app, ui),
+    }
+    if leave {
+        audit(app, "kiosk.leave", "");
+        app.allow_close = true;
+        ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+    } else if back {
+        app.overlay = None;
+    }
+}
+
+fn progress_label(p: Progress) -> T {
+    match p {
+        Progress::NotStarted => T::StateNotStarted,
+        Progress::InProgress => T::StateInProgress,
+        Progress::Drafted => T::StateDrafted,
+        Progress::Confirmed => T::StateConfirmed,
+        Progress::Locked => T::StateLocked,
+    }
+}
+
+/// A teacher action on one student of the board.
+enum Action {
+    Unlock,
+    LiftLock,
+    AllowRetake,
+    DeleteDrafts,
+    Fee(FeeState),
+}
+
+fn board_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
+    let Some(session) = app.session() else {
+        ui.label(RichText::new(t(app, T::NoSession)).size(26.0));
+        return;
+    };
+    let board = match app.flow.progress(session) {
+        Ok(b) => b,
+        Err(e) => {
+            ui.label(RichText::new(e.to_string()).color(theme::BAD));
+            return;
+        }
+    };
+    let c = board.counts;
+    ui.horizontal_wrapped(|ui| {
+        for (k, n) in [
+            (T::StateNotStarted, c.not_started),
+            (T::StateInProgress, c.in_progress),
+            (T::StateDrafted, c.drafted),
+            (T::StateConfirmed, c.confirmed),
+            (T::StateLocked, c.locked),
+        ] {
+            ui.label(
+                RichText::new(format!("{} {n}", t(app, k)))
+                    .size(28.0)
+                    .strong(),
+            );
+            ui.add_space(20.0);
+        }
+    });
+    ui.separator();
+    let mut todo: Option<(ProgressRow, Action)> = None;
+    egui::ScrollArea::vertical()
+        .max_height(ui.available_height())
+        .show(ui, |ui| {
+            egui::Grid::new("board")
+                .striped(true)
+                .spacing(egui::vec2(16.0, 8.0))
+                .show(ui, |ui| {
+                    for k in [
+                        T::ColStudentNo,
+                        T::ColName,
+                        T::ColState,
+                        T::ColShots,
+                        T::ColActions,
+                    ] {
+                        ui.label(RichText::new(t(app, k)).size(20.0).color(theme::MUTED));
+                    }
+                    ui.end_row();
+                    for row in &board.rows {
+                        ui.label(RichText::new(&row.student_no).size(22.0));
+                        ui.label(RichText::new(&row.name).size(22.0));
+                        let color = if row.progress == Progress::Locked {
+                            theme::BAD
+                        } else {
+                            theme::ACCENT
+                        };
+                        ui.label(
+                            RichText::new(t(app, progress_label(row.progress)))
+                                .size(22.0)
+                                .color(color),
+                        );
+                        ui.label(
+                            RichText::new(format!("{} / {}", row.attempts, row.drafts)).size(20.0),
+                        );
+                        ui.horizontal(|ui| {
+                            let small = |ui: &mut egui::Ui, label: &str, on: bool| {
+                                ui.add_enabled(
+                                    on,
+                                    egui::Button::new(RichText::new(label).size(20.0))
+                                        .min_size(egui::vec2(0.0, 44.0)),
+                                )
+                                .clicked()
+                            };
+                            let lock = row.lock.map(|l| l.kind);
+                            let until_teacher = row.lock.is_some_and(|l| l.until.is_none());
+                            if small(ui, t(app, T::Unlock), until_teacher) {
+                                todo = Some((row.clone(), Action::Unlock));
+                            }
+                            if small(ui, t(app, T::LiftLock), lock.is_some() && !until_teacher) {
+                                todo = Some((row.clone(), Action::LiftLock));
+                            }
+                            if small(
+                                ui,
+                                t(app, T::AllowRetake),
+                                row.progress == Progress::Confirmed && !row.retake_allowed,
+                            ) {
+                                todo = Some((row.clone(), Action::AllowRetake));
+                            }
+                            if small(ui, t(app, T::DeleteDraft), row.drafts > 0) {
+                                todo = Some((row.clone(), Action::DeleteDrafts));
+                            }
+                            for fee in [FeeState::Unpaid, FeeState::Paid, FeeState::Waived] {
+                                let label = super::finish::fee_label(app, fee);
+                                if ui
+                                    .add(egui::Button::selectable(
+                                        row.fee == fee,
+                                        RichText::new(label).size(20.0),
+                                    ))
+                                    .clicked()
+                                    && row.fee != fee
+                                {
+                                    todo = Some((row.clone(), Action::Fee(fee)));
+                                }
+                            }
+                        });
+                        ui.end_row();
+                    }
+                });
+        });
+    if let Some((row, action)) = todo {
+        let op = operator(app);
+        let r = match action {
+            Action::Unlock => app.flow.unlock(&op, row.student),
+            Action::LiftLock => app.flow.lift_timed_lock(&op, row.student),
+            Action::AllowRetake => app.flow.allow_retake(&op, row.student),
+            Action::Fee(f) => app.flow.set_fee_state(&op, row.student, f),
+            Action::DeleteDrafts => delete_last_draft(app, &op, &row),
+        };
+        app.teacher.message = Some(match r {
+            Ok(()) => format!("✔ {}", row.student_no),
+            Err(e) => match e.refusal() {
+                Some(why) => i18n::refusal(app.lang, why),
+                None => e.to_string(),
+            },
+        });
+    }
+}
+
+/// Deletes the newest unconfirmed draft of a student (the teacher may at once).
+fn delete_last_draft(app: &mut KioskApp, op: &str, row: &ProgressRow) -> crate::flow::Result<()> {
+    let drafts = app.flow.store().drafts(row.student)?;
+    match drafts.iter().rev().find(|d| !d.confirmed) {
+        Some(d) => app.flow.teacher_delete_draft(op, d.id),
+        None => Err(crate::flow::Refusal::NoSuchDraft.into()),
+    }
+}
+
+fn session_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
+    let current = app.session().and_then(|id| app.admin.session(id).ok());
+    if let Some(s) = &current {
+        ui.label(
+            RichText::new(format!(
+                "#{} {} · {} · {}",
+                s.id.0, s.class_name, s.place, s.operator
+            ))
+            .size(26.0),
+        );
+        if widgets::big_button_ui(ui, t(app, T::CloseSession), true).clicked() {
+            let op = if app.teacher.operator.is_empty() {
+                s.operator.clone()
+            } else {
+                app.teacher.operator.clone()
+            };
+            app.teacher.message = Some(match app.flow.close_session(&op, s.id) {
+                Ok(()) => "session.close ✔".into(),
+                Err(e) => e.to_string(),
+            });
+            app.flow.set_session(None);
+        }
+        return;
+    }
+    let lang = app.lang;
+    let v = &mut app.teacher;
+    egui::Grid::new("open")
+        .spacing(egui::vec2(20.0, 14.0))
+        .show(ui, |ui| {
+            for (label, field) in [
+                (T::ClassField, &mut v.class_name),
+                (T::PlaceField, &mut v.place),
+                (T::OperatorField, &mut v.operator),
+            ] {
+                ui.label(RichText::new(i18n::tr(lang, label)).size(24.0));
+                ui.add(
+                    egui::TextEdit::singleline(field)
+                        .desired_width(500.0)
+                        .font(egui::FontId::proportional(26.0)),
+                );
+                ui.end_row();
+            }
+        });
+    if widgets::primary_button_ui(ui, t(app, T::OpenSession), true).clicked() {
+        let now = app.now();
+        let v = &app.teacher;
+        let (c, p, o) = (v.class_name.clone(), v.place.clone(), v.operator.clone());
+        match app.admin.open_session(&c, &p, &o, now) {
+            Ok(id) => {
+                app.flow.set_session(Some(id));
+                app.teacher.message = Some("session.open ✔".into());
+            }
+            Err(e) => app.teacher.message = Some(e.to_string()),
+        }
+    }
+}
+
+fn roster_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
+    ui.label(RichText::new(t(app, T::RosterPath)).size(24.0));
+    ui.add(
+        egui::TextEdit::singleline(&mut app.teacher.roster_path)
+            .desired_width(800.0)
+            .font(egui::FontId::proportional(24.0)),
+    );
+    if widgets::primary_button_ui(ui, t(app, T::ImportRoster), app.session().is_some()).clicked() {
+        let now = app.now();
+        let path = app.teacher.roster_path.trim().to_string();
+        let op = if app.teacher.operator.is_empty() {
+            "teacher".to_string()
+        } else {
+            app.teacher.operator.clone()
+        };
+        let fee = app.config.teacher.fee_default;
+        // A roster is a few hundred lines: reading it here takes milliseconds.
+        let msg = match (std::fs::read(&path), app.flow.session()) {
+            (Err(e), _) => format!("{path}: {e}"),
+            (Ok(bytes), Some(session)) => match crate::roster::parse(&bytes) {
+                Ok(roster) => match app
+                    .admin
+                    .import_roster(session, &roster.rows, &op, fee, now)
+                {
+                    Ok(s) => format!("+{} / ~{}", s.added, s.updated),
+                    Err(e) => e.to_string(),
+                },
+                Err(e) => e.to_string(),
+            },
+            _ => t(app, T::NoSession).into(),
+        };
+        app.teacher.message = Some(msg);
+    }
+}
+
+fn audit_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
+    let lines = app.admin.audit_log(app.session()).unwrap_or_default();
+    egui::ScrollArea::vertical()
+        .max_height(ui.available_height())
+        .show(ui, |ui| {
+            for l in lines.iter().rev().take(200) {
+                ui.label(
+                    RichText::new(format!(
+                        "{}  {}  {}  {}",
+                        l.at.format("%m-%d %H:%M:%S"),
+                        l.actor,
+                        l.action,
+                        l.detail
+                    ))
+                    .size(20.0)
+                    .monospace(),
+                );
+            }
+        });
+}

@@ -1,0 +1,566 @@
+//! The kiosk window driven by egui_kittest: the real app over a real SQLite file, a scripted
+//! camera showing the demo person, a scripted photo lab, and a hand-set clock. Widgets are found
+//! by their labels; asserts are on labels and on the flow's state, not on pixels.
+//!
+//! `TUCAI_WRITE_SCREENS=1 cargo test --test it gui::screens` also writes every screen in both
+//! languages to `docs/screens/` (or `TUCAI_SCREENS_DIR`), at 1280×800 or, with
+//! `TUCAI_SCREEN_SIZE=1920`, at 1920×1080.
+
+use chrono::Duration;
+use eframe::egui;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use std::sync::Arc;
+use tucai::camera::{CameraWorker, ScriptStep, ScriptedSource};
+use tucai::check::{CheckId, CheckReport};
+use tucai::config::Config;
+use tucai::flow::{Flow, ManualClock, Screen, Step};
+use tucai::store::Store;
+use tucai::ui::lab::{PhotoLab, ScriptedLab, all_passed, failing};
+use tucai::ui::{KioskApp, Overlay, Page, Parts, PinPurpose};
+
+const PERSON: &[u8] = include_bytes!("../../assets/demo/person.jpg");
+const PIN: &str = "2468";
+
+struct Kiosk {
+    harness: Harness<'static, KioskApp>,
+    clock: ManualClock,
+    _dir: tempfile::TempDir,
+}
+
+fn config() -> Config {
+    let mut c = Config::default();
+    c.flow.burst_frames = 3;
+    c.flow.burst_interval_ms = 10;
+    c.teacher.pin_hash = tucai::pin::hash_pin(PIN).unwrap();
+    c
+}
+
+fn camera() -> CameraWorker {
+    let img = Arc::new(image::load_from_memory(PERSON).unwrap().to_rgb8());
+    let source = ScriptedSource::new(
+        vec![ScriptStep::Image(img)],
+        std::time::Duration::from_millis(5),
+    );
+    CameraWorker::start(
+        Arc::new(move || Box::new(source.clone()) as Box<dyn tucai::camera::FrameSource>),
+        std::time::Duration::from_secs(2),
+    )
+}
+
+fn kiosk_with(reports: Vec<CheckReport>, with_camera: bool, size: (f32, f32)) -> Kiosk {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config();
+    let store = Store::open(dir.path()).unwrap();
+    let admin = Store::open_file(store.path()).unwrap();
+    let clock = ManualClock::at_default();
+    let flow = Flow::new(store, &config, Box::new(clock.clone()));
+    let lab: Arc<dyn PhotoLab> = Arc::new(ScriptedLab::new(config.photo.clone(), reports));
+    let camera = with_camera.then(camera);
+    let harness = Harness::builder()
+        .with_size(egui::vec2(size.0, size.1))
+        .with_accessibility_check(false)
+        .with_theme(egui::Theme::Light)
+        .build_eframe(move |cc| {
+            KioskApp::new(
+                &cc.egui_ctx,
+                Parts {
+                    config,
+                    camera,
+                    flow,
+                    admin,
+                    lab,
+                    demo_session: true,
+                },
+            )
+        });
+    let mut k = Kiosk {
+        harness,
+        clock,
+        _dir: dir,
+    };
+    k.settle();
+    k
+}
+
+fn kiosk(reports: Vec<CheckReport>) -> Kiosk {
+    kiosk_with(reports, true, (1280.0, 800.0))
+}
+
+impl Kiosk {
+    fn settle(&mut self) {
+        self.harness.run_steps(3);
+    }
+
+    fn page(&self) -> Page {
+        self.harness.state().page()
+    }
+
+    fn step(&self) -> Step {
+        self.harness.state().flow.step()
+    }
+
+    fn click(&mut self, label: &str) {
+        self.harness.get_by_label(label).click();
+        self.settle();
+    }
+
+    /// Clicks the one enabled widget among several with this label (a board row's button).
+    fn click_enabled(&mut self, label: &str) {
+        let nodes: Vec<_> = self
+            .harness
+            .get_all_by_label(label)
+            .filter(|n| !n.accesskit_node().is_disabled())
+            .collect();
+        assert_eq!(nodes.len(), 1, "enabled {label:?} buttons");
+        nodes[0].click();
+        self.settle();
+    }
+
+    fn has(&self, label: &str) -> bool {
+        self.harness.query_by_label(label).is_some()
+    }
+
+    fn has_text(&self, part: &str) -> bool {
+        self.harness
+            .query_all_by_label_contains(part)
+            .next()
+            .is_some()
+    }
+
+    fn disabled(&self, label: &str) -> bool {
+        self.harness
+            .get_by_label(label)
+            .accesskit_node()
+            .is_disabled()
+    }
+
+    /// Steps (with real time passing for the worker threads) until `done` or 10 s.
+    fn wait_for(&mut self, what: &str, done: impl Fn(&Kiosk) -> bool) {
+        for _ in 0..1000 {
+            if done(self) {
+                self.settle();
+                return;
+            }
+            self.harness.step();
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        panic!("timed out waiting for {what}; on {:?}", self.page());
+    }
+
+    /// A USB scanner types the code and presses Enter.
+    fn scan(&mut self, code: &str) {
+        self.harness.event(egui::Event::Text(code.into()));
+        self.harness.key_press(egui::Key::Enter);
+        self.settle();
+    }
+
+    fn type_digits(&mut self, digits: &str) {
+        for d in digits.chars() {
+            self.click(&d.to_string());
+        }
+    }
+
+    /// From the welcome screen to framing, as a student would.
+    fn walk_to_framing(&mut self) {
+        self.scan(tucai::camera::DEMO_CAPTURE_CODE);
+        assert_eq!(self.step(), Step::Phone);
+        self.type_digits("13812345678");
+        self.click("下一步");
+        assert_eq!(self.step(), Step::Notice);
+        self.read_to_end();
+        self.click("下一步");
+        assert_eq!(self.step(), Step::Precautions);
+        self.read_to_end();
+        self.click("下一步");
+        assert_eq!(self.step(), Step::Notifications);
+        self.click("下一步");
+        assert_eq!(self.step(), Step::Guide);
+        assert!(self.disabled("下一步"), "Next before the guide played");
+        self.clock.advance(Duration::seconds(9));
+        self.settle();
+        assert!(!self.disabled("下一步"));
+        self.click("下一步");
+        assert_eq!(self.step(), Step::Framing);
+    }
+
+    /// Scrolls the page's text until Next is enabled.
+    fn read_to_end(&mut self) {
+        for _ in 0..40 {
+            if !self.disabled("下一步") {
+                return;
+            }
+            self.harness.hover_at(egui::pos2(300.0, 300.0));
+            self.harness.event(egui::Event::MouseWheel {
+                unit: egui::MouseWheelUnit::Point,
+                delta: egui::vec2(0.0, -200.0),
+                phase: egui::TouchPhase::Move,
+                source: egui::MouseWheelSource::Wheel,
+                modifiers: Default::default(),
+            });
+            self.settle();
+        }
+        panic!("Next never enabled on {:?}", self.page());
+    }
+
+    /// Framing → countdown → shot → preview → make → result.
+    fn shoot(&mut self) {
+        // From the draft box, "take another" goes straight to the countdown.
+        if self.step() == Step::Framing {
+            self.click("开始拍摄");
+        }
+        assert_eq!(self.step(), Step::Shoot);
+        self.clock.advance(Duration::seconds(4));
+        self.wait_for("the shot", |k| k.step() == Step::Preview);
+        self.click("制作照片");
+        self.wait_for("the checks", |k| k.step() == Step::Result);
+    }
+
+    fn result(&self) -> tucai::flow::ResultView {
+        match self.harness.state().flow.screen() {
+            Screen::Result(r) => r.clone(),
+            other => panic!("not on the result screen: {other:?}"),
+        }
+    }
+
+    /// Waits out the cool-down shown on the result screen.
+    fn wait_cooldown(&mut self) {
+        if let Some(until) = self.result().cooldown_until {
+            let now = self.harness.state().now();
+            self.clock.advance(until - now + Duration::seconds(1));
+            self.settle();
+        }
+    }
+
+    fn enter_pin(&mut self, pin: &str) {
+        self.type_digits(pin);
+        self.click("确定");
+    }
+}
+
+#[test]
+fn a_student_from_scan_to_confirmed_photo() {
+    let mut k = kiosk(vec![all_passed()]);
+    assert_eq!(k.page(), Page::Student(Step::Welcome));
+    assert!(k.has("请出示学信网图像采集码"));
+    k.walk_to_framing();
+    k.shoot();
+    assert!(k.result().passed);
+    assert!(k.has_text("检测通过"));
+    k.click("去草稿箱");
+    assert_eq!(k.step(), Step::DraftBox);
+    assert!(k.has("草稿 1/3"));
+    k.click("选择这张");
+    assert_eq!(k.step(), Step::Confirm);
+    k.click("确认上传");
+    assert_eq!(k.step(), Step::Fee);
+    k.click("下一步");
+    assert_eq!(k.step(), Step::Done);
+    k.click("完成");
+    assert_eq!(k.step(), Step::Welcome);
+    // Confirmed in the database, and nothing personal left on screen.
+    let app = k.harness.state();
+    let student = app
+        .admin
+        .students(app.session().unwrap())
+        .unwrap()
+        .into_iter()
+        .find(|s| s.capture_code.as_deref() == Some(tucai::camera::DEMO_CAPTURE_CODE))
+        .unwrap();
+    assert!(app.flow.store().confirmation(student.id).unwrap().is_some());
+    assert!(!k.has_text("张"));
+}
+
+#[test]
+fn a_failing_check_shows_its_hint_and_the_cooldown_then_retake_passes() {
+    let mut k = kiosk(vec![
+        failing(CheckId::EyesOpen, "请睁大眼睛", "Open your eyes"),
+        all_passed(),
+    ]);
+    k.walk_to_framing();
+    k.shoot();
+    assert!(!k.result().passed);
+    assert!(k.has_text("请睁大眼睛"));
+    assert!(k.has("10 秒后可重拍"));
+    assert!(k.disabled("重拍"), "retake is closed during the cool-down");
+    k.clock.advance(Duration::seconds(4));
+    k.settle();
+    assert!(k.has("6 秒后可重拍"), "the cool-down counts down");
+    k.wait_cooldown();
+    assert!(!k.disabled("重拍"));
+    k.click("重拍");
+    assert_eq!(k.step(), Step::Framing);
+    k.shoot();
+    assert!(k.result().passed);
+}
+
+#[test]
+fn three_liveness_failures_lock_until_the_teacher_unlocks_with_the_pin() {
+    let mut k = kiosk(vec![
+        failing(CheckId::Liveness, "请按提示眨眼", "Blink when asked"),
+        failing(CheckId::Liveness, "请按提示眨眼", "Blink when asked"),
+        failing(CheckId::Liveness, "请按提示眨眼", "Blink when asked"),
+        all_passed(),
+    ]);
+    k.walk_to_framing();
+    for attempt in 1..=3 {
+        k.shoot();
+        assert!(!k.result().passed, "attempt {attempt}");
+        if attempt < 3 {
+            k.wait_cooldown();
+            k.click("重拍");
+        }
+    }
+    assert!(k.result().lock.is_some(), "locked after the third failure");
+    assert!(k.has_text("请联系老师解锁"));
+    // The student leaves; the teacher unlocks from the board.
+    k.wait_cooldown();
+    k.click("重拍");
+    assert_eq!(k.step(), Step::Framing);
+    assert!(k.disabled("开始拍摄"));
+    k.click("退出");
+    assert_eq!(k.step(), Step::Welcome);
+    k.click("教师");
+    assert_eq!(k.page(), Page::Pin);
+    k.enter_pin("1111");
+    assert!(k.has_text("PIN 错误"));
+    k.enter_pin(PIN);
+    assert_eq!(k.page(), Page::Teacher);
+    assert!(k.has("已锁定 1"));
+    k.click_enabled("解锁");
+    assert!(k.has("已锁定 0"));
+    k.click("返回学生界面");
+    k.scan(tucai::camera::DEMO_CAPTURE_CODE);
+    // Phone, notice and the rest were stored; the flow may skip or repeat them, so walk on.
+    while k.step() != Step::Framing {
+        match k.step() {
+            Step::Phone => {
+                k.type_digits("13812345678");
+                k.click("下一步");
+            }
+            Step::Notice | Step::Precautions => {
+                k.read_to_end();
+                k.click("下一步");
+            }
+            Step::Guide => {
+                k.clock.advance(Duration::seconds(9));
+                k.settle();
+                k.click("下一步");
+            }
+            _ => k.click("下一步"),
+        }
+    }
+    // The lock is gone; the cool-down of the last failure still runs out as usual.
+    if let Screen::Framing(tucai::flow::Gate {
+        blocked: Some(tucai::flow::Refusal::CoolingDown { until }),
+    }) = k.harness.state().flow.screen().clone()
+    {
+        assert!(k.has_text("冷静期"));
+        let now = k.harness.state().now();
+        k.clock.advance(until - now + Duration::seconds(1));
+        k.settle();
+    }
+    assert!(
+        !k.disabled("开始拍摄"),
+        "unlocked, but {:?}",
+        k.harness.state().flow.screen()
+    );
+    let audit = k.harness.state().admin.audit_log(None).unwrap();
+    assert!(audit.iter().any(|a| a.action == "student.unlock"));
+}
+
+#[test]
+fn a_full_draft_box_refuses_another_shot() {
+    let mut k = kiosk(vec![all_passed()]);
+    k.walk_to_framing();
+    for n in 1..=3 {
+        k.shoot();
+        assert!(k.result().passed);
+        k.click("去草稿箱");
+        assert!(k.has(&format!("草稿 {n}/3")));
+        if n < 3 {
+            k.click("再拍一张");
+        }
+    }
+    assert!(k.disabled("再拍一张"));
+    assert!(k.has_text("草稿箱已满"));
+    // The 24 h rule: deleting is closed now and says when it opens.
+    let deletes: Vec<_> = k.harness.get_all_by_label("删除").collect();
+    assert_eq!(deletes.len(), 3);
+    assert!(deletes.iter().all(|d| d.accesskit_node().is_disabled()));
+    assert!(k.has_text("小时"));
+}
+
+#[test]
+fn idle_timeout_clears_the_screen() {
+    let mut k = kiosk(vec![all_passed()]);
+    k.scan(tucai::camera::DEMO_CAPTURE_CODE);
+    assert_eq!(k.step(), Step::Phone);
+    assert!(k.has_text("张*明"));
+    k.type_digits("138");
+    k.clock.advance(Duration::seconds(91));
+    k.settle();
+    assert_eq!(k.step(), Step::Welcome);
+    assert!(!k.has_text("张*明"));
+    assert!(k.harness.state().views.phone.is_empty());
+}
+
+#[test]
+fn language_switch_on_every_screen() {
+    let mut k = kiosk(vec![all_passed()]);
+    k.click("English");
+    assert!(k.has("Show your CHSI capture code"));
+    k.click("中文");
+    assert!(k.has("请出示学信网图像采集码"));
+    k.scan(tucai::camera::DEMO_CAPTURE_CODE);
+    k.click("English");
+    assert!(k.has("Enter your mobile number"));
+    k.type_digits("13812345678");
+    k.click("Next");
+    assert!(k.has("School notice"));
+    // A new student starts in the station's language again.
+    k.click("Leave");
+    assert!(k.has("请出示学信网图像采集码"));
+}
+
+#[test]
+fn the_window_cannot_be_closed_without_the_pin() {
+    let mut k = kiosk(vec![all_passed()]);
+    k.harness.state_mut().open_pin(PinPurpose::Leave);
+    k.settle();
+    assert_eq!(k.page(), Page::Pin);
+    k.click("取消");
+    assert_eq!(k.page(), Page::Student(Step::Welcome));
+    assert!(!k.harness.state().allow_close);
+}
+
+#[test]
+fn no_camera_screen_explains_the_demo_camera() {
+    let k = kiosk_with(vec![all_passed()], false, (1280.0, 800.0));
+    assert_eq!(k.page(), Page::NoCamera);
+    assert!(k.has("未检测到摄像头"));
+    assert!(k.has_text("--camera demo"));
+}
+
+/// Renders every screen in both languages; missing glyphs fail the render (egui_kittest's
+/// check), and with `TUCAI_WRITE_SCREENS=1` the images go to `docs/screens/`.
+#[test]
+fn screens_render_in_both_languages() {
+    let write = std::env::var_os("TUCAI_WRITE_SCREENS").is_some();
+    let out = match std::env::var_os("TUCAI_SCREENS_DIR") {
+        Some(d) => std::path::PathBuf::from(d),
+        None => std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screens"),
+    };
+    if write {
+        std::fs::create_dir_all(&out).unwrap();
+    }
+    let (w, h) = match std::env::var("TUCAI_SCREEN_SIZE").ok().as_deref() {
+        Some("1920") => (1920.0, 1080.0),
+        _ => (1280.0, 800.0),
+    };
+    let mut shots = 0;
+    let mut snap = |k: &mut Kiosk, name: &str| {
+        for lang in [tucai::ui::i18n::Lang::Zh, tucai::ui::i18n::Lang::En] {
+            k.harness.state_mut().lang = lang;
+            k.harness.remove_cursor();
+            k.settle();
+            let img = k.harness.render().expect("render");
+            assert_eq!(img.width(), w as u32);
+            if write {
+                let tag = if lang == tucai::ui::i18n::Lang::Zh {
+                    "zh"
+                } else {
+                    "en"
+                };
+                img.save(out.join(format!("{name}-{tag}.png"))).unwrap();
+            }
+            shots += 1;
+        }
+        k.harness.state_mut().lang = tucai::ui::i18n::Lang::Zh;
+        k.settle();
+    };
+    let mut nc = kiosk_with(vec![all_passed()], false, (w, h));
+    snap(&mut nc, "00-no-camera");
+
+    let mut k = kiosk_with(
+        vec![
+            failing(
+                CheckId::EyesOpen,
+                "眼睛没有完全睁开：请睁大眼睛，平视镜头",
+                "Eyes not fully open: open them wide and look at the camera",
+            ),
+            all_passed(),
+        ],
+        true,
+        (w, h),
+    );
+    k.wait_for("a camera frame", |k| {
+        k.harness
+            .state()
+            .camera
+            .as_ref()
+            .unwrap()
+            .latest()
+            .is_some()
+    });
+    k.settle();
+    snap(&mut k, "01-welcome");
+    k.harness.state_mut().views.no_code_open = true;
+    snap(&mut k, "02-no-code");
+    k.harness.state_mut().views.no_code_open = false;
+    k.scan(tucai::camera::DEMO_CAPTURE_CODE);
+    k.type_digits("1381234");
+    snap(&mut k, "03-phone");
+    k.type_digits("5678");
+    k.click("下一步");
+    snap(&mut k, "04-notice");
+    k.read_to_end();
+    k.click("下一步");
+    snap(&mut k, "05-precautions");
+    k.read_to_end();
+    k.click("下一步");
+    snap(&mut k, "06-notifications");
+    k.click("下一步");
+    k.clock.advance(Duration::milliseconds(2500));
+    snap(&mut k, "07-guide");
+    k.clock.advance(Duration::seconds(7));
+    k.settle();
+    k.click("下一步");
+    snap(&mut k, "08-framing");
+    k.click("开始拍摄");
+    k.clock.advance(Duration::milliseconds(1200));
+    snap(&mut k, "09-countdown");
+    k.clock.advance(Duration::seconds(3));
+    k.wait_for("the shot", |k| k.step() == Step::Preview);
+    snap(&mut k, "10-preview");
+    k.click("制作照片");
+    k.wait_for("the checks", |k| k.step() == Step::Result);
+    snap(&mut k, "11-check-failed");
+    k.wait_cooldown();
+    k.click("重拍");
+    k.shoot();
+    snap(&mut k, "12-check-passed");
+    k.click("去草稿箱");
+    snap(&mut k, "13-draft-box");
+    k.click("选择这张");
+    snap(&mut k, "14-confirm");
+    k.click("确认上传");
+    snap(&mut k, "15-fee");
+    k.click("下一步");
+    snap(&mut k, "16-done");
+    k.click("完成");
+    k.harness.state_mut().open_pin(PinPurpose::Teacher);
+    k.settle();
+    k.type_digits("12");
+    snap(&mut k, "17-pin");
+    k.harness.state_mut().overlay = Some(Overlay::Teacher);
+    k.settle();
+    snap(&mut k, "18-teacher-board");
+    k.harness.state_mut().teacher.tab = tucai::ui::TeacherTab::Audit;
+    snap(&mut k, "19-teacher-audit");
+    k.harness.state_mut().teacher.tab = tucai::ui::TeacherTab::Session;
+    snap(&mut k, "20-teacher-session");
+    k.harness.state_mut().teacher.tab = tucai::ui::TeacherTab::Roster;
+    snap(&mut k, "21-teacher-roster");
+    assert_eq!(shots, 44);
+}

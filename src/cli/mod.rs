@@ -98,11 +98,13 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
     };
     match cli.command {
         None => {
-            let (config, _) = ctx.config()?;
+            let (config, config_path) = ctx.config()?;
+            let data_dir = ctx.data_dir(&config, config_path.as_deref());
             let camera = cli.camera.unwrap_or_else(|| config.camera.device.clone());
             let launch = tucai::ui::Launch {
                 windowed: cli.windowed,
                 camera,
+                data_dir,
             };
             tucai::ui::run(config, launch)
                 .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;

@@ -208,7 +208,7 @@ impl KioskApp {
         }
     }
 
-    fn apply(&mut self, effects: Vec<Effect>) {
+    pub fn apply(&mut self, effects: Vec<Effect>) {
         for e in effects {
             match e {
                 Effect::Capture { .. } => {

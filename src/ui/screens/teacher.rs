@@ -350,7 +350,10 @@ fn session_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
                 app.teacher.operator.clone()
             };
             app.teacher.message = Some(match app.flow.close_session(&op, s.id) {
-                Ok(()) => "session.close ✔".into(),
+                Ok(effects) => {
+                    app.apply(effects);
+                    "session.close ✔".into()
+                }
                 Err(e) => e.to_string(),
             });
             app.flow.set_session(None);

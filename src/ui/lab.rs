@@ -278,8 +278,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn real_lab_checks_the_demo_person_and_makes_a_photo() {
-        // The stock demo picture smiles and stands before flags: the real checks must say so.
+    fn real_lab_checks_the_demo_person_and_says_why_no_photo_can_be_made() {
+        // The stock demo picture smiles, stands too far and its hair touches the top edge: the
+        // real checks and the photo maker must each say so.
         let img = image::load_from_memory(include_bytes!("../../assets/demo/person.jpg"))
             .unwrap()
             .to_rgb8();
@@ -290,11 +291,10 @@ mod tests {
         assert!(!out.report.passed());
         let failed: Vec<_> = out.report.failed().map(|c| c.id).collect();
         assert!(failed.contains(&CheckId::MouthClosed), "{failed:?}");
-        let photo = image::load_from_memory(out.photo_jpeg.as_deref().unwrap()).unwrap();
-        assert_eq!(
-            (photo.width(), photo.height()),
-            (config.photo.width, config.photo.height)
-        );
+        assert!(failed.contains(&CheckId::FaceSize), "{failed:?}");
+        assert!(out.photo_jpeg.is_none());
+        let why = out.make_error.unwrap_or_default();
+        assert!(why.contains("top edge"), "{why}");
     }
 
     #[test]

@@ -15,6 +15,7 @@
 //! | [`face`] | face detection (CenterFace) and the 468-point face mesh |
 //! | [`photo`] | the standard photo: crop geometry, background replacement, JPEG size, print sheets |
 //! | [`flow`] | the student journey as a state machine, its rules, teacher actions |
+//! | [`lab`] | make + check of one capture (the station's pipeline), off the GUI thread |
 //! | [`mask`] | masking of personal fields for screens and logs |
 //! | [`ui`] | the kiosk window, one module per screen |
 //! | [`export`] | signed batches of a session's confirmed photos, atomic sync, purge |
@@ -26,6 +27,7 @@ pub mod config;
 pub mod export;
 pub mod face;
 pub mod flow;
+pub mod lab;
 pub mod mask;
 pub mod office;
 pub mod photo;

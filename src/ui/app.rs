@@ -7,11 +7,11 @@
 //! per action.
 
 use super::i18n::{Lang, T, tr};
-use super::lab::{LabJob, LabPoll, PhotoLab};
 use super::{screens, theme};
 use crate::camera::{CameraStatus, CameraWorker, Frame};
 use crate::config::Config;
 use crate::flow::{Effect, Event, Flow, FlowError, Identification, Screen, SessionId, Step};
+use crate::lab::{LabJob, LabPoll, PhotoLab};
 use crate::scan::{MatchError, Matcher, ScanWorker, WedgeAccumulator, WedgeInput};
 use crate::store::Store;
 use eframe::egui;

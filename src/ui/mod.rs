@@ -1,13 +1,13 @@
 //! The kiosk window: a thin view over the student journey, one module per screen.
 //!
 //! Must not touch: rusqlite, the file system (everything goes through the core). The journey's
-//! rules live in `crate::flow`; the photo work behind the [`lab::PhotoLab`] seam.
+//! rules live in `crate::flow`; the photo work behind the [`crate::lab::PhotoLab`] seam.
 
 mod app;
 pub mod demo;
 pub mod fonts;
 pub mod i18n;
-pub mod lab;
+
 mod screens;
 pub mod theme;
 mod widgets;
@@ -66,12 +66,12 @@ pub fn run(config: Config, launch: Launch) -> Result<(), UiError> {
     let flow = crate::flow::Flow::new(store, &config, Box::new(crate::flow::SystemClock));
     // The demo camera's stock picture could never pass the real checks; the walk-through makes
     // the photo without checking (the result screen says so).
-    let lab: Arc<dyn lab::PhotoLab> = if demo {
-        Arc::new(lab::PreviewLab {
+    let lab: Arc<dyn crate::lab::PhotoLab> = if demo {
+        Arc::new(crate::lab::PreviewLab {
             spec: config.photo.clone(),
         })
     } else {
-        Arc::new(lab::RealLab::new(&config))
+        Arc::new(crate::lab::RealLab::new(&config))
     };
     eframe::run_native(
         "tucai",

@@ -15,8 +15,8 @@ use tucai::camera::{CameraWorker, ScriptStep, ScriptedSource};
 use tucai::check::{CheckId, CheckReport};
 use tucai::config::Config;
 use tucai::flow::{Flow, ManualClock, Screen, Step};
+use tucai::lab::{PhotoLab, ScriptedLab, all_passed, failing};
 use tucai::store::Store;
-use tucai::ui::lab::{PhotoLab, ScriptedLab, all_passed, failing};
 use tucai::ui::{KioskApp, Overlay, Page, Parts, PinPurpose};
 
 const PERSON: &[u8] = include_bytes!("../../assets/demo/person.jpg");

@@ -112,8 +112,8 @@ fn example_textures(
     let raw = image::load_from_memory(EXAMPLE_RAW)
         .map(|i| i.to_rgb8())
         .unwrap_or_else(|_| image::RgbImage::from_pixel(64, 48, image::Rgb([128, 128, 128])));
-    let made = super::super::lab::PhotoLab::make_and_check(
-        &super::super::lab::PreviewLab {
+    let made = crate::lab::PhotoLab::make_and_check(
+        &crate::lab::PreviewLab {
             spec: app.config.photo.clone(),
         },
         &raw,

@@ -1,4 +1,4 @@
-//! The seam between the window and the photo work: make the standard photo from a capture and
+//! The station's photo work, the seam between the window and the core: make the standard photo from a capture and
 //! run the automatic checks, on a worker thread, with progress the checking screen can show.
 //!
 //! Owns: [`PhotoLab`] (what the make+check step needs) and [`LabJob`] (running it off the GUI
@@ -281,7 +281,7 @@ mod tests {
     fn real_lab_checks_the_demo_person_and_says_why_no_photo_can_be_made() {
         // The stock demo picture smiles, stands too far and its hair touches the top edge: the
         // real checks and the photo maker must each say so.
-        let img = image::load_from_memory(include_bytes!("../../assets/demo/person.jpg"))
+        let img = image::load_from_memory(include_bytes!("../assets/demo/person.jpg"))
             .unwrap()
             .to_rgb8();
         let config = crate::config::Config::default();

@@ -234,3 +234,40 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::cli::{Cli, Command};
+    use clap::Parser;
+
+    #[test]
+    fn photo_add_needs_a_session_a_student_and_a_file() {
+        let base = ["tucai", "photo", "add"];
+        let with = |extra: &[&str]| Cli::try_parse_from(base.iter().chain(extra).copied());
+        assert!(with(&["--session", "1", "--student", "202200001"]).is_err());
+        assert!(with(&["--student", "202200001", "a.jpg"]).is_err());
+        assert!(with(&["--session", "1", "a.jpg"]).is_err());
+        assert!(with(&["--session", "x", "--student", "2", "a.jpg"]).is_err());
+        let cli = with(&["--session", "3", "--student", "202200001", "a.jpg"]).unwrap();
+        let Some(Command::Photo(super::PhotoCmd::Add(args))) = cli.command else {
+            panic!("not photo add");
+        };
+        assert_eq!(args.session, 3);
+        assert_eq!(args.student_no, "202200001");
+        assert_eq!(args.operator, None);
+        let cli = with(&[
+            "--session",
+            "3",
+            "--student",
+            "202200001",
+            "a.jpg",
+            "--operator",
+            "王老师",
+        ])
+        .unwrap();
+        let Some(Command::Photo(super::PhotoCmd::Add(args))) = cli.command else {
+            panic!("not photo add");
+        };
+        assert_eq!(args.operator.as_deref(), Some("王老师"));
+    }
+}

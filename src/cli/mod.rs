@@ -80,6 +80,9 @@ pub enum Command {
     Make(photo_cmd::MakeArgs),
     /// Lay out print sheets (PDF, or PNG when OUT ends in .png) of standard photos.
     Sheet(photo_cmd::SheetArgs),
+    /// Add a photo taken elsewhere as a student's draft (exit 0 added, 1 failed checks, 2 refused).
+    #[command(subcommand)]
+    Photo(photo_cmd::PhotoCmd),
 }
 
 /// Runs the command line; `Ok` carries the exit code for commands that report a verdict.
@@ -124,6 +127,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
         Some(Command::Check(args)) => check_cmd::run(&ctx, args),
         Some(Command::Make(args)) => photo_cmd::make(&ctx, args),
         Some(Command::Sheet(args)) => photo_cmd::sheet(&ctx, args),
+        Some(Command::Photo(cmd)) => photo_cmd::photo(&ctx, cmd),
     }
 }
 

@@ -27,7 +27,8 @@ pub enum OfficeCmd {
         #[arg(long, value_name = "KEYFILE")]
         trust: Vec<PathBuf>,
     },
-    /// Write the provincial upload package: photos/<student_no>.jpg and list.csv.
+    /// Write the provincial upload package: photos/<student_no>.jpg, list.csv, and the print
+    /// sheets (print/<class>.pdf, one page per student, laid out by `[print]`).
     Package {
         /// The package folder (must not exist yet).
         out: PathBuf,
@@ -92,15 +93,22 @@ pub fn run(ctx: &Context, args: OfficeArgs) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         OfficeCmd::Package { out } => {
-            // Print sheets come from the photo module once it is merged (office::PrintSheets).
-            let summary = office::write_package(&office, &out, None)?;
+            // The `[print]` section lays out the sheets; only this command needs the config.
+            let (config, _) = ctx.config()?;
+            let sheets = office::PdfSheets::new(&config.print);
+            let summary = office::write_package(&office, &out, Some(&sheets))?;
             println!(
                 "package {}: {} photos and {}",
                 summary.out.display(),
                 summary.photos,
                 office::package::LIST_FILE
             );
-            println!("print sheets: not made yet (the photo module provides them)");
+            println!(
+                "print sheets: {} in {}/ ({} copies each, one PDF per class)",
+                summary.sheets.unwrap_or(0),
+                office::package::SHEETS_DIR,
+                config.print.copies
+            );
             Ok(ExitCode::SUCCESS)
         }
         OfficeCmd::Report => {

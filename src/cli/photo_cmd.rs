@@ -1,13 +1,18 @@
 //! `tucai make IN OUT.jpg` and `tucai sheet OUT.pdf PHOTO...`: the standard photo and the print
-//! sheets from files, the same code the station runs.
+//! sheets from files, the same code the station runs. `tucai photo add`: a teacher adds a photo
+//! taken elsewhere as a student's draft, through the same lab and the flow's rules
+//! (`tucai::flow::Flow::teacher_add_photo`).
 
 use super::Context;
 use anyhow::{Context as _, Result, bail};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use tucai::face::FaceDetector;
+use tucai::flow::{Flow, FlowError, MadePhoto, SystemClock};
+use tucai::lab::{PhotoLab, RealLab};
 use tucai::photo::sheet::{self, Caption};
 use tucai::photo::{PhotoError, PhotoMaker};
+use tucai::store::SessionId;
 
 #[derive(Debug, clap::Args)]
 pub struct MakeArgs {
@@ -29,6 +34,102 @@ pub struct SheetArgs {
     /// Names for the captions, one per photo in the same order.
     #[arg(long = "name", value_name = "NAME")]
     pub names: Vec<String>,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum PhotoCmd {
+    /// Add a photo taken elsewhere (a studio photo) as a student's draft. It is made and checked
+    /// like a shot at the station; every check but liveness must pass (a file has no burst: the
+    /// teacher's audited action stands in for it). Exit 0 added (prints the draft id), 1 refused
+    /// by the checks (lists them), 2 any other refusal or an unreadable file.
+    Add(AddArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AddArgs {
+    /// The session the student is on.
+    #[arg(long, value_name = "ID")]
+    pub session: i64,
+    /// The student's number on that session's roster.
+    #[arg(long = "student", value_name = "NO")]
+    pub student_no: String,
+    /// The photo file (JPEG or PNG; EXIF rotation is applied).
+    pub file: PathBuf,
+    /// Who adds it, for the audit log (default: the operator who opened the session).
+    #[arg(long)]
+    pub operator: Option<String>,
+}
+
+pub fn photo(ctx: &Context, cmd: PhotoCmd) -> Result<ExitCode> {
+    match cmd {
+        PhotoCmd::Add(args) => add(ctx, args),
+    }
+}
+
+fn add(ctx: &Context, args: AddArgs) -> Result<ExitCode> {
+    let (config, store) = ctx.open()?;
+    let session = SessionId(args.session);
+    let operator = match args.operator {
+        Some(o) if !o.trim().is_empty() => o,
+        Some(_) => bail!("--operator is empty; give the teacher's name"),
+        None => store.session(session)?.operator,
+    };
+    let Some(student) = store.student_by_no(session, &args.student_no)? else {
+        bail!(
+            "no student {} on the roster of session {session}; check the number with the progress board",
+            args.student_no
+        );
+    };
+    let capture = super::check_cmd::load(&args.file).map_err(anyhow::Error::msg)?;
+    let mut flow = Flow::new(store, &config, Box::new(SystemClock));
+    flow.set_session(Some(session));
+    // Refuse what no photo could fix before spending a second on the face models.
+    let refused = |e: FlowError| -> Result<ExitCode> {
+        match e.refusal() {
+            Some(why) => {
+                eprintln!("tucai: not added: {why}");
+                Ok(ExitCode::from(2))
+            }
+            None => Err(e.into()),
+        }
+    };
+    if let Err(e) = flow.teacher_may_add_photo(student.id) {
+        return refused(e);
+    }
+    let out = RealLab::new(&config)
+        .make_and_check(&capture, &[], &|_| {})
+        .context("cannot make and check the photo")?;
+    let made = MadePhoto {
+        report: out.report,
+        original_jpeg: out.original_jpeg,
+        photo_jpeg: out.photo_jpeg,
+        make_error: out.make_error,
+    };
+    match flow.teacher_add_photo(&operator, student.id, made) {
+        Ok(draft) => {
+            println!("{draft}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(FlowError::PhotoRefused { failed, make_error }) => {
+            println!("{}: not added", args.file.display());
+            for c in &failed {
+                let num = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v}"));
+                println!(
+                    "  FAIL {:<19} {:>9} (limit {:>6})  {}",
+                    c.id.as_str(),
+                    num(c.value),
+                    num(c.threshold),
+                    c.hint_en
+                );
+            }
+            if let Some(why) = &make_error {
+                println!("  no standard photo: {why}");
+            }
+            eprintln!("tucai: the photo did not pass the checks; nothing was added");
+            Ok(ExitCode::from(1))
+        }
+        Err(e) => refused(e),
+    }
 }
 
 /// Exit 0 with the photo written, 2 when the capture cannot make a standard photo (the reason on
@@ -132,4 +233,41 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
     std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::cli::{Cli, Command};
+    use clap::Parser;
+
+    #[test]
+    fn photo_add_needs_a_session_a_student_and_a_file() {
+        let base = ["tucai", "photo", "add"];
+        let with = |extra: &[&str]| Cli::try_parse_from(base.iter().chain(extra).copied());
+        assert!(with(&["--session", "1", "--student", "202200001"]).is_err());
+        assert!(with(&["--student", "202200001", "a.jpg"]).is_err());
+        assert!(with(&["--session", "1", "a.jpg"]).is_err());
+        assert!(with(&["--session", "x", "--student", "2", "a.jpg"]).is_err());
+        let cli = with(&["--session", "3", "--student", "202200001", "a.jpg"]).unwrap();
+        let Some(Command::Photo(super::PhotoCmd::Add(args))) = cli.command else {
+            panic!("not photo add");
+        };
+        assert_eq!(args.session, 3);
+        assert_eq!(args.student_no, "202200001");
+        assert_eq!(args.operator, None);
+        let cli = with(&[
+            "--session",
+            "3",
+            "--student",
+            "202200001",
+            "a.jpg",
+            "--operator",
+            "王老师",
+        ])
+        .unwrap();
+        let Some(Command::Photo(super::PhotoCmd::Add(args))) = cli.command else {
+            panic!("not photo add");
+        };
+        assert_eq!(args.operator.as_deref(), Some("王老师"));
+    }
 }

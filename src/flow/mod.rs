@@ -40,7 +40,8 @@
 //! ```
 //!
 //! Teacher actions ([`Flow::unlock`], [`Flow::lift_timed_lock`], [`Flow::allow_retake`],
-//! [`Flow::teacher_delete_draft`], [`Flow::set_fee_state`], [`Flow::close_session`]) write their
+//! [`Flow::teacher_delete_draft`], [`Flow::set_fee_state`], [`Flow::close_session`],
+//! [`Flow::teacher_add_photo`]) write their
 //! audit line with the operator in the same transaction as the change;
 //! [`Flow::progress`] is the teacher's board.
 
@@ -58,7 +59,7 @@ pub use state::{
     StudentCard,
 };
 
-use crate::check::FailureKind;
+use crate::check::{CheckResult, FailureKind};
 use crate::config::{CaptureWindow, Config, FlowConfig};
 // Re-exported so a GUI driving the flow needs no other module's types for what it shows.
 pub use crate::config::FeeState;
@@ -87,6 +88,27 @@ pub enum FlowError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// A photo a teacher brought ([`Flow::teacher_add_photo`]) failed the checks; nothing was
+    /// stored but the audit line. Not a [`Refusal`]: no student stands at the station to be
+    /// shown it, and it is not the student's failure.
+    #[error(
+        "the photo did not pass the checks ({}); bring a photo that does, or let the student shoot at the station",
+        failed_ids(failed, make_error.as_deref())
+    )]
+    PhotoRefused {
+        /// The failed checks with their hints, in report order (liveness never among them).
+        failed: Vec<CheckResult>,
+        /// Why no standard photo could be made from the file, when it could not.
+        make_error: Option<String>,
+    },
+}
+
+fn failed_ids(failed: &[CheckResult], make_error: Option<&str>) -> String {
+    let mut ids: Vec<&str> = failed.iter().map(|c| c.id.as_str()).collect();
+    if let Some(why) = make_error {
+        ids.push(why);
+    }
+    ids.join(", ")
 }
 
 impl From<Refusal> for FlowError {
@@ -850,3 +872,5 @@ mod props;
 mod testkit;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_teacher_photo;

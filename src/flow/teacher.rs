@@ -1,10 +1,47 @@
 //! Teacher actions (SPEC §3) through the flow, so the rules stay in one place: each writes its
 //! audit line naming the operator in the same transaction as the change.
+//!
+//! A photo taken elsewhere (a studio photo on a USB stick) comes in through
+//! [`Flow::teacher_add_photo`], made and checked by the same lab as a shot at the station. Its
+//! rules, and why:
+//! - every check but liveness must pass. Liveness needs the burst taken at the station and cannot
+//!   be measured on a file; the teacher's audited action stands in for it, and the stored report
+//!   says so in the liveness entry's hint (marked passed, no value) so the export and the office
+//!   see who vouched for the person instead of a failed check;
+//! - a photo that fails is refused with the failed checks ([`FlowError::PhotoRefused`]) and
+//!   stored as nothing but an audit line: the student did not take it, so it is no attempt of
+//!   theirs and places no cool-down and no lock;
+//! - a full draft box, a confirmed student without an allowed retake (or a review reset), a
+//!   closed session and a student of another session than the station's are refused as at the
+//!   station;
+//! - the student's own lock or cool-down does not block the teacher: the teacher is the one who
+//!   would lift it. A lock stays in force (lifting it is its own audited action), so a student
+//!   under a liveness or fraud lock still cannot confirm the added draft;
+//! - eligibility and the capture window are not applied: adding a photo is itself the teacher
+//!   deciding about this student, recorded in the audit line;
+//! - the photo becomes a draft like any passed shot (an attempt that passed, so a run of the
+//!   student's failed shots ends with it), and the student confirms it at the station.
 
-use super::state::{Effect, Progress, ProgressBoard, ProgressRow, Refusal};
-use super::{Flow, Result, rules};
+use super::files;
+use super::state::{Effect, MadePhoto, Progress, ProgressBoard, ProgressRow, Refusal};
+use super::{Flow, FlowError, Result, rules};
+use crate::check::{CheckId, CheckResult};
 use crate::config::FeeState;
-use crate::store::{DraftId, LockKind, NewAudit, SessionId, StudentId};
+use crate::store::{DraftId, LockKind, NewAttempt, NewAudit, SessionId, StoreError, StudentId};
+
+/// The liveness entry stored with a photo a teacher added: not measured, vouched for.
+pub(super) fn teacher_liveness() -> CheckResult {
+    CheckResult {
+        id: CheckId::Liveness,
+        passed: true,
+        value: None,
+        threshold: None,
+        hint_zh: "未测量：照片由老师从文件添加，无法做活体检测；以老师的操作记录代替。".into(),
+        hint_en: "Not measured: the photo was added from a file by a teacher, where liveness \
+                  cannot be measured; the teacher's audited action stands in for it."
+            .into(),
+    }
+}
 
 impl Flow {
     /// Lifts a liveness or fraud lock (until-unlock locks).
@@ -112,6 +149,124 @@ impl Flow {
             return Ok(self.reset());
         }
         Ok(Vec::new())
+    }
+
+    /// Whether a teacher may add a photo for `student` now (see the module doc); cheap, so a
+    /// caller can ask before spending a second on making and checking the photo.
+    pub fn teacher_may_add_photo(&self, student: StudentId) -> Result<()> {
+        let s = self.store.student(student)?;
+        if self.session.is_some_and(|open| open != s.session) {
+            return Err(Refusal::OtherSession.into());
+        }
+        if !self.store.session(s.session)?.is_open() {
+            return Err(Refusal::SessionClosed.into());
+        }
+        if self.store.confirmation(student)?.is_some()
+            && !s.retake_allowed
+            && s.retake_reason.is_none()
+        {
+            return Err(Refusal::AlreadyConfirmed.into());
+        }
+        let capacity = self.settings.flow.draft_box_size;
+        let in_box = self
+            .store
+            .drafts(student)?
+            .iter()
+            .filter(|d| !d.confirmed)
+            .count() as u32;
+        if in_box >= capacity {
+            return Err(Refusal::DraftBoxFull { capacity }.into());
+        }
+        Ok(())
+    }
+
+    /// Adds a photo taken elsewhere, made and checked by the lab without a burst, as `student`'s
+    /// draft. The rules are in the module doc. The capture files are written like a station
+    /// shot's; the attempt, the draft and the audit line naming `operator` are one transaction.
+    pub fn teacher_add_photo(
+        &mut self,
+        operator: &str,
+        student: StudentId,
+        made: MadePhoto,
+    ) -> Result<DraftId> {
+        let now = self.clock.now();
+        self.teacher_may_add_photo(student)?;
+        let s = self.store.student(student)?;
+        let failed: Vec<CheckResult> = CheckId::ALL
+            .into_iter()
+            .filter(|&id| id != CheckId::Liveness)
+            .filter_map(|id| match made.report.get(id) {
+                Some(c) if c.passed => None,
+                Some(c) => Some(c.clone()),
+                // A check that did not run is no pass: a report cut short must not slip through.
+                None => Some(CheckResult {
+                    id,
+                    passed: false,
+                    value: None,
+                    threshold: None,
+                    hint_zh: "未运行此项检测。".into(),
+                    hint_en: "This check did not run.".into(),
+                }),
+            })
+            .collect();
+        let not_made = match (&made.photo_jpeg, &made.make_error) {
+            (_, Some(why)) => Some(why.clone()),
+            (None, None) => Some("no standard photo was made".to_string()),
+            (Some(_), None) => None,
+        };
+        let (Some(photo_jpeg), None, true) = (&made.photo_jpeg, &not_made, failed.is_empty())
+        else {
+            let ids: Vec<&str> = failed.iter().map(|c| c.id.as_str()).collect();
+            let mut detail = format!("failed={}", ids.join(","));
+            if not_made.is_some() {
+                detail.push_str(" photo=not_made");
+            }
+            let line = NewAudit::teacher(operator, "photo.add_refused")
+                .session(s.session)
+                .student(student)
+                .detail(detail);
+            self.store.audit(&line, now)?;
+            return Err(FlowError::PhotoRefused {
+                failed,
+                make_error: not_made,
+            });
+        };
+
+        let mut report = made.report.clone();
+        match report.checks.iter_mut().find(|c| c.id == CheckId::Liveness) {
+            Some(c) => *c = teacher_liveness(),
+            None => report.checks.push(teacher_liveness()),
+        }
+        let n = self.store.attempts(student)?.len() + 1;
+        let dir = format!("captures/{}/{}", s.session, student);
+        let original = format!("{dir}/{n}-original.jpg");
+        let photo = format!("{dir}/{n}-photo.jpg");
+        files::write_atomic(&self.store.data_dir().join(&original), &made.original_jpeg)?;
+        files::write_atomic(&self.store.data_dir().join(&photo), photo_jpeg)?;
+        let report_json = serde_json::to_string(&report)
+            .map_err(|e| StoreError::Corrupt(format!("check report: {e}")))?;
+        let recorded = self.store.record_attempt(&NewAttempt {
+            student,
+            taken_at: now,
+            passed: true,
+            failure_kind: None,
+            report_json,
+            original_path: Some(original),
+            photo_path: Some(photo),
+            save_draft: true,
+            lock: None,
+            audit: vec![
+                NewAudit::teacher(operator, "photo.add")
+                    .session(s.session)
+                    .student(student)
+                    .detail(format!("attempt={n} liveness=teacher")),
+            ],
+        })?;
+        let draft = recorded
+            .draft
+            .ok_or_else(|| StoreError::Corrupt("a saved draft has no id".into()))?;
+        self.after_teacher(student)?;
+        Ok(draft)
     }
 
     /// The teacher's board for a session.

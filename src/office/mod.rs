@@ -3,9 +3,9 @@
 //!
 //! Owns: the office data directory (`office.sqlite3`, its migrations in `migrations/`, the
 //! imported photos under `photos/`), batch verification ([`verify`]), the merge ([`import`]),
-//! the upload package ([`package`]) and the per-class report ([`report`]).
-//! Must not touch: egui, the station database, the capture flow. Print sheets are made by the
-//! photo module; [`package::PrintSheets`] is the seam it plugs into.
+//! the upload package ([`package`]) with its print sheets ([`sheets`], drawn by
+//! [`crate::photo::sheet`]) and the per-class report ([`report`]).
+//! Must not touch: egui, the station database, the capture flow.
 //!
 //! Errors name batch folders, files and student numbers, never names, ID or phone numbers.
 
@@ -13,11 +13,13 @@ mod db;
 pub mod import;
 pub mod package;
 pub mod report;
+pub mod sheets;
 pub mod verify;
 
 pub use import::{BatchImport, ImportReport, import_batches};
 pub use package::{PackageEntry, PackageSummary, PrintSheets, write_package};
 pub use report::{ClassReport, class_report};
+pub use sheets::PdfSheets;
 pub use verify::{VerifiedBatch, verify_batch};
 
 use crate::export::{ExportError, TrustedKey};
@@ -62,6 +64,10 @@ pub enum OfficeError {
     Database { path: PathBuf, message: String },
     #[error("{0}")]
     Invalid(String),
+    /// A print sheet could not be laid out or drawn (the message says which `[print]` key to
+    /// change when the layout is at fault).
+    #[error("print sheets: {0}")]
+    Sheet(#[from] crate::photo::PhotoError),
 }
 
 pub type Result<T, E = OfficeError> = std::result::Result<T, E>;

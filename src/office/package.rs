@@ -2,8 +2,9 @@
 //! plus a list file. Written into a hidden folder beside `out` and renamed into place, so a
 //! half-written package is never mistaken for a finished one.
 //!
-//! Print sheets (SPEC §5: copies per student, cut marks, caption) are drawn by the photo module;
-//! it plugs in through [`PrintSheets`]. Until it does, callers pass `None` and no sheets are made.
+//! Print sheets (SPEC §6: copies per student, cut marks, caption) go in `print/` through the
+//! [`PrintSheets`] seam; [`super::sheets::PdfSheets`] is the one the command line uses (one PDF
+//! per class, drawn by [`crate::photo::sheet`]). `None` writes a package without them.
 
 use super::import::write_atomic;
 use super::{Office, OfficeError, Result, db};
@@ -21,17 +22,17 @@ pub struct PackageEntry {
     pub photo: PathBuf,
 }
 
-/// The seam for the photo module's print sheets: given the packaged photos, write sheet images
-/// into `dir` and return how many.
+/// The seam for the print sheets: given the packaged photos (their paths relative to `package`),
+/// write the sheets into `dir` (inside the package) and return how many sheets were made.
 pub trait PrintSheets {
-    fn write_sheets(&self, entries: &[PackageEntry], dir: &Path) -> Result<u32, String>;
+    fn write_sheets(&self, entries: &[PackageEntry], package: &Path, dir: &Path) -> Result<u32>;
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PackageSummary {
     pub out: PathBuf,
     pub photos: usize,
-    /// `None` when no sheet maker was given.
+    /// Sheets made (one per student); `None` when no sheet maker was given.
     pub sheets: Option<u32>,
 }
 
@@ -119,11 +120,7 @@ pub fn write_package(
                 path: dir.clone(),
                 source,
             })?;
-            Some(
-                maker
-                    .write_sheets(&entries, &dir)
-                    .map_err(|m| OfficeError::Invalid(format!("print sheets: {m}")))?,
-            )
+            Some(maker.write_sheets(&entries, &temp, &dir)?)
         }
         None => None,
     };

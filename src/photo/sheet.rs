@@ -203,6 +203,34 @@ fn cut_marks(sheet: &mut RgbImage, x: u32, y: u32, w: u32, h: u32, dpi: u32) {
 
 /// A PDF with one page per sheet, each page one JPEG image at the sheet's physical size.
 pub fn to_pdf(pages: &[RgbImage], config: &PrintConfig) -> Result<Vec<u8>, PhotoError> {
+    let encoded = pages
+        .iter()
+        .map(|p| PdfPage::encode(p, config))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(pdf_from_pages(&encoded, config))
+}
+
+/// One sheet, JPEG-encoded for a PDF page. A class's PDF is assembled from these, so only one
+/// sheet at a time is held as pixels (a 300-dpi sheet is 6.5 MB raw, its JPEG a tenth of that).
+#[derive(Debug, Clone)]
+pub struct PdfPage {
+    width: u32,
+    height: u32,
+    jpeg: Vec<u8>,
+}
+
+impl PdfPage {
+    pub fn encode(page: &RgbImage, config: &PrintConfig) -> Result<PdfPage, PhotoError> {
+        Ok(PdfPage {
+            width: page.width(),
+            height: page.height(),
+            jpeg: super::jpeg::encode(page, 92, config.dpi)?,
+        })
+    }
+}
+
+/// The PDF of already encoded sheets (see [`to_pdf`]).
+pub fn pdf_from_pages(pages: &[PdfPage], config: &PrintConfig) -> Vec<u8> {
     let pt = |mm: f32| mm / 25.4 * 72.0;
     let (pw, ph) = (pt(config.sheet_width_mm), pt(config.sheet_height_mm));
     let mut out: Vec<u8> = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n".to_vec();
@@ -245,15 +273,14 @@ pub fn to_pdf(pages: &[RgbImage], config: &PrintConfig) -> Result<Vec<u8>, Photo
             )
             .as_bytes(),
         );
-        let jpeg = super::jpeg::encode(page, 92, config.dpi)?;
         let mut body = format!(
             "<< /Type /XObject /Subtype /Image /Width {} /Height {} /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /DCTDecode /Length {} >>\nstream\n",
-            page.width(),
-            page.height(),
-            jpeg.len()
+            page.width,
+            page.height,
+            page.jpeg.len()
         )
         .into_bytes();
-        body.extend_from_slice(&jpeg);
+        body.extend_from_slice(&page.jpeg);
         body.extend_from_slice(b"\nendstream");
         obj(&mut out, &mut offsets, &body);
     }
@@ -271,7 +298,7 @@ pub fn to_pdf(pages: &[RgbImage], config: &PrintConfig) -> Result<Vec<u8>, Photo
         )
         .as_bytes(),
     );
-    Ok(out)
+    out
 }
 
 /// A sheet as PNG bytes.

@@ -7,6 +7,7 @@ use super::export_fixture::{
 };
 use super::support::{Station, stderr, stdout};
 use std::path::{Path, PathBuf};
+use tucai::config::PrintConfig;
 use tucai::export::destination::{BatchWriter, Destination};
 use tucai::export::manifest::{BatchName, MANIFEST_JSON, SIGNATURE};
 use tucai::export::receipt::RECEIPT;
@@ -15,7 +16,7 @@ use tucai::export::{
     purge_session,
 };
 use tucai::office::import::BatchStatus;
-use tucai::office::{Office, OfficeError, class_report, import_batches, write_package};
+use tucai::office::{Office, OfficeError, PdfSheets, class_report, import_batches, write_package};
 use tucai::store::{SessionId, Store};
 
 /// One station: its own data directory, database and key.
@@ -154,6 +155,125 @@ fn two_stations_merge_at_the_office_and_the_newest_confirmation_wins() {
     );
     assert_eq!(office.conflicts().unwrap().len(), 1);
     assert_eq!(class_report(&office).unwrap(), classes);
+}
+
+/// The page images of a PDF written by `photo::sheet` (one JPEG per page), in page order.
+fn pdf_page_images(pdf: &[u8]) -> Vec<image::RgbImage> {
+    let mut pages = Vec::new();
+    let mut rest = pdf;
+    let marker = b"/Subtype /Image";
+    while let Some(i) = rest.windows(marker.len()).position(|w| w == marker) {
+        rest = &rest[i..];
+        let start = rest.windows(7).position(|w| w == b"stream\n").unwrap() + 7;
+        let len = rest[start..]
+            .windows(10)
+            .position(|w| w == b"\nendstream")
+            .unwrap();
+        pages.push(
+            image::load_from_memory(&rest[start..start + len])
+                .unwrap()
+                .to_rgb8(),
+        );
+        rest = &rest[start + len..];
+    }
+    pages
+}
+
+/// Mean colour of the middle half of an image (or of a box of one).
+fn mean_middle(img: &image::RgbImage, x: u32, y: u32, w: u32, h: u32) -> [f32; 3] {
+    let mut sum = [0f64; 3];
+    let mut n = 0f64;
+    for yy in y + h / 4..y + 3 * h / 4 {
+        for xx in x + w / 4..x + 3 * w / 4 {
+            let p = img.get_pixel(xx, yy).0;
+            for c in 0..3 {
+                sum[c] += f64::from(p[c]);
+            }
+            n += 1.0;
+        }
+    }
+    sum.map(|s| (s / n) as f32)
+}
+
+#[test]
+fn the_package_has_one_print_sheet_per_student_in_one_pdf_per_class() {
+    let (mut a, sa, mut b, sb) = two_stations();
+    // A second class on station B, with a name a file name cannot hold as it is.
+    let t5 = add_student(&b.store, sb, "202200005", "会计/审计2202");
+    confirm(&b.store, t5, at(97), 5);
+    let stick = tempfile::tempdir().unwrap();
+    let dest = FolderDestination::new(stick.path());
+    a.export(sa, &dest);
+    b.export(sb, &dest);
+    let (office_dir, mut office) = office_trusting(&[&a, &b]);
+    let r = import_batches(&mut office, &[stick.path().to_path_buf()], at(700));
+    assert!(r.refused.is_empty(), "{:?}", r.refused);
+
+    let print = PrintConfig::default();
+    let out = office_dir.path().join("upload");
+    let summary = write_package(&office, &out, Some(&PdfSheets::new(&print))).unwrap();
+    assert_eq!(summary.photos, 4);
+    assert_eq!(summary.sheets, Some(4));
+    let mut files: Vec<String> = std::fs::read_dir(out.join("print"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(files, ["会计_审计2202.pdf", "酒店2201.pdf"]);
+
+    let layout = tucai::photo::sheet::layout(&print).unwrap();
+    for (file, students) in [
+        ("酒店2201.pdf", vec!["202200001", "202200002", "202200004"]),
+        ("会计_审计2202.pdf", vec!["202200005"]),
+    ] {
+        let pdf = std::fs::read(out.join("print").join(file)).unwrap();
+        assert!(pdf.starts_with(b"%PDF-1."), "{file}");
+        let text = String::from_utf8_lossy(&pdf);
+        assert!(
+            text.contains(&format!("/Count {}", students.len())),
+            "{file}: page count"
+        );
+        let start: usize = text
+            .rsplit("startxref\n")
+            .next()
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(pdf[start..].starts_with(b"xref"), "{file}: xref offset");
+        let pages = pdf_page_images(&pdf);
+        assert_eq!(pages.len(), students.len(), "{file}");
+        for (page, no) in pages.iter().zip(&students) {
+            assert_eq!((page.width(), page.height()), (layout.width, layout.height));
+            // Each page carries that student's photo in every copy: its colour is nearest to
+            // the packaged photo of that number, not to any other student's.
+            let colour_of = |no: &str| {
+                let p = image::open(out.join(format!("photos/{no}.jpg")))
+                    .unwrap()
+                    .to_rgb8();
+                mean_middle(&p, 0, 0, p.width(), p.height())
+            };
+            let dist =
+                |x: [f32; 3], y: [f32; 3]| x.iter().zip(y).map(|(a, b)| (a - b).abs()).sum::<f32>();
+            for &(x, y) in &layout.photos {
+                let got = mean_middle(page, x, y, layout.photo_width, layout.photo_height);
+                let nearest = ["202200001", "202200002", "202200004", "202200005"]
+                    .into_iter()
+                    .min_by(|a, b| dist(got, colour_of(a)).total_cmp(&dist(got, colour_of(b))))
+                    .unwrap();
+                assert_eq!(nearest, *no, "{file}: photo box at ({x}, {y})");
+            }
+            // The caption strip has ink (number and name).
+            let (cx, cy, cw, ch) = layout.caption;
+            let ink = (cx..cx + cw)
+                .flat_map(|x| (cy..cy + ch).map(move |y| (x, y)))
+                .filter(|&(x, y)| page.get_pixel(x, y).0[0] < 100)
+                .count();
+            assert!(ink > 200, "{file}: caption ink {ink}");
+        }
+    }
 }
 
 #[test]
@@ -536,6 +656,14 @@ fn cli_key_export_import_report_review_and_purge() {
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(pkg.join("photos/202200001.jpg").is_file());
+    assert!(
+        stdout(&out).contains("print sheets: 1 in print/"),
+        "{}",
+        stdout(&out)
+    );
+    let pdf = std::fs::read(pkg.join("print/酒店2201.pdf")).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    assert_eq!(pdf_page_images(&pdf).len(), 1);
 
     // The review resets 202200001 (and lists someone of another session).
     let list = st.write(

@@ -16,3 +16,4 @@ mod photo;
 mod roster_import;
 mod store_story;
 mod support;
+mod teacher_photo;

@@ -111,6 +111,13 @@ pub struct KioskApp {
     pub allow_close: bool,
     /// Started with the demo camera: the photo is made without the automatic checks.
     pub demo: bool,
+    /// Measures the live frame for the framing hints; started the first time framing shows.
+    pub hints: Option<super::framing_hint::HintWorker>,
+    /// The capture code of the student who just left, and when: the phone still held up is not
+    /// read again at once (the welcome screen would bounce straight back into their session).
+    pub left: Option<(Vec<u8>, std::time::Instant)>,
+    /// The payload of the code that identified the current student.
+    pub identified_by: Option<Vec<u8>>,
 }
 
 impl KioskApp {
@@ -167,6 +174,9 @@ impl KioskApp {
             textures: Default::default(),
             allow_close: false,
             demo: demo_session,
+            hints: None,
+            left: None,
+            identified_by: None,
         }
     }
 
@@ -233,6 +243,36 @@ impl KioskApp {
         self.views = Views::default();
         self.lang = self.config.station.language.into();
         self.textures.retain(|k, _| !k.starts_with("student/"));
+        if let Some(h) = &self.hints {
+            h.clear();
+        }
+        // Only the code is kept (no name, no number), and only for a few seconds.
+        self.left = self
+            .identified_by
+            .take()
+            .map(|code| (code, std::time::Instant::now()));
+    }
+
+    /// How long the code of a student who just left is not read again.
+    const REREAD_PAUSE: Duration = Duration::from_secs(8);
+
+    /// The framing hint for the newest frame: offers it to the measuring thread (started here
+    /// on first use, never waited on) and returns the latest answer, `None` while there is none.
+    pub fn framing_hint(&mut self) -> Option<super::framing_hint::Hint> {
+        let frame = self.camera.as_ref()?.latest()?;
+        let hints = self.hints.get_or_insert_with(|| {
+            super::framing_hint::HintWorker::start(
+                self.config.photo.clone(),
+                super::framing_hint::Light {
+                    min: self.config.checks.exposure_min,
+                    max: self.config.checks.exposure_max,
+                },
+                // At most 4 measurements a second: enough to follow a student, light on 2 cores.
+                Duration::from_millis(250),
+            )
+        });
+        hints.offer(&frame.image);
+        hints.hint()
     }
 
     /// The refusal of the last event, in the screen's language.
@@ -261,6 +301,7 @@ impl KioskApp {
         match matcher.match_payload(&self.admin, session, payload) {
             Ok(m) => {
                 self.views.scan_message = None;
+                self.identified_by = Some(payload.to_vec());
                 self.send(Event::Identify {
                     student: m.student.id,
                     by: Identification::Code,
@@ -371,7 +412,15 @@ impl KioskApp {
     fn poll_workers(&mut self, ctx: &egui::Context) {
         if self.flow.step() == Step::Welcome && self.overlay.is_none() {
             let ev = self.scan.as_ref().and_then(|s| s.poll());
-            if let Some(ev) = ev {
+            // The camera only: a code typed by the USB scanner is always a deliberate scan.
+            let just_left = |p: &[u8]| {
+                self.left
+                    .as_ref()
+                    .is_some_and(|(code, at)| at.elapsed() < Self::REREAD_PAUSE && code == p)
+            };
+            if let Some(ev) = ev
+                && !just_left(&ev.payload)
+            {
                 self.code_scanned(&ev.payload);
             }
         }

@@ -132,7 +132,11 @@ texts! {
     HintDark => "光线太暗", "Too dark";
     HintBright => "光线太亮", "Too bright";
     HintGood => "位置很好", "Good position";
-    HintNoFace => "没有看到人脸", "No face in view";
+    HintNoFace => "没有看到人脸，请坐到镜头前", "No face in view: sit in front of the camera";
+    HintSeveral => "镜头里只能有一个人", "Only one person in view, please";
+    HintLower => "请稍微低一点，让双眼对准横线", "A little lower: eyes on the line";
+    HintHigher => "请坐直，让双眼对准横线", "Sit up: eyes on the line";
+    HintMeasuring => "正在识别位置……", "Finding your face…";
     BlinkNow => "请眨眼", "Blink now";
 
     PreviewTitle => "照片预览", "Preview";

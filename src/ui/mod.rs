@@ -6,6 +6,7 @@
 mod app;
 pub mod demo;
 pub mod fonts;
+pub mod framing_hint;
 pub mod i18n;
 
 mod screens;

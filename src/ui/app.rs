@@ -118,6 +118,9 @@ pub struct KioskApp {
     pub left: Option<(Vec<u8>, std::time::Instant)>,
     /// The payload of the code that identified the current student.
     pub identified_by: Option<Vec<u8>>,
+    /// Frames left in which to stretch the window over the whole monitor (kiosk mode); see
+    /// [`KioskApp::fill_monitor`].
+    pub fill_screen_frames: u32,
 }
 
 impl KioskApp {
@@ -177,6 +180,7 @@ impl KioskApp {
             hints: None,
             left: None,
             identified_by: None,
+            fill_screen_frames: 0,
         }
     }
 
@@ -483,6 +487,24 @@ impl KioskApp {
         self.apply(effects);
     }
 
+    /// Fullscreen is a request to the window manager; a kiosk started straight on X without one
+    /// (or under Xvfb) keeps the 1280×800 window in a corner of a 1920×1080 screen. So for the
+    /// first frames the window is also moved to the corner and sized to the monitor, which X
+    /// honours with or without a window manager.
+    fn fill_monitor(&mut self, ctx: &egui::Context) {
+        if self.fill_screen_frames == 0 {
+            return;
+        }
+        self.fill_screen_frames -= 1;
+        let (monitor, inner) = ctx.input(|i| (i.viewport().monitor_size, i.viewport().inner_rect));
+        if let (Some(m), Some(r)) = (monitor, inner)
+            && (r.width() + 1.0 < m.x || r.height() + 1.0 < m.y)
+        {
+            ctx.send_viewport_cmd(egui::ViewportCommand::OuterPosition(egui::pos2(0.0, 0.0)));
+            ctx.send_viewport_cmd(egui::ViewportCommand::InnerSize(m));
+        }
+    }
+
     fn wedge_input(&mut self, ctx: &egui::Context) {
         if self.flow.step() != Step::Welcome || self.overlay.is_some() {
             return;
@@ -516,6 +538,7 @@ impl eframe::App for KioskApp {
                 self.open_pin(PinPurpose::Leave);
             }
         }
+        self.fill_monitor(ctx);
         fit_to_screen(ctx);
         self.wedge_input(ctx);
         self.poll_workers(ctx);

@@ -113,6 +113,7 @@ texts! {
     ExampleMade => "制作后的证件照", "The standard photo made from it";
 
     NotifyTitle => "接收通知", "Notifications";
+    NotifyHow => "点击选项可以打开或关闭，选好后点「下一步」", "Tap an option to turn it on or off, then press Next";
     NotifyStatus => "接收照片状态通知", "Tell me about my photo status";
     NotifyFee => "接收缴费结果通知", "Tell me about the fee";
 
@@ -140,6 +141,8 @@ texts! {
     BlinkNow => "请眨眼", "Blink now";
 
     PreviewTitle => "照片预览", "Preview";
+    PreviewHow => "满意请点「制作照片」，不满意请点「重拍」", "Happy with it? Press Make photo. If not, press Retake.";
+    StatusRetakeAsk => "照片已确认。如需重拍，请联系老师", "Your photo is confirmed. To retake it, ask the teacher.";
     Retake => "重拍", "Retake";
     MakePhoto => "制作照片", "Make photo";
 
@@ -151,6 +154,7 @@ texts! {
     ColState => "状态", "State";
     ColShots => "拍摄/草稿", "Shots/drafts";
     ColActions => "操作", "Actions";
+    ColFee => "缴费", "Fee";
     CheckPassed => "检测通过，照片已存入草稿箱", "Passed: the photo is in your draft box";
     CheckFailed => "检测未通过", "The photo did not pass";
     CooldownLabel => "稍等片刻再重拍", "Please wait before the next shot";

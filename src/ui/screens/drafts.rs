@@ -78,7 +78,7 @@ pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
                     let mins = (d.deletable_from - now).num_minutes().max(0);
                     ui.label(
                         RichText::new(i18n::deletable_in(app.lang, mins / 60, mins % 60))
-                            .size(18.0)
+                            .size(22.0)
                             .color(theme::MUTED),
                     );
                 }

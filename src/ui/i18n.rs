@@ -203,6 +203,7 @@ texts! {
     OperatorField => "操作员", "Operator";
     ImportRoster => "导入", "Import";
     RosterPath => "名单文件路径 (CSV)", "Roster file path (CSV)";
+    RosterPathHow => "CSV 文件（UTF-8 或 Excel 存的 GBK 均可）。U 盘插入后一般在 /media 下，例如 /media/usb/名单.csv；也可在终端运行 tucai roster import", "A CSV file (UTF-8, or GBK as Excel saves it). A USB stick usually appears under /media, e.g. /media/usb/roster.csv; the command tucai roster import works too";
     Unlock => "解锁", "Unlock";
     LiftLock => "解除冷静期", "Lift lock";
     AllowRetake => "允许重拍", "Allow retake";

@@ -526,6 +526,8 @@ fn screens_render_in_both_languages() {
     k.clock.advance(Duration::seconds(7));
     k.settle();
     k.click("下一步");
+    // The measured hint, not the placeholder shown while the detector loads.
+    k.wait_for("a measured hint", |k| k.has("请靠近一些"));
     snap(&mut k, "08-framing");
     k.click("开始拍摄");
     k.clock.advance(Duration::milliseconds(1200));

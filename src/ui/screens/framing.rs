@@ -145,7 +145,8 @@ pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
     });
     let avail = ui.available_size();
     let spec = app.config.photo.clone();
-    let (hint_t, ready) = hint_text(app.framing_hint());
+    let measured = app.framing_hint();
+    let (hint_t, ready) = hint_text(measured);
     ui.horizontal_top(|ui| {
         let size = egui::vec2(avail.x * 0.68, avail.y);
         if let Some(rect) = live_ui(app, ui, size, true) {
@@ -160,7 +161,11 @@ pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
                         .color(theme::BAD),
                 );
             } else {
-                let color = if ready { theme::GOOD } else { theme::BAD };
+                let color = match (measured, ready) {
+                    (None, _) => theme::MUTED,
+                    (Some(_), true) => theme::GOOD,
+                    (Some(_), false) => theme::BAD,
+                };
                 ui.label(
                     RichText::new(t(app, hint_t))
                         .size(40.0)

@@ -402,6 +402,12 @@ fn session_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
 
 fn roster_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
     ui.label(RichText::new(t(app, T::RosterPath)).size(24.0));
+    // A teacher new to the station does not know where a USB stick shows up.
+    ui.label(
+        RichText::new(t(app, T::RosterPathHow))
+            .size(20.0)
+            .color(theme::MUTED),
+    );
     ui.add(
         egui::TextEdit::singleline(&mut app.teacher.roster_path)
             .desired_width(800.0)

@@ -449,6 +449,11 @@ impl KioskApp {
                 LabPoll::Running(p) => self.views.lab_progress = p,
                 LabPoll::Done(r) => {
                     self.lab_job = None;
+                    // The flow drops the shot once it is recorded; the result screen still shows
+                    // it beside the failed checks (a texture only, gone when the student leaves).
+                    if let Some(tex) = self.textures.get("student/shot").cloned() {
+                        self.textures.insert("student/checked".into(), tex);
+                    }
                     let made = match r {
                         Ok(out) => crate::flow::MadePhoto {
                             report: out.report,

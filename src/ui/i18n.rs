@@ -156,6 +156,7 @@ texts! {
     ColActions => "操作", "Actions";
     ColFee => "缴费", "Fee";
     CheckPassed => "检测通过，照片已存入草稿箱", "Passed: the photo is in your draft box";
+    DemoSaved => "照片已存入草稿箱", "Saved to your draft box";
     CheckFailed => "检测未通过", "The photo did not pass";
     CooldownLabel => "稍等片刻再重拍", "Please wait before the next shot";
     ToDrafts => "去草稿箱", "Go to draft box";

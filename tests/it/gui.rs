@@ -246,7 +246,7 @@ fn a_student_from_scan_to_confirmed_photo() {
     k.walk_to_framing();
     k.shoot();
     assert!(k.result().passed);
-    assert!(k.has_text("检测通过"));
+    assert!(k.has_text("照片已存入草稿箱"));
     k.click("去草稿箱");
     assert_eq!(k.step(), Step::DraftBox);
     assert!(k.has("草稿 1/3"));

@@ -289,6 +289,14 @@ fn board_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
                             if row.drafts > 0 && small(ui, t(app, T::DeleteDraft)) {
                                 todo = Some((row.clone(), Action::DeleteDrafts));
                             }
+                            let any = until_teacher
+                                || lock.is_some()
+                                || (row.progress == Progress::Confirmed && !row.retake_allowed)
+                                || row.drafts > 0;
+                            if !any {
+                                // Says "nothing to do" rather than leaving a gap that looks broken.
+                                ui.label(RichText::new("—").size(22.0).color(theme::MUTED));
+                            }
                         });
                         ui.horizontal(|ui| {
                             for fee in [FeeState::Unpaid, FeeState::Paid, FeeState::Waived] {

@@ -111,6 +111,16 @@ pub struct KioskApp {
     pub allow_close: bool,
     /// Started with the demo camera: the photo is made without the automatic checks.
     pub demo: bool,
+    /// Measures the live frame for the framing hints; started the first time framing shows.
+    pub hints: Option<super::framing_hint::HintWorker>,
+    /// The capture code of the student who just left, and when: the phone still held up is not
+    /// read again at once (the welcome screen would bounce straight back into their session).
+    pub left: Option<(Vec<u8>, std::time::Instant)>,
+    /// The payload of the code that identified the current student.
+    pub identified_by: Option<Vec<u8>>,
+    /// Frames left in which to stretch the window over the whole monitor (kiosk mode); see
+    /// [`KioskApp::fill_monitor`].
+    pub fill_screen_frames: u32,
 }
 
 impl KioskApp {
@@ -167,6 +177,10 @@ impl KioskApp {
             textures: Default::default(),
             allow_close: false,
             demo: demo_session,
+            hints: None,
+            left: None,
+            identified_by: None,
+            fill_screen_frames: 0,
         }
     }
 
@@ -233,6 +247,36 @@ impl KioskApp {
         self.views = Views::default();
         self.lang = self.config.station.language.into();
         self.textures.retain(|k, _| !k.starts_with("student/"));
+        if let Some(h) = &self.hints {
+            h.clear();
+        }
+        // Only the code is kept (no name, no number), and only for a few seconds.
+        self.left = self
+            .identified_by
+            .take()
+            .map(|code| (code, std::time::Instant::now()));
+    }
+
+    /// How long the code of a student who just left is not read again.
+    const REREAD_PAUSE: Duration = Duration::from_secs(8);
+
+    /// The framing hint for the newest frame: offers it to the measuring thread (started here
+    /// on first use, never waited on) and returns the latest answer, `None` while there is none.
+    pub fn framing_hint(&mut self) -> Option<super::framing_hint::Hint> {
+        let frame = self.camera.as_ref()?.latest()?;
+        let hints = self.hints.get_or_insert_with(|| {
+            super::framing_hint::HintWorker::start(
+                self.config.photo.clone(),
+                super::framing_hint::Light {
+                    min: self.config.checks.exposure_min,
+                    max: self.config.checks.exposure_max,
+                },
+                // At most 4 measurements a second: enough to follow a student, light on 2 cores.
+                Duration::from_millis(250),
+            )
+        });
+        hints.offer(&frame.image);
+        hints.hint()
     }
 
     /// The refusal of the last event, in the screen's language.
@@ -261,6 +305,7 @@ impl KioskApp {
         match matcher.match_payload(&self.admin, session, payload) {
             Ok(m) => {
                 self.views.scan_message = None;
+                self.identified_by = Some(payload.to_vec());
                 self.send(Event::Identify {
                     student: m.student.id,
                     by: Identification::Code,
@@ -371,7 +416,15 @@ impl KioskApp {
     fn poll_workers(&mut self, ctx: &egui::Context) {
         if self.flow.step() == Step::Welcome && self.overlay.is_none() {
             let ev = self.scan.as_ref().and_then(|s| s.poll());
-            if let Some(ev) = ev {
+            // The camera only: a code typed by the USB scanner is always a deliberate scan.
+            let just_left = |p: &[u8]| {
+                self.left
+                    .as_ref()
+                    .is_some_and(|(code, at)| at.elapsed() < Self::REREAD_PAUSE && code == p)
+            };
+            if let Some(ev) = ev
+                && !just_left(&ev.payload)
+            {
                 self.code_scanned(&ev.payload);
             }
         }
@@ -396,6 +449,11 @@ impl KioskApp {
                 LabPoll::Running(p) => self.views.lab_progress = p,
                 LabPoll::Done(r) => {
                     self.lab_job = None;
+                    // The flow drops the shot once it is recorded; the result screen still shows
+                    // it beside the failed checks (a texture only, gone when the student leaves).
+                    if let Some(tex) = self.textures.get("student/shot").cloned() {
+                        self.textures.insert("student/checked".into(), tex);
+                    }
                     let made = match r {
                         Ok(out) => crate::flow::MadePhoto {
                             report: out.report,
@@ -434,6 +492,24 @@ impl KioskApp {
         self.apply(effects);
     }
 
+    /// Fullscreen is a request to the window manager; a kiosk started straight on X without one
+    /// (or under Xvfb) keeps the 1280×800 window in a corner of a 1920×1080 screen. So for the
+    /// first frames the window is also moved to the corner and sized to the monitor, which X
+    /// honours with or without a window manager.
+    fn fill_monitor(&mut self, ctx: &egui::Context) {
+        if self.fill_screen_frames == 0 {
+            return;
+        }
+        self.fill_screen_frames -= 1;
+        let (monitor, inner) = ctx.input(|i| (i.viewport().monitor_size, i.viewport().inner_rect));
+        if let (Some(m), Some(r)) = (monitor, inner)
+            && (r.width() + 1.0 < m.x || r.height() + 1.0 < m.y)
+        {
+            ctx.send_viewport_cmd(egui::ViewportCommand::OuterPosition(egui::pos2(0.0, 0.0)));
+            ctx.send_viewport_cmd(egui::ViewportCommand::InnerSize(m));
+        }
+    }
+
     fn wedge_input(&mut self, ctx: &egui::Context) {
         if self.flow.step() != Step::Welcome || self.overlay.is_some() {
             return;
@@ -467,6 +543,7 @@ impl eframe::App for KioskApp {
                 self.open_pin(PinPurpose::Leave);
             }
         }
+        self.fill_monitor(ctx);
         fit_to_screen(ctx);
         self.wedge_input(ctx);
         self.poll_workers(ctx);

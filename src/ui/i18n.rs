@@ -113,6 +113,7 @@ texts! {
     ExampleMade => "制作后的证件照", "The standard photo made from it";
 
     NotifyTitle => "接收通知", "Notifications";
+    NotifyHow => "点击选项可以打开或关闭，选好后点「下一步」", "Tap an option to turn it on or off, then press Next";
     NotifyStatus => "接收照片状态通知", "Tell me about my photo status";
     NotifyFee => "接收缴费结果通知", "Tell me about the fee";
 
@@ -132,10 +133,16 @@ texts! {
     HintDark => "光线太暗", "Too dark";
     HintBright => "光线太亮", "Too bright";
     HintGood => "位置很好", "Good position";
-    HintNoFace => "没有看到人脸", "No face in view";
+    HintNoFace => "没有看到人脸，请坐到镜头前", "No face in view: sit in front of the camera";
+    HintSeveral => "镜头里只能有一个人", "Only one person in view, please";
+    HintLower => "请稍微低一点，让双眼对准横线", "A little lower: eyes on the line";
+    HintHigher => "请坐直，让双眼对准横线", "Sit up: eyes on the line";
+    HintMeasuring => "正在识别位置……", "Finding your face…";
     BlinkNow => "请眨眼", "Blink now";
 
     PreviewTitle => "照片预览", "Preview";
+    PreviewHow => "满意请点「制作照片」，不满意请点「重拍」", "Happy with it? Press Make photo. If not, press Retake.";
+    StatusRetakeAsk => "照片已确认。如需重拍，请联系老师", "Your photo is confirmed. To retake it, ask the teacher.";
     Retake => "重拍", "Retake";
     MakePhoto => "制作照片", "Make photo";
 
@@ -147,7 +154,9 @@ texts! {
     ColState => "状态", "State";
     ColShots => "拍摄/草稿", "Shots/drafts";
     ColActions => "操作", "Actions";
+    ColFee => "缴费", "Fee";
     CheckPassed => "检测通过，照片已存入草稿箱", "Passed: the photo is in your draft box";
+    DemoSaved => "照片已存入草稿箱", "Saved to your draft box";
     CheckFailed => "检测未通过", "The photo did not pass";
     CooldownLabel => "稍等片刻再重拍", "Please wait before the next shot";
     ToDrafts => "去草稿箱", "Go to draft box";
@@ -195,6 +204,7 @@ texts! {
     OperatorField => "操作员", "Operator";
     ImportRoster => "导入", "Import";
     RosterPath => "名单文件路径 (CSV)", "Roster file path (CSV)";
+    RosterPathHow => "CSV 文件（UTF-8 或 Excel 存的 GBK 均可）。U 盘插入后一般在 /media 下，例如 /media/usb/名单.csv；也可在终端运行 tucai roster import", "A CSV file (UTF-8, or GBK as Excel saves it). A USB stick usually appears under /media, e.g. /media/usb/roster.csv; the command tucai roster import works too";
     Unlock => "解锁", "Unlock";
     LiftLock => "解除冷静期", "Lift lock";
     AllowRetake => "允许重拍", "Allow retake";

@@ -6,6 +6,7 @@
 mod app;
 pub mod demo;
 pub mod fonts;
+pub mod framing_hint;
 pub mod i18n;
 
 mod screens;
@@ -77,7 +78,7 @@ pub fn run(config: Config, launch: Launch) -> Result<(), UiError> {
         "tucai",
         options,
         Box::new(move |cc| {
-            Ok(Box::new(KioskApp::new(
+            let mut app = KioskApp::new(
                 &cc.egui_ctx,
                 Parts {
                     config,
@@ -87,7 +88,12 @@ pub fn run(config: Config, launch: Launch) -> Result<(), UiError> {
                     lab,
                     demo_session: demo,
                 },
-            )))
+            );
+            if fullscreen {
+                // Enough frames for the monitor size to be known; see `fill_monitor`.
+                app.fill_screen_frames = 30;
+            }
+            Ok(Box::new(app))
         }),
     )
     .map_err(|e| UiError::Window(e.to_string()))

@@ -28,6 +28,9 @@ pub fn install(ctx: &egui::Context) {
         style.spacing.button_padding = egui::vec2(20.0, 12.0);
         style.spacing.item_spacing = egui::vec2(14.0, 14.0);
         style.spacing.interact_size.y = 56.0;
+        // Solid bars beside the content: a touch-screen student must see that a page scrolls, and
+        // egui's floating bars show only on hover, over the text.
+        style.spacing.scroll = egui::style::ScrollStyle::solid();
         style.spacing.scroll.bar_width = 16.0;
         // egui's default body text is a soft grey: too faint from a metre away.
         style.visuals.override_text_color = Some(if style.visuals.dark_mode {

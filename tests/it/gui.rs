@@ -246,7 +246,7 @@ fn a_student_from_scan_to_confirmed_photo() {
     k.walk_to_framing();
     k.shoot();
     assert!(k.result().passed);
-    assert!(k.has_text("检测通过"));
+    assert!(k.has_text("照片已存入草稿箱"));
     k.click("去草稿箱");
     assert_eq!(k.step(), Step::DraftBox);
     assert!(k.has("草稿 1/3"));
@@ -526,6 +526,8 @@ fn screens_render_in_both_languages() {
     k.clock.advance(Duration::seconds(7));
     k.settle();
     k.click("下一步");
+    // The measured hint, not the placeholder shown while the detector loads.
+    k.wait_for("a measured hint", |k| k.has("请靠近一些"));
     snap(&mut k, "08-framing");
     k.click("开始拍摄");
     k.clock.advance(Duration::milliseconds(1200));
@@ -563,4 +565,35 @@ fn screens_render_in_both_languages() {
     k.harness.state_mut().teacher.tab = tucai::ui::TeacherTab::Roster;
     snap(&mut k, "21-teacher-roster");
     assert_eq!(shots, 44);
+}
+
+/// Issue 7: the framing hint is measured on the live picture (the real face detector on the
+/// scripted camera's demo person, who stands far back), not a constant "good position".
+#[test]
+fn framing_hint_tells_the_far_away_demo_person_to_move_closer() {
+    let mut k = kiosk(vec![all_passed()]);
+    k.walk_to_framing();
+    k.wait_for("a measured hint", |k| k.has("请靠近一些"));
+    assert!(!k.has("位置很好"));
+    k.harness.state_mut().lang = tucai::ui::i18n::Lang::En;
+    k.settle();
+    assert!(k.has("Move closer"));
+}
+
+/// Issue 7: the board fits a 1280-wide screen by offering only the actions that apply, with the
+/// fee in its own column.
+#[test]
+fn the_board_shows_only_the_actions_that_apply() {
+    let mut k = kiosk(vec![all_passed()]);
+    k.walk_to_framing();
+    k.shoot();
+    k.harness.state_mut().open_pin(PinPurpose::Teacher);
+    k.settle();
+    k.enter_pin(PIN);
+    assert_eq!(k.page(), Page::Teacher);
+    assert!(k.has("缴费"));
+    // One student has a draft; nobody is locked or confirmed.
+    assert_eq!(k.harness.get_all_by_label("删除草稿").count(), 1);
+    assert!(!k.has("解锁"));
+    assert!(!k.has("允许重拍"));
 }

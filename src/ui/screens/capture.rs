@@ -31,6 +31,9 @@ pub fn countdown_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
         } else {
             t(app, T::BlinkNow).to_string()
         };
+        // A dark disc behind the number: white digits alone vanish on a white shirt or wall.
+        ui.painter()
+            .circle_filled(rect.center(), 110.0, egui::Color32::from_black_alpha(120));
         ui.painter().text(
             rect.center(),
             egui::Align2::CENTER_CENTER,
@@ -45,6 +48,11 @@ pub fn preview_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
     widgets::header_ui(ui, &mut app.lang, T::PreviewTitle);
     let (mut retake, mut make) = (false, false);
     super::bottom_bar(ui, |ui| {
+        ui.label(
+            RichText::new(t(app, T::PreviewHow))
+                .size(26.0)
+                .color(theme::MUTED),
+        );
         (retake, make) = super::nav_ui(
             ui,
             Some(t(app, T::Retake)),

@@ -38,8 +38,14 @@ pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
         });
         ui.vertical_centered(|ui| {
             ui.add_space(30.0);
+            // The demo lab checks nothing: "checks passed" above "not checked" contradicted itself.
+            let headline = if app.demo {
+                T::DemoSaved
+            } else {
+                T::CheckPassed
+            };
             ui.label(
-                RichText::new(format!("✔ {}", t(app, T::CheckPassed)))
+                RichText::new(format!("✔ {}", t(app, headline)))
                     .size(44.0)
                     .color(theme::GOOD),
             );
@@ -98,14 +104,40 @@ pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
                     .color(theme::BAD),
             );
         }
-        egui::ScrollArea::vertical().show(ui, |ui| {
-            for c in &r.failed {
-                ui.label(
-                    RichText::new(format!("• {}", app.lang.pick(&c.hint_zh, &c.hint_en)))
-                        .size(30.0)
-                        .strong(),
+        // The shot beside the reasons: "eyes not open" is easier to act on when seen.
+        let shot = app.textures.get("student/checked").cloned();
+        let avail_w = ui.available_width();
+        ui.horizontal_top(|ui| {
+            ui.vertical(|ui| {
+                ui.set_width(if shot.is_some() {
+                    avail_w * 0.6
+                } else {
+                    avail_w
+                });
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    for c in &r.failed {
+                        ui.label(
+                            RichText::new(format!("• {}", app.lang.pick(&c.hint_zh, &c.hint_en)))
+                                .size(30.0)
+                                .strong(),
+                        );
+                        ui.label(RichText::new(c.id.as_str()).size(18.0).color(theme::MUTED));
+                    }
+                });
+            });
+            if let Some(tex) = shot {
+                let ts = tex.size_vec2();
+                let w = avail_w * 0.36;
+                let h = ui.available_height().min(w * ts.y / ts.x);
+                let (rect, _) =
+                    ui.allocate_exact_size(egui::vec2(h * ts.x / ts.y, h), egui::Sense::hover());
+                // Mirrored like the preview the student just saw.
+                ui.painter().image(
+                    tex.id(),
+                    rect,
+                    egui::Rect::from_min_max(egui::pos2(1.0, 0.0), egui::pos2(0.0, 1.0)),
+                    egui::Color32::WHITE,
                 );
-                ui.label(RichText::new(c.id.as_str()).size(18.0).color(theme::MUTED));
             }
         });
     }

@@ -50,7 +50,9 @@ pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
     let mut choose = None;
     let mut delete = None;
     let ctx = ui.ctx().clone();
-    let thumb_h = (ui.available_height() - 200.0).clamp(160.0, 400.0);
+    // Room under the thumbnail for Choose (80), Delete (72), the delete timer and the spacing:
+    // with less, the timer ran into the rule line of the bottom bar at 1280×800.
+    let thumb_h = (ui.available_height() - 280.0).clamp(140.0, 400.0);
     ui.horizontal_top(|ui| {
         for d in &b.drafts {
             ui.vertical(|ui| {
@@ -78,7 +80,7 @@ pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
                     let mins = (d.deletable_from - now).num_minutes().max(0);
                     ui.label(
                         RichText::new(i18n::deletable_in(app.lang, mins / 60, mins % 60))
-                            .size(18.0)
+                            .size(22.0)
                             .color(theme::MUTED),
                     );
                 }

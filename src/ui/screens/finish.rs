@@ -127,6 +127,13 @@ pub fn status_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
                         .size(30.0)
                         .strong(),
                 );
+            } else {
+                // Otherwise the greyed-out Retake button would not say why.
+                ui.label(
+                    RichText::new(t(app, T::StatusRetakeAsk))
+                        .size(26.0)
+                        .color(theme::MUTED),
+                );
             }
         });
         ui.vertical(|ui| photo_ui(app, ui, &s.draft));

@@ -2,6 +2,7 @@
 //! oval, eye line, shoulder line) and live hints. Also the shared live-picture helper.
 
 use super::super::app::{KioskApp, screen, t};
+use super::super::framing_hint::Hint;
 use super::super::i18n::{self, T};
 use super::super::{theme, widgets};
 use crate::config::PhotoConfig;
@@ -109,27 +110,20 @@ pub fn overlay(p: &egui::Painter, shown: egui::Rect, spec: &PhotoConfig) {
     );
 }
 
-/// A live hint from the newest frame. Light is measured here on the oval's area; the face
-/// position hints need the face detector (`crate::face`) and appear when it is wired.
-fn hint(frame: &image::RgbImage) -> T {
-    let (w, h) = frame.dimensions();
-    let (x0, x1, y0, y1) = (w * 3 / 8, w * 5 / 8, h / 5, h * 3 / 5);
-    let mut sum = 0u64;
-    let mut n = 0u64;
-    for y in (y0..y1).step_by(4) {
-        for x in (x0..x1).step_by(4) {
-            let p = frame.get_pixel(x, y).0;
-            sum += (u64::from(p[0]) * 299 + u64::from(p[1]) * 587 + u64::from(p[2]) * 114) / 1000;
-            n += 1;
-        }
-    }
-    let mean = sum.checked_div(n).unwrap_or(0);
-    if mean < 60 {
-        T::HintDark
-    } else if mean > 215 {
-        T::HintBright
-    } else {
-        T::HintGood
+/// The text of a measured hint and whether it means "ready".
+fn hint_text(h: Option<Hint>) -> (T, bool) {
+    match h {
+        None => (T::HintMeasuring, false),
+        Some(Hint::NoFace) => (T::HintNoFace, false),
+        Some(Hint::SeveralFaces) => (T::HintSeveral, false),
+        Some(Hint::MoveCloser) => (T::HintCloser, false),
+        Some(Hint::StepBack) => (T::HintFarther, false),
+        Some(Hint::Centre) => (T::HintCentre, false),
+        Some(Hint::MoveDown) => (T::HintLower, false),
+        Some(Hint::MoveUp) => (T::HintHigher, false),
+        Some(Hint::TooDark) => (T::HintDark, false),
+        Some(Hint::TooBright) => (T::HintBright, false),
+        Some(Hint::Good) => (T::HintGood, true),
     }
 }
 
@@ -151,14 +145,12 @@ pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
     });
     let avail = ui.available_size();
     let spec = app.config.photo.clone();
-    let mut hint_t = T::HintNoFace;
+    let measured = app.framing_hint();
+    let (hint_t, ready) = hint_text(measured);
     ui.horizontal_top(|ui| {
         let size = egui::vec2(avail.x * 0.68, avail.y);
         if let Some(rect) = live_ui(app, ui, size, true) {
             overlay(ui.painter(), rect, &spec);
-            if let Some(f) = app.camera.as_ref().and_then(|c| c.latest()) {
-                hint_t = hint(&f.image);
-            }
         }
         ui.vertical(|ui| {
             if let Some(why) = &gate.blocked {
@@ -169,10 +161,10 @@ pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
                         .color(theme::BAD),
                 );
             } else {
-                let color = if hint_t == T::HintGood {
-                    theme::GOOD
-                } else {
-                    theme::BAD
+                let color = match (measured, ready) {
+                    (None, _) => theme::MUTED,
+                    (Some(_), true) => theme::GOOD,
+                    (Some(_), false) => theme::BAD,
                 };
                 ui.label(
                     RichText::new(t(app, hint_t))

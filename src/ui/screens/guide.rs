@@ -64,6 +64,8 @@ pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
 
 /// A drawn figure acting out the step (the guide's "video").
 fn draw_frame(p: &egui::Painter, r: egui::Rect, step: usize, ms: i64) {
+    // The shoulders run out of the picture like in a photo, not over the caption below it.
+    let p = &p.with_clip_rect(r);
     p.rect_filled(r, 12.0, egui::Color32::from_rgb(0xdc, 0xe9, 0xf7));
     let c = r.center();
     let s = r.width();

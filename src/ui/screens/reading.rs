@@ -19,6 +19,9 @@ fn scroll_text_ui(ui: &mut egui::Ui, id: &str, text: &str, height: f32) -> bool 
         .id_salt(id)
         .max_height(height)
         .auto_shrink([false, false])
+        // A solid bar beside the text, always shown: the student sees there is more to read
+        // (egui's default floating bar appears only on hover, and over the text).
+        .scroll_bar_visibility(egui::scroll_area::ScrollBarVisibility::AlwaysVisible)
         .show(ui, |ui| {
             for para in text.split('\n') {
                 ui.label(RichText::new(para).size(28.0));
@@ -143,7 +146,12 @@ pub fn notifications_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
     };
     let (mut status, mut fee) = *app.views.notify.get_or_insert(stored);
     let lang = app.lang;
-    ui.add_space(40.0);
+    ui.label(
+        RichText::new(t(app, T::NotifyHow))
+            .size(26.0)
+            .color(theme::MUTED),
+    );
+    ui.add_space(20.0);
     for (flag, label) in [(&mut status, T::NotifyStatus), (&mut fee, T::NotifyFee)] {
         let text = format!("{}  {}", if *flag { "✔" } else { "✖" }, tr(lang, label));
         if ui

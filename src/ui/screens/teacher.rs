@@ -227,7 +227,8 @@ fn board_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
     });
     ui.separator();
     let mut todo: Option<(ProgressRow, Action)> = None;
-    egui::ScrollArea::vertical()
+    // Both ways: a long name or many actions scroll sideways instead of leaving the screen.
+    egui::ScrollArea::both()
         .max_height(ui.available_height())
         .show(ui, |ui| {
             egui::Grid::new("board")
@@ -240,6 +241,7 @@ fn board_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
                         T::ColState,
                         T::ColShots,
                         T::ColActions,
+                        T::ColFee,
                     ] {
                         ui.label(RichText::new(t(app, k)).size(20.0).color(theme::MUTED));
                     }
@@ -260,10 +262,11 @@ fn board_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
                         ui.label(
                             RichText::new(format!("{} / {}", row.attempts, row.drafts)).size(20.0),
                         );
+                        // Only the actions that apply to this row: a row of greyed buttons
+                        // pushed the fee column off a 1280-wide screen and hid what can be done.
                         ui.horizontal(|ui| {
-                            let small = |ui: &mut egui::Ui, label: &str, on: bool| {
-                                ui.add_enabled(
-                                    on,
+                            let small = |ui: &mut egui::Ui, label: &str| {
+                                ui.add(
                                     egui::Button::new(RichText::new(label).size(20.0))
                                         .min_size(egui::vec2(0.0, 44.0)),
                                 )
@@ -271,29 +274,41 @@ fn board_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
                             };
                             let lock = row.lock.map(|l| l.kind);
                             let until_teacher = row.lock.is_some_and(|l| l.until.is_none());
-                            if small(ui, t(app, T::Unlock), until_teacher) {
+                            if until_teacher && small(ui, t(app, T::Unlock)) {
                                 todo = Some((row.clone(), Action::Unlock));
                             }
-                            if small(ui, t(app, T::LiftLock), lock.is_some() && !until_teacher) {
+                            if lock.is_some() && !until_teacher && small(ui, t(app, T::LiftLock)) {
                                 todo = Some((row.clone(), Action::LiftLock));
                             }
-                            if small(
-                                ui,
-                                t(app, T::AllowRetake),
-                                row.progress == Progress::Confirmed && !row.retake_allowed,
-                            ) {
+                            if row.progress == Progress::Confirmed
+                                && !row.retake_allowed
+                                && small(ui, t(app, T::AllowRetake))
+                            {
                                 todo = Some((row.clone(), Action::AllowRetake));
                             }
-                            if small(ui, t(app, T::DeleteDraft), row.drafts > 0) {
+                            if row.drafts > 0 && small(ui, t(app, T::DeleteDraft)) {
                                 todo = Some((row.clone(), Action::DeleteDrafts));
                             }
+                            let any = until_teacher
+                                || lock.is_some()
+                                || (row.progress == Progress::Confirmed && !row.retake_allowed)
+                                || row.drafts > 0;
+                            if !any {
+                                // Says "nothing to do" rather than leaving a gap that looks broken.
+                                ui.label(RichText::new("—").size(22.0).color(theme::MUTED));
+                            }
+                        });
+                        ui.horizontal(|ui| {
                             for fee in [FeeState::Unpaid, FeeState::Paid, FeeState::Waived] {
                                 let label = super::finish::fee_label(app, fee);
                                 if ui
-                                    .add(egui::Button::selectable(
-                                        row.fee == fee,
-                                        RichText::new(label).size(20.0),
-                                    ))
+                                    .add(
+                                        egui::Button::selectable(
+                                            row.fee == fee,
+                                            RichText::new(label).size(20.0),
+                                        )
+                                        .min_size(egui::vec2(0.0, 44.0)),
+                                    )
                                     .clicked()
                                     && row.fee != fee
                                 {
@@ -395,6 +410,12 @@ fn session_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
 
 fn roster_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
     ui.label(RichText::new(t(app, T::RosterPath)).size(24.0));
+    // A teacher new to the station does not know where a USB stick shows up.
+    ui.label(
+        RichText::new(t(app, T::RosterPathHow))
+            .size(20.0)
+            .color(theme::MUTED),
+    );
     ui.add(
         egui::TextEdit::singleline(&mut app.teacher.roster_path)
             .desired_width(800.0)

@@ -9,6 +9,7 @@
 //! | [`store`] | SQLite schema, migrations, queries, audit log |
 //! | [`roster`] | class rosters from CSV (UTF-8 or GBK) |
 //! | [`pin`] | the teacher PIN: Argon2 hash, verification |
+//! | [`atomic_file`] | whole-file writes that a crash never leaves half done |
 //! | [`camera`] | frame sources (webcam, demo, scripted), the camera thread, burst |
 //! | [`scan`] | QR decoding, keyboard-wedge input, roster matching of capture codes |
 //! | [`check`] | automatic checks → [`check::CheckReport`] |
@@ -21,6 +22,7 @@
 //! | [`export`] | signed batches of a session's confirmed photos, atomic sync, purge |
 //! | [`office`] | batch verification, multi-station merge, upload package, report |
 
+pub mod atomic_file;
 pub mod camera;
 pub mod check;
 pub mod config;

@@ -25,9 +25,7 @@ pub fn run(ctx: &Context, cmd: KeyCmd) -> Result<ExitCode> {
     println!("public key   {}", trusted.public_key);
     println!("fingerprint  {}", trusted.fingerprint);
     if let Some(out) = out {
-        let tmp = out.with_extension("tmp");
-        std::fs::write(&tmp, trusted.to_json())
-            .and_then(|()| std::fs::rename(&tmp, &out))
+        tucai::atomic_file::write(&out, trusted.to_json().as_bytes())
             .with_context(|| format!("cannot write {}", out.display()))?;
         println!("trust file   {}", out.display());
     }

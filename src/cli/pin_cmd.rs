@@ -52,9 +52,6 @@ fn write_pin_hash(path: &Path, hash: &str) -> Result<()> {
         doc["teacher"] = toml_edit::table();
     }
     doc["teacher"]["pin_hash"] = toml_edit::value(hash);
-    let tmp = path.with_extension("toml.tmp");
-    std::fs::write(&tmp, doc.to_string())
-        .with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot replace {}", path.display()))?;
-    Ok(())
+    tucai::atomic_file::write(path, doc.to_string().as_bytes())
+        .with_context(|| format!("cannot replace {}", path.display()))
 }

@@ -15,7 +15,6 @@ use crate::export::manifest::{BatchName, MANIFEST_JSON, MissingEntry};
 use crate::export::receipt::{RECEIPT, Receipt};
 use crate::store::to_db_time;
 use chrono::{DateTime, Utc};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// A student seen in two sources, and which confirmation was kept.
@@ -290,19 +289,10 @@ fn temp_name(path: &Path) -> PathBuf {
     path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
 }
 
-/// Temp file beside the target (hidden, `.tmp`), synced, renamed into place.
+/// [`crate::atomic_file::write`] with the office's error.
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let err = |source| OfficeError::Write {
+    crate::atomic_file::write(path, bytes).map_err(|source| OfficeError::Write {
         path: path.to_path_buf(),
         source,
-    };
-    let parent = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(err)?;
-    let tmp = temp_name(path);
-    {
-        let mut f = std::fs::File::create(&tmp).map_err(err)?;
-        f.write_all(bytes).map_err(err)?;
-        f.sync_all().map_err(err)?;
-    }
-    std::fs::rename(&tmp, path).map_err(err)
+    })
 }

@@ -90,7 +90,13 @@ pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
                 .color(theme::BAD),
         );
         if let Some(e) = &r.make_error {
-            ui.label(RichText::new(e).size(24.0).color(theme::BAD));
+            // The maker's reason is English (it is also the audit line's text); a Chinese reader
+            // gets what to do instead of it.
+            let line = match app.lang {
+                i18n::Lang::Zh => t(app, T::MakeFailed).to_string(),
+                i18n::Lang::En => format!("{}: {e}", t(app, T::MakeFailed)),
+            };
+            ui.label(RichText::new(line).size(24.0).color(theme::BAD));
         }
         if let Some(lock) = &r.lock {
             let why = crate::flow::Refusal::Locked {

@@ -36,7 +36,7 @@ pub use liveness::{BurstTrack, Challenge};
 pub use report::{CheckId, CheckReport, CheckResult, FailureKind};
 
 use crate::config::{ChecksConfig, PhotoConfig};
-use crate::face::{FaceDetector, FaceError, FaceMesh};
+use crate::face::{Face, FaceDetector, FaceError, FaceMesh, Mesh};
 use image::{GrayImage, RgbImage};
 use std::sync::Arc;
 
@@ -60,6 +60,16 @@ pub struct CheckInput<'a> {
     /// The person mask from photo making, any size (scaled to the capture), 255 = person. Without
     /// it the backdrop and the top are estimated from the face position.
     pub person_mask: Option<&'a GrayImage>,
+}
+
+/// What [`Checker::check_capture`] found: the report and what it was measured on.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub report: CheckReport,
+    /// The main face (the largest counted one), in capture pixels; `None` when no face counted.
+    pub face: Option<Face>,
+    /// The main face's mesh, when the mesh model saw a face there (presence ≥ 0.5).
+    pub mesh: Option<Mesh>,
 }
 
 /// Runs every check. Holds the face models (shared, loaded once) and the thresholds.
@@ -107,7 +117,13 @@ impl Checker {
 
     /// Every check of SPEC §4, in [`CheckId::ALL`] order.
     pub fn check(&self, input: &CheckInput) -> Result<CheckReport, CheckError> {
-        let (mut report, mesh) = self.still(input.capture, input.person_mask)?;
+        Ok(self.check_capture(input)?.report)
+    }
+
+    /// [`Checker::check`], also handing back the main face and its mesh, so the station makes the
+    /// photo from them instead of running the detector and the mesh a second time.
+    pub fn check_capture(&self, input: &CheckInput) -> Result<Checked, CheckError> {
+        let (mut report, face, mesh) = self.still(input.capture, input.person_mask)?;
         let same_size = input
             .burst
             .first()
@@ -118,7 +134,7 @@ impl Checker {
         if let Some(slot) = report.checks.iter_mut().find(|c| c.id == CheckId::Liveness) {
             *slot = live;
         }
-        Ok(report)
+        Ok(Checked { report, face, mesh })
     }
 
     /// Every check on one image; liveness is reported as not measured (there is no burst).
@@ -130,12 +146,12 @@ impl Checker {
         Ok(self.still(capture, person_mask)?.0)
     }
 
-    /// The still checks and the main face's mesh (the start of the burst tracking).
+    /// The still checks, the main face and its mesh (the start of the burst tracking).
     fn still(
         &self,
         capture: &RgbImage,
         person_mask: Option<&GrayImage>,
-    ) -> Result<(CheckReport, Option<crate::face::Mesh>), CheckError> {
+    ) -> Result<(CheckReport, Option<Face>, Option<Mesh>), CheckError> {
         let cfg = &self.cfg;
         let (w, h) = capture.dimensions();
         let mut faces = if w >= 16 && h >= 16 {
@@ -192,7 +208,7 @@ impl Checker {
             0,
         ));
         debug_assert!(checks.iter().map(|c| c.id).eq(CheckId::ALL));
-        Ok((CheckReport { checks }, s.mesh))
+        Ok((CheckReport { checks }, s.face, s.mesh))
     }
 
     /// Liveness alone, for a station that judges the burst while the student looks at the preview.

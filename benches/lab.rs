@@ -2,12 +2,14 @@
 //! a burst of 4 frames, and each of its stages alone. Figures and the 150 ms goal:
 //! `docs/PERFORMANCE.md`, "## Checks and photo making".
 //!
-//! `cargo bench --bench lab -- --quick`
+//! `cargo bench --bench lab -- --quick`; with `TUCAI_BENCH_CPU=1` it first prints the CPU time per
+//! call of the main stages (the figure a loaded, shared machine disturbs least).
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use image::RgbImage;
 use std::hint::black_box;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 use tucai::check::{Challenge, CheckInput, Checker};
 use tucai::config::Config;
 use tucai::face::FaceDetector;
@@ -59,6 +61,39 @@ fn burst_frame(capture: &RgbImage, seed: u32) -> RgbImage {
     })
 }
 
+/// CPU time this process has used, all its threads (living and ended) together, from
+/// `/proc/self/stat` (utime + stime, in clock ticks of 10 ms). The build box is shared: wall time
+/// there grows with the neighbours' load, CPU time much less.
+fn process_cpu() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The command name may hold spaces: the fields start after its closing parenthesis.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i)?.parse::<u64>().ok();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    Some(Duration::from_millis((ticks(11)? + ticks(12)?) * 10))
+}
+
+/// Runs `f` until it has used at least 2 s of CPU (5 calls at least) and prints CPU and wall time
+/// per call.
+fn cpu_per_call(name: &str, mut f: impl FnMut()) {
+    let (Some(cpu0), wall0) = (process_cpu(), Instant::now()) else {
+        eprintln!("{name}: no /proc/self/stat, CPU time not measured");
+        return;
+    };
+    let mut calls = 0u32;
+    let mut cpu = Duration::ZERO;
+    while calls < 5 || cpu < Duration::from_secs(2) {
+        f();
+        calls += 1;
+        cpu = process_cpu().unwrap_or(cpu0).saturating_sub(cpu0);
+    }
+    eprintln!(
+        "cpu/call {name}: {:.1} ms CPU, {:.1} ms wall ({calls} calls)",
+        cpu.as_secs_f64() * 1000.0 / f64::from(calls),
+        wall0.elapsed().as_secs_f64() * 1000.0 / f64::from(calls),
+    );
+}
+
 fn bench(c: &mut Criterion) {
     let config = Config::default();
     let segmenter = Segmenter::new().unwrap();
@@ -97,6 +132,43 @@ fn bench(c: &mut Criterion) {
         .unwrap()
         .with_mesh_eyes(checked.mesh.as_ref().unwrap());
 
+    if std::env::var_os("TUCAI_BENCH_CPU").is_some() {
+        cpu_per_call("make_and_check_burst_of_4", || {
+            lab.make_and_check(&capture, &burst_arc, &|_| {}).unwrap();
+        });
+        cpu_per_call("original_jpeg", || {
+            let mut out = Vec::new();
+            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
+                .encode_image(&capture)
+                .unwrap();
+        });
+        cpu_per_call("segment", || {
+            segmenter.mask(&capture).unwrap();
+        });
+        cpu_per_call("detect", || {
+            detector.detect(&capture).unwrap();
+        });
+        cpu_per_call("mesh_2_passes", || {
+            mesh.landmarks(&capture, &face).unwrap();
+        });
+        cpu_per_call("check_still_with_mask", || {
+            checker.check_still(&capture, Some(&gray)).unwrap();
+        });
+        cpu_per_call("check_capture_with_mask_burst_of_4", || {
+            checker
+                .check_capture(&CheckInput {
+                    capture: &capture,
+                    burst: &burst,
+                    challenge: Challenge::Blink,
+                    person_mask: Some(&gray),
+                })
+                .unwrap();
+        });
+        cpu_per_call("make_with_mask", || {
+            tucai::photo::make_with_mask(&capture, &coarse, &photo_face, &config.photo).unwrap();
+        });
+    }
+
     let mut g = c.benchmark_group("lab_1920x1080");
     g.sample_size(10);
     g.bench_function("make_and_check_burst_of_4", |b| {
@@ -104,6 +176,32 @@ fn bench(c: &mut Criterion) {
             lab.make_and_check(black_box(&capture), &burst_arc, &|_| {})
                 .unwrap()
         })
+    });
+    // The same work one stage after the other on one thread, what `make_and_check` did before it
+    // used the second core.
+    let sequential = || {
+        let mut original = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut original, 90)
+            .encode_image(&capture)
+            .unwrap();
+        let coarse = segmenter.mask(&capture).unwrap();
+        let gray = coarse.to_gray(480, 270);
+        let checked = checker
+            .check_capture(&CheckInput {
+                capture: &capture,
+                burst: &burst,
+                challenge: Challenge::Blink,
+                person_mask: Some(&gray),
+            })
+            .unwrap();
+        let face = checked
+            .face
+            .unwrap()
+            .with_mesh_eyes(checked.mesh.as_ref().unwrap());
+        tucai::photo::make_with_mask(&capture, &coarse, &face, &config.photo).unwrap()
+    };
+    g.bench_function("sequential_one_thread_burst_of_4", |b| {
+        b.iter(|| black_box(sequential()))
     });
     g.bench_function("original_jpeg", |b| {
         b.iter(|| {

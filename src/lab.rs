@@ -112,10 +112,23 @@ impl PhotoLab for RealLab {
         });
         let (segmenter, checker) = models.as_ref().map_err(|e| LabError::Check(e.clone()))?;
         progress(0.1);
-        let original_jpeg = jpeg(capture)?;
+        // The station has 2 cores and tract runs a model on one: what needs no face (the
+        // original's JPEG, the segmentation, copying the burst) runs beside the face models, and
+        // the photo beside the checks that need the mask.
+        let (original_jpeg, coarse, frames, found) = std::thread::scope(|s| {
+            let side = s.spawn(|| {
+                let frames: Vec<RgbImage> = burst.iter().map(|f| (**f).clone()).collect();
+                (jpeg(capture), segmenter.mask(capture), frames)
+            });
+            let found = checker.find(capture);
+            let (original_jpeg, coarse, frames) = join(side);
+            (original_jpeg, coarse, frames, found)
+        });
+        let original_jpeg = original_jpeg?;
+        let found = found.map_err(|e| LabError::Check(e.to_string()))?;
+        progress(0.4);
         // A capture too small to segment is refused by the photo maker below; the checks then
         // estimate the backdrop from the face, as they do for a still file.
-        let coarse = segmenter.mask(capture);
         let (w, h) = capture.dimensions();
         let k = (CHECK_MASK_LONG_SIDE as f32 / w.max(h).max(1) as f32).min(1.0);
         let person_mask = coarse.as_ref().ok().map(|m| {
@@ -124,32 +137,34 @@ impl PhotoLab for RealLab {
                 ((h as f32 * k).round() as u32).max(1),
             )
         });
-        progress(0.3);
-        let frames: Vec<RgbImage> = burst.iter().map(|f| (**f).clone()).collect();
-        let checked = checker
-            .check_capture(&crate::check::CheckInput {
-                capture,
-                burst: &frames,
-                // The countdown screen asks for a blink during the burst.
-                challenge: crate::check::Challenge::Blink,
-                person_mask: person_mask.as_ref(),
-            })
-            .map_err(|e| LabError::Check(e.to_string()))?;
-        progress(0.8);
-        let made = match (checked.face, coarse) {
-            (None, _) => Err("no face found in the capture".to_string()),
-            (Some(_), Err(e)) => Err(e.to_string()),
-            (Some(face), Ok(coarse)) => {
-                // The eye line is levelled from the mesh's eyes, as `PhotoMaker::make` does.
-                let face = checked
-                    .mesh
-                    .as_ref()
-                    .map_or(face, |m| face.with_mesh_eyes(m));
-                crate::photo::make_with_mask(capture, &coarse, &face, &self.config.photo)
-                    .map(|p| p.jpeg)
-                    .map_err(|e| e.to_string())
-            }
-        };
+        // The eye line is levelled from the mesh's eyes, as `PhotoMaker::make` does.
+        let photo_face = found
+            .faces
+            .first()
+            .map(|f| found.mesh.as_ref().map_or(*f, |m| f.with_mesh_eyes(m)));
+        let (checked, made) = std::thread::scope(|s| {
+            let photo = s.spawn(|| match (photo_face, &coarse) {
+                (None, _) => Err("no face found in the capture".to_string()),
+                (Some(_), Err(e)) => Err(e.to_string()),
+                (Some(face), Ok(coarse)) => {
+                    crate::photo::make_with_mask(capture, coarse, &face, &self.config.photo)
+                        .map(|p| p.jpeg)
+                        .map_err(|e| e.to_string())
+                }
+            });
+            let checked = checker.check_found(
+                &crate::check::CheckInput {
+                    capture,
+                    burst: &frames,
+                    // The countdown screen asks for a blink during the burst.
+                    challenge: crate::check::Challenge::Blink,
+                    person_mask: person_mask.as_ref(),
+                },
+                found,
+            );
+            (checked, join(photo))
+        });
+        let checked = checked.map_err(|e| LabError::Check(e.to_string()))?;
         progress(1.0);
         Ok(LabOutput {
             report: checked.report,
@@ -225,6 +240,14 @@ pub fn failing(id: CheckId, hint_zh: &str, hint_en: &str) -> CheckReport {
         }
     }
     r
+}
+
+/// The result of a helper thread; its panic goes on in the caller (the job then reports the
+/// stopped thread, as for any panic in the lab).
+fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 fn crop_to_spec(img: &RgbImage, w: u32, h: u32) -> RgbImage {

@@ -72,6 +72,16 @@ pub struct Checked {
     pub mesh: Option<Mesh>,
 }
 
+/// The faces of one capture ([`Checker::find`]): what the checks and the photo's crop measure
+/// from.
+#[derive(Debug, Clone)]
+pub struct Found {
+    /// Counted faces (confident and not tiny), the main (largest) one first.
+    pub faces: Vec<Face>,
+    /// The main face's mesh, when the mesh model saw a face there (presence ≥ 0.5).
+    pub mesh: Option<Mesh>,
+}
+
 /// Runs every check. Holds the face models (shared, loaded once) and the thresholds.
 #[derive(Debug, Clone)]
 pub struct Checker {
@@ -123,7 +133,37 @@ impl Checker {
     /// [`Checker::check`], also handing back the main face and its mesh, so the station makes the
     /// photo from them instead of running the detector and the mesh a second time.
     pub fn check_capture(&self, input: &CheckInput) -> Result<Checked, CheckError> {
-        let (mut report, face, mesh) = self.still(input.capture, input.person_mask)?;
+        self.check_found(input, self.find(input.capture)?)
+    }
+
+    /// The face models' part of the checks (detector, then the mesh on the main face): the slow
+    /// half, which needs no person mask, so a caller can run it while the mask is computed.
+    pub fn find(&self, capture: &RgbImage) -> Result<Found, CheckError> {
+        let cfg = &self.cfg;
+        let (w, h) = capture.dimensions();
+        let mut faces = if w >= 16 && h >= 16 {
+            self.detector.detect(capture)?
+        } else {
+            Vec::new()
+        };
+        faces.retain(|f| f.score >= cfg.face_min_score);
+        // The student is the largest face; others count when they are not tiny (a poster far
+        // behind is not a second person, someone leaning in is).
+        faces.sort_by(|a, b| b.bbox.area().total_cmp(&a.bbox.area()));
+        if let Some(main_w) = faces.first().map(|f| f.bbox.w) {
+            faces.retain(|f| f.bbox.w >= cfg.face_other_min_size * main_w);
+        }
+        let mesh = match faces.first() {
+            Some(f) => scene::usable(self.mesh.landmarks(capture, f)?),
+            None => None,
+        };
+        Ok(Found { faces, mesh })
+    }
+
+    /// [`Checker::check_capture`] with the faces already found by [`Checker::find`] on
+    /// `input.capture` (on another capture the checks would measure the wrong pixels).
+    pub fn check_found(&self, input: &CheckInput, found: Found) -> Result<Checked, CheckError> {
+        let (mut report, face, mesh) = self.still(input.capture, found, input.person_mask);
         let same_size = input
             .burst
             .first()
@@ -143,33 +183,17 @@ impl Checker {
         capture: &RgbImage,
         person_mask: Option<&GrayImage>,
     ) -> Result<CheckReport, CheckError> {
-        Ok(self.still(capture, person_mask)?.0)
+        Ok(self.still(capture, self.find(capture)?, person_mask).0)
     }
 
     /// The still checks, the main face and its mesh (the start of the burst tracking).
     fn still(
         &self,
         capture: &RgbImage,
+        Found { faces, mesh }: Found,
         person_mask: Option<&GrayImage>,
-    ) -> Result<(CheckReport, Option<Face>, Option<Mesh>), CheckError> {
+    ) -> (CheckReport, Option<Face>, Option<Mesh>) {
         let cfg = &self.cfg;
-        let (w, h) = capture.dimensions();
-        let mut faces = if w >= 16 && h >= 16 {
-            self.detector.detect(capture)?
-        } else {
-            Vec::new()
-        };
-        faces.retain(|f| f.score >= cfg.face_min_score);
-        // The student is the largest face; others count when they are not tiny (a poster far
-        // behind is not a second person, someone leaning in is).
-        faces.sort_by(|a, b| b.bbox.area().total_cmp(&a.bbox.area()));
-        if let Some(main_w) = faces.first().map(|f| f.bbox.w) {
-            faces.retain(|f| f.bbox.w >= cfg.face_other_min_size * main_w);
-        }
-        let mesh = match faces.first() {
-            Some(f) => scene::usable(self.mesh.landmarks(capture, f)?),
-            None => None,
-        };
         let s = scene::Scene::new(capture, faces, mesh, person_mask, &self.photo);
         let areas = s.geo.as_ref().map(|g| rules::face_areas(&s, g));
         let face_check = |id: CheckId, f: &dyn Fn(&rules::FaceAreas) -> CheckResult| match &areas {
@@ -208,7 +232,7 @@ impl Checker {
             0,
         ));
         debug_assert!(checks.iter().map(|c| c.id).eq(CheckId::ALL));
-        Ok((CheckReport { checks }, s.face, s.mesh))
+        (CheckReport { checks }, s.face, s.mesh)
     }
 
     /// Liveness alone, for a station that judges the burst while the student looks at the preview.

@@ -74,11 +74,13 @@ impl PhotoLab for PreviewLab {
 }
 
 /// The station's lab: every check of SPEC §4 on the capture and the burst, then the standard
-/// photo of SPEC §5. The face models load on first use, on the worker thread (a few hundred ms),
-/// so the window opens at once.
+/// photo of SPEC §5. Each model runs once per attempt: the segmentation gives the checks their
+/// person mask and the photo its matte; the checks' main face and mesh place the photo's crop.
+/// The models load on first use, on the worker thread (a few hundred ms), so the window opens at
+/// once.
 pub struct RealLab {
     config: crate::config::Config,
-    models: std::sync::OnceLock<Result<(crate::photo::PhotoMaker, crate::check::Checker), String>>,
+    models: std::sync::OnceLock<Result<(crate::photo::Segmenter, crate::check::Checker), String>>,
 }
 
 impl RealLab {
@@ -90,6 +92,10 @@ impl RealLab {
     }
 }
 
+/// Long side of the person mask handed to the checks: their working copy is 480 px (see
+/// `check::scene`), and the segmentation grid has only 256 cells, so more pixels add nothing.
+const CHECK_MASK_LONG_SIDE: u32 = 480;
+
 impl PhotoLab for RealLab {
     fn make_and_check(
         &self,
@@ -99,44 +105,72 @@ impl PhotoLab for RealLab {
     ) -> Result<LabOutput, LabError> {
         progress(0.02);
         let models = self.models.get_or_init(|| {
-            let maker = crate::photo::PhotoMaker::new().map_err(|e| e.to_string())?;
+            let segmenter = crate::photo::Segmenter::new().map_err(|e| e.to_string())?;
             let checker = crate::check::Checker::new(&self.config.checks, &self.config.photo)
                 .map_err(|e| e.to_string())?;
-            Ok((maker, checker))
+            Ok((segmenter, checker))
         });
-        let (maker, checker) = models.as_ref().map_err(|e| LabError::Check(e.clone()))?;
+        let (segmenter, checker) = models.as_ref().map_err(|e| LabError::Check(e.clone()))?;
         progress(0.1);
-        let original_jpeg = jpeg(capture)?;
-        let frames: Vec<RgbImage> = burst.iter().map(|f| (**f).clone()).collect();
-        let report = checker
-            .check(&crate::check::CheckInput {
-                capture,
-                burst: &frames,
-                // The countdown screen asks for a blink during the burst.
-                challenge: crate::check::Challenge::Blink,
-                person_mask: None,
-            })
-            .map_err(|e| LabError::Check(e.to_string()))?;
-        progress(0.7);
-        let face = checker
-            .detector()
-            .detect(capture)
-            .map_err(|e| LabError::Check(e.to_string()))?
-            .into_iter()
-            .max_by(|a, b| a.bbox.area().total_cmp(&b.bbox.area()));
-        let (photo_jpeg, make_error) = match face {
-            None => (None, Some("no face found in the capture".to_string())),
-            Some(face) => match maker.make(capture, &face, &self.config.photo) {
-                Ok(p) => (Some(p.jpeg), None),
-                Err(e) => (None, Some(e.to_string())),
-            },
-        };
+        // The station has 2 cores and tract runs a model on one: what needs no face (the
+        // original's JPEG, the segmentation, copying the burst) runs beside the face models, and
+        // the photo beside the checks that need the mask.
+        let (original_jpeg, coarse, frames, found) = std::thread::scope(|s| {
+            let side = s.spawn(|| {
+                let frames: Vec<RgbImage> = burst.iter().map(|f| (**f).clone()).collect();
+                (jpeg(capture), segmenter.mask(capture), frames)
+            });
+            let found = checker.find(capture);
+            let (original_jpeg, coarse, frames) = join(side);
+            (original_jpeg, coarse, frames, found)
+        });
+        let original_jpeg = original_jpeg?;
+        let found = found.map_err(|e| LabError::Check(e.to_string()))?;
+        progress(0.4);
+        // A capture too small to segment is refused by the photo maker below; the checks then
+        // estimate the backdrop from the face, as they do for a still file.
+        let (w, h) = capture.dimensions();
+        let k = (CHECK_MASK_LONG_SIDE as f32 / w.max(h).max(1) as f32).min(1.0);
+        let person_mask = coarse.as_ref().ok().map(|m| {
+            m.to_gray(
+                ((w as f32 * k).round() as u32).max(1),
+                ((h as f32 * k).round() as u32).max(1),
+            )
+        });
+        // The eye line is levelled from the mesh's eyes, as `PhotoMaker::make` does.
+        let photo_face = found
+            .faces
+            .first()
+            .map(|f| found.mesh.as_ref().map_or(*f, |m| f.with_mesh_eyes(m)));
+        let (checked, made) = std::thread::scope(|s| {
+            let photo = s.spawn(|| match (photo_face, &coarse) {
+                (None, _) => Err("no face found in the capture".to_string()),
+                (Some(_), Err(e)) => Err(e.to_string()),
+                (Some(face), Ok(coarse)) => {
+                    crate::photo::make_with_mask(capture, coarse, &face, &self.config.photo)
+                        .map(|p| p.jpeg)
+                        .map_err(|e| e.to_string())
+                }
+            });
+            let checked = checker.check_found(
+                &crate::check::CheckInput {
+                    capture,
+                    burst: &frames,
+                    // The countdown screen asks for a blink during the burst.
+                    challenge: crate::check::Challenge::Blink,
+                    person_mask: person_mask.as_ref(),
+                },
+                found,
+            );
+            (checked, join(photo))
+        });
+        let checked = checked.map_err(|e| LabError::Check(e.to_string()))?;
         progress(1.0);
         Ok(LabOutput {
-            report,
+            report: checked.report,
             original_jpeg,
-            photo_jpeg,
-            make_error,
+            photo_jpeg: made.as_ref().ok().cloned(),
+            make_error: made.err(),
         })
     }
 }
@@ -206,6 +240,14 @@ pub fn failing(id: CheckId, hint_zh: &str, hint_en: &str) -> CheckReport {
         }
     }
     r
+}
+
+/// The result of a helper thread; its panic goes on in the caller (the job then reports the
+/// stopped thread, as for any panic in the lab).
+fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 fn crop_to_spec(img: &RgbImage, w: u32, h: u32) -> RgbImage {
@@ -295,6 +337,102 @@ mod tests {
         assert!(out.photo_jpeg.is_none());
         let why = out.make_error.unwrap_or_default();
         assert!(why.contains("top edge"), "{why}");
+    }
+
+    /// A station-like 1920×1080 capture: the person of a real photo (cut out by the segmenter)
+    /// on a grey, gently lit backdrop, head well below the top edge.
+    fn station_capture(segmenter: &crate::photo::Segmenter) -> RgbImage {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/faces/fr_obama.jpg"
+        );
+        let person = image::open(path).unwrap().to_rgb8();
+        let mask = segmenter.mask(&person).unwrap();
+        let k = 0.9;
+        let (pw, ph) = (
+            (person.width() as f32 * k) as u32,
+            (person.height() as f32 * k) as u32,
+        );
+        let small =
+            image::imageops::resize(&person, pw, ph, image::imageops::FilterType::CatmullRom);
+        let (ox, oy) = ((1920 - pw) / 2, 120);
+        RgbImage::from_fn(1920, 1080, |x, y| {
+            let light = 1.0 - 0.15 * ((x as f32 - 960.0) / 960.0).powi(2);
+            let backdrop = 128.0 * light;
+            if x >= ox && y >= oy && x < ox + pw && y < oy + ph {
+                let a = ((mask.at((x - ox) as f32 / k, (y - oy) as f32 / k) - 0.3) / 0.4)
+                    .clamp(0.0, 1.0);
+                let p = small.get_pixel(x - ox, y - oy).0;
+                image::Rgb(p.map(|c| (a * c as f32 + (1.0 - a) * backdrop).round() as u8))
+            } else {
+                image::Rgb([backdrop.round() as u8; 3])
+            }
+        })
+    }
+
+    #[test]
+    fn real_lab_checks_a_station_capture_with_its_mask_and_makes_the_makers_photo() {
+        let config = crate::config::Config::default();
+        let maker = crate::photo::PhotoMaker::new().unwrap();
+        let capture = station_capture(maker.segmenter());
+        // A burst of the same still frame: nobody blinked.
+        let still = Arc::new(capture.clone());
+        let burst = vec![still.clone(), still.clone(), still];
+        let steps = Mutex::new(Vec::new());
+        let out = RealLab::new(&config)
+            .make_and_check(&capture, &burst, &|f| steps.lock().unwrap().push(f))
+            .unwrap();
+        let steps = steps.into_inner().unwrap();
+        assert!(steps.windows(2).all(|w| w[0] <= w[1]), "{steps:?}");
+        assert_eq!(steps.last(), Some(&1.0));
+
+        let get = |id| out.report.get(id).unwrap();
+        for id in [
+            CheckId::FaceSingle,
+            CheckId::FacePosition,
+            CheckId::FaceSize,
+            CheckId::PoseFrontal,
+            CheckId::BackgroundUniform,
+            CheckId::Recapture,
+        ] {
+            assert!(get(id).passed, "{id}: {:?}", get(id));
+        }
+        // He smiles with his teeth showing, and a still burst is no live person.
+        assert!(!get(CheckId::MouthClosed).passed);
+        let live = get(CheckId::Liveness);
+        assert!(!live.passed && live.value.is_some(), "{live:?}");
+        assert_eq!(out.report.checks.len(), CheckId::ALL.len());
+        // The person mask reached the checks: without it the backdrop is estimated from the
+        // face's position, which measures other pixels.
+        let unmasked = crate::check::Checker::new(&config.checks, &config.photo)
+            .unwrap()
+            .check_still(&capture, None)
+            .unwrap();
+        let background = |r: &CheckReport| r.get(CheckId::BackgroundUniform).unwrap().value;
+        assert_ne!(background(&out.report), background(&unmasked));
+
+        // One pass through the models makes the very photo the stand-alone maker makes.
+        assert_eq!(out.make_error, None);
+        let photo = out.photo_jpeg.unwrap();
+        let decoded = image::load_from_memory(&photo).unwrap();
+        assert_eq!(
+            (decoded.width(), decoded.height()),
+            (config.photo.width, config.photo.height)
+        );
+        let face = crate::face::FaceDetector::new()
+            .unwrap()
+            .detect(&capture)
+            .unwrap()
+            .into_iter()
+            .max_by(|a, b| a.bbox.area().total_cmp(&b.bbox.area()))
+            .unwrap();
+        let alone = maker.make(&capture, &face, &config.photo).unwrap();
+        assert!(
+            alone.jpeg == photo,
+            "the lab's photo differs from PhotoMaker::make's"
+        );
+        let original = image::load_from_memory(&out.original_jpeg).unwrap();
+        assert_eq!((original.width(), original.height()), (1920, 1080));
     }
 
     #[test]

@@ -36,7 +36,7 @@ pub use liveness::{BurstTrack, Challenge};
 pub use report::{CheckId, CheckReport, CheckResult, FailureKind};
 
 use crate::config::{ChecksConfig, PhotoConfig};
-use crate::face::{FaceDetector, FaceError, FaceMesh};
+use crate::face::{Face, FaceDetector, FaceError, FaceMesh, Mesh};
 use image::{GrayImage, RgbImage};
 use std::sync::Arc;
 
@@ -60,6 +60,26 @@ pub struct CheckInput<'a> {
     /// The person mask from photo making, any size (scaled to the capture), 255 = person. Without
     /// it the backdrop and the top are estimated from the face position.
     pub person_mask: Option<&'a GrayImage>,
+}
+
+/// What [`Checker::check_capture`] found: the report and what it was measured on.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub report: CheckReport,
+    /// The main face (the largest counted one), in capture pixels; `None` when no face counted.
+    pub face: Option<Face>,
+    /// The main face's mesh, when the mesh model saw a face there (presence ≥ 0.5).
+    pub mesh: Option<Mesh>,
+}
+
+/// The faces of one capture ([`Checker::find`]): what the checks and the photo's crop measure
+/// from.
+#[derive(Debug, Clone)]
+pub struct Found {
+    /// Counted faces (confident and not tiny), the main (largest) one first.
+    pub faces: Vec<Face>,
+    /// The main face's mesh, when the mesh model saw a face there (presence ≥ 0.5).
+    pub mesh: Option<Mesh>,
 }
 
 /// Runs every check. Holds the face models (shared, loaded once) and the thresholds.
@@ -107,35 +127,18 @@ impl Checker {
 
     /// Every check of SPEC §4, in [`CheckId::ALL`] order.
     pub fn check(&self, input: &CheckInput) -> Result<CheckReport, CheckError> {
-        let (mut report, mesh) = self.still(input.capture, input.person_mask)?;
-        let same_size = input
-            .burst
-            .first()
-            .is_some_and(|f| f.dimensions() == input.capture.dimensions());
-        let start = mesh.as_ref().filter(|_| same_size);
-        let track = liveness::track(input.burst, start, &self.detector, &self.mesh)?;
-        let live = liveness::judge(&track, input.challenge, &self.cfg, input.burst.len());
-        if let Some(slot) = report.checks.iter_mut().find(|c| c.id == CheckId::Liveness) {
-            *slot = live;
-        }
-        Ok(report)
+        Ok(self.check_capture(input)?.report)
     }
 
-    /// Every check on one image; liveness is reported as not measured (there is no burst).
-    pub fn check_still(
-        &self,
-        capture: &RgbImage,
-        person_mask: Option<&GrayImage>,
-    ) -> Result<CheckReport, CheckError> {
-        Ok(self.still(capture, person_mask)?.0)
+    /// [`Checker::check`], also handing back the main face and its mesh, so the station makes the
+    /// photo from them instead of running the detector and the mesh a second time.
+    pub fn check_capture(&self, input: &CheckInput) -> Result<Checked, CheckError> {
+        self.check_found(input, self.find(input.capture)?)
     }
 
-    /// The still checks and the main face's mesh (the start of the burst tracking).
-    fn still(
-        &self,
-        capture: &RgbImage,
-        person_mask: Option<&GrayImage>,
-    ) -> Result<(CheckReport, Option<crate::face::Mesh>), CheckError> {
+    /// The face models' part of the checks (detector, then the mesh on the main face): the slow
+    /// half, which needs no person mask, so a caller can run it while the mask is computed.
+    pub fn find(&self, capture: &RgbImage) -> Result<Found, CheckError> {
         let cfg = &self.cfg;
         let (w, h) = capture.dimensions();
         let mut faces = if w >= 16 && h >= 16 {
@@ -154,6 +157,43 @@ impl Checker {
             Some(f) => scene::usable(self.mesh.landmarks(capture, f)?),
             None => None,
         };
+        Ok(Found { faces, mesh })
+    }
+
+    /// [`Checker::check_capture`] with the faces already found by [`Checker::find`] on
+    /// `input.capture` (on another capture the checks would measure the wrong pixels).
+    pub fn check_found(&self, input: &CheckInput, found: Found) -> Result<Checked, CheckError> {
+        let (mut report, face, mesh) = self.still(input.capture, found, input.person_mask);
+        let same_size = input
+            .burst
+            .first()
+            .is_some_and(|f| f.dimensions() == input.capture.dimensions());
+        let start = mesh.as_ref().filter(|_| same_size);
+        let track = liveness::track(input.burst, start, &self.detector, &self.mesh)?;
+        let live = liveness::judge(&track, input.challenge, &self.cfg, input.burst.len());
+        if let Some(slot) = report.checks.iter_mut().find(|c| c.id == CheckId::Liveness) {
+            *slot = live;
+        }
+        Ok(Checked { report, face, mesh })
+    }
+
+    /// Every check on one image; liveness is reported as not measured (there is no burst).
+    pub fn check_still(
+        &self,
+        capture: &RgbImage,
+        person_mask: Option<&GrayImage>,
+    ) -> Result<CheckReport, CheckError> {
+        Ok(self.still(capture, self.find(capture)?, person_mask).0)
+    }
+
+    /// The still checks, the main face and its mesh (the start of the burst tracking).
+    fn still(
+        &self,
+        capture: &RgbImage,
+        Found { faces, mesh }: Found,
+        person_mask: Option<&GrayImage>,
+    ) -> (CheckReport, Option<Face>, Option<Mesh>) {
+        let cfg = &self.cfg;
         let s = scene::Scene::new(capture, faces, mesh, person_mask, &self.photo);
         let areas = s.geo.as_ref().map(|g| rules::face_areas(&s, g));
         let face_check = |id: CheckId, f: &dyn Fn(&rules::FaceAreas) -> CheckResult| match &areas {
@@ -192,7 +232,7 @@ impl Checker {
             0,
         ));
         debug_assert!(checks.iter().map(|c| c.id).eq(CheckId::ALL));
-        Ok((CheckReport { checks }, s.mesh))
+        (CheckReport { checks }, s.face, s.mesh)
     }
 
     /// Liveness alone, for a station that judges the burst while the student looks at the preview.

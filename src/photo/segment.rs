@@ -3,7 +3,7 @@
 //! resolution.
 
 use super::PhotoError;
-use image::RgbImage;
+use image::{GrayImage, RgbImage};
 use std::sync::Arc;
 use tract_onnx::prelude::*;
 
@@ -34,6 +34,20 @@ impl CoarseMask {
         let top = v(x0, y0) * (1.0 - fx) + v(x1, y0) * fx;
         let bottom = v(x0, y1) * (1.0 - fx) + v(x1, y1) * fx;
         top * (1.0 - fy) + bottom * fy
+    }
+
+    /// The mask as a `width`×`height` image covering the whole capture, 255 = person: the form
+    /// the checks take (`crate::check::CheckInput::person_mask`). The model's grid is only 256
+    /// cells across, so a small image (the checks' 480-px working copy) loses nothing.
+    pub fn to_gray(&self, width: u32, height: u32) -> GrayImage {
+        let (sx, sy) = (
+            self.image_width as f32 / width.max(1) as f32,
+            self.image_height as f32 / height.max(1) as f32,
+        );
+        GrayImage::from_fn(width, height, |x, y| {
+            let p = self.at((x as f32 + 0.5) * sx, (y as f32 + 0.5) * sy);
+            image::Luma([(p * 255.0).round().clamp(0.0, 255.0) as u8])
+        })
     }
 
     /// A mask from known values, for tests of the geometry and the matte.
@@ -121,5 +135,25 @@ impl Segmenter {
             image_width: w,
             image_height: h,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn to_gray_covers_the_whole_capture_at_any_size() {
+        // A person on the left third of a 1920×1080 capture.
+        let m = CoarseMask::from_fn(1920, 1080, |x, _| if x < 640.0 { 1.0 } else { 0.0 });
+        let g = m.to_gray(480, 270);
+        assert_eq!(g.dimensions(), (480, 270));
+        assert_eq!(g.get_pixel(10, 135).0[0], 255);
+        assert_eq!(g.get_pixel(470, 135).0[0], 0);
+        // The edge stays at a third of the width (within the model's 7.5-px cells).
+        let edge = (0..480).find(|&x| g.get_pixel(x, 135).0[0] < 128).unwrap();
+        assert!((158..=162).contains(&edge), "{edge}");
+        let tiny = m.to_gray(3, 1);
+        assert_eq!(tiny.as_raw(), &vec![255, 0, 0]);
     }
 }

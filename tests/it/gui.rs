@@ -630,3 +630,75 @@ fn the_board_shows_only_the_actions_that_apply() {
     assert!(!k.has("解锁"));
     assert!(!k.has("允许重拍"));
 }
+
+impl Kiosk {
+    /// Teacher mode, roster tab, with the picker showing the data directory (where the test
+    /// writes its CSV files).
+    fn roster_tab_in_data_dir(&mut self) {
+        self.harness.state_mut().open_pin(PinPurpose::Teacher);
+        self.settle();
+        self.enter_pin(PIN);
+        assert_eq!(self.page(), Page::Teacher);
+        self.click("导入名单");
+        self.click("数据目录");
+    }
+
+    fn data_dir(&self) -> std::path::PathBuf {
+        self._dir.path().to_path_buf()
+    }
+}
+
+/// Issue 7: the teacher picks a roster CSV with the in-app picker and imports it off the GUI
+/// thread.
+#[test]
+fn the_teacher_imports_a_roster_picked_in_the_kiosk() {
+    let mut k = kiosk(vec![all_passed()]);
+    std::fs::write(
+        k.data_dir().join("class-2201.csv"),
+        crate::support::roster_zh(3),
+    )
+    .unwrap();
+    std::fs::create_dir(k.data_dir().join("stick")).unwrap();
+    k.roster_tab_in_data_dir();
+    k.wait_for_label("未选择文件");
+    assert!(k.disabled("导入"), "Import before a file is chosen");
+    k.wait_for_label("stick/");
+    k.click("class-2201.csv");
+    let chosen = k.harness.state().teacher.roster.chosen.clone();
+    assert_eq!(chosen, Some(k.data_dir().join("class-2201.csv")));
+    k.wait_for_text("class-2201.csv");
+    k.click("导入");
+    k.wait_for_label("已导入 3 名学生");
+    k.harness.state_mut().lang = tucai::ui::i18n::Lang::En;
+    k.settle();
+    k.wait_for_label("3 students imported");
+    let app = k.harness.state();
+    let students = app.admin.students(app.session().unwrap()).unwrap();
+    assert!(students.iter().any(|s| s.student_no == "202200002"));
+}
+
+#[test]
+fn a_bad_roster_shows_every_bad_line_and_stores_nothing() {
+    let mut k = kiosk(vec![all_passed()]);
+    let good = crate::support::id_number(1);
+    std::fs::write(
+        k.data_dir().join("bad.csv"),
+        format!("学号,姓名,身份证号\n1001,甲,{good}\n,乙,{good}\n1003,丙,{good}X\n"),
+    )
+    .unwrap();
+    let before = {
+        let app = k.harness.state();
+        app.admin.students(app.session().unwrap()).unwrap().len()
+    };
+    k.roster_tab_in_data_dir();
+    k.click("bad.csv");
+    k.click("导入");
+    k.wait_for_text("2 行有误，未导入任何学生");
+    k.wait_for_text("line 3:");
+    k.wait_for_text("line 4:");
+    let app = k.harness.state();
+    assert_eq!(
+        app.admin.students(app.session().unwrap()).unwrap().len(),
+        before
+    );
+}

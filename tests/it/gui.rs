@@ -596,6 +596,22 @@ fn screens_render_in_both_languages() {
     k.harness.state_mut().teacher.tab = tucai::ui::TeacherTab::Session;
     snap(&mut k, "20-teacher-session");
     k.harness.state_mut().teacher.tab = tucai::ui::TeacherTab::Roster;
+    // Fixed starting places, so the picture does not depend on what this machine has mounted.
+    {
+        use tucai::ui::roster_picker::Place;
+        let data = k.data_dir();
+        k.harness.state_mut().teacher.roster.places = Some(vec![
+            Place::Media("/media/teacher/KINGSTON".into()),
+            Place::Home("/home/kiosk".into()),
+            Place::Data(data.clone()),
+        ]);
+        std::fs::write(data.join("酒店2201.csv"), crate::support::roster_zh(30)).unwrap();
+    }
+    k.settle();
+    k.click("数据目录");
+    k.click("酒店2201.csv");
+    k.click("导入");
+    k.wait_for_label("已导入 30 名学生");
     snap(&mut k, "21-teacher-roster");
     assert_eq!(shots, 44);
 }

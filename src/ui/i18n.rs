@@ -212,6 +212,7 @@ texts! {
     RefreshPlaces => "刷新", "Refresh";
     NoFileChosen => "未选择文件", "No file chosen";
     Importing => "正在导入…", "Importing…";
+    Reading => "正在读取…", "Reading…";
     FolderEmpty => "此文件夹没有子文件夹或 CSV 文件", "No folders or CSV files here";
     Unlock => "解锁", "Unlock";
     LiftLock => "解除冷静期", "Lift lock";

@@ -140,6 +140,48 @@ pub fn starting_places(home: Option<PathBuf>, data_dir: PathBuf) -> Vec<Place> {
     places
 }
 
+/// A value made on its own thread (a folder listing, the starting places): a USB stick can take
+/// seconds to answer its first read, and the GUI thread must not wait for it.
+#[derive(Debug)]
+pub struct Background<T> {
+    rx: Option<Receiver<T>>,
+    done: Option<T>,
+}
+
+impl<T: Send + 'static> Background<T> {
+    pub fn spawn(make: impl FnOnce() -> T + Send + 'static) -> Background<T> {
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            // Nobody left to tell when the picker was closed meanwhile.
+            let _ = tx.send(make());
+        });
+        Background {
+            rx: Some(rx),
+            done: None,
+        }
+    }
+
+    /// Already known (tests, fixed setups).
+    pub fn ready(value: T) -> Background<T> {
+        Background {
+            rx: None,
+            done: Some(value),
+        }
+    }
+
+    /// The value once the thread has sent it; `None` while it runs. Never blocks.
+    pub fn get(&mut self) -> Option<&T> {
+        if self.done.is_none()
+            && let Some(rx) = &self.rx
+            && let Ok(v) = rx.try_recv()
+        {
+            self.done = Some(v);
+            self.rx = None;
+        }
+        self.done.as_ref()
+    }
+}
+
 /// Why an import did not store anything.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

@@ -598,13 +598,13 @@ fn screens_render_in_both_languages() {
     k.harness.state_mut().teacher.tab = tucai::ui::TeacherTab::Roster;
     // Fixed starting places, so the picture does not depend on what this machine has mounted.
     {
-        use tucai::ui::roster_picker::Place;
+        use tucai::ui::roster_picker::{Background, Place};
         let data = k.data_dir();
-        k.harness.state_mut().teacher.roster.places = Some(vec![
+        k.harness.state_mut().teacher.roster.places = Some(Background::ready(vec![
             Place::Media("/media/teacher/KINGSTON".into()),
             Place::Home("/home/kiosk".into()),
             Place::Data(data.clone()),
-        ]);
+        ]));
         std::fs::write(data.join("酒店2201.csv"), crate::support::roster_zh(30)).unwrap();
     }
     k.settle();

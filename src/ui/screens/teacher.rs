@@ -5,7 +5,7 @@
 use super::super::app::{KioskApp, Overlay, PinPurpose, t};
 use super::super::i18n::{self, T};
 use super::super::roster_picker::{
-    self, Entry, ImportError, ImportJob, ImportRequest, Place, list_folder,
+    self, Background, Entry, ImportError, ImportJob, ImportRequest, Place, list_folder,
 };
 use super::super::{theme, widgets};
 use crate::config::FeeState;
@@ -34,13 +34,16 @@ pub struct TeacherView {
     pub roster: RosterPicker,
 }
 
+/// A folder's entries, or why it could not be read (shown as is).
+pub type Listing = Result<Vec<Entry>, String>;
+
 /// View state of the roster tab's file picker (see [`roster_picker`]).
 #[derive(Debug, Default)]
 pub struct RosterPicker {
     /// Found when the tab is first shown and on Refresh, not every frame.
-    pub places: Option<Vec<Place>>,
+    pub places: Option<Background<Vec<Place>>>,
     /// The folder shown and its listing, or why it could not be read.
-    pub folder: Option<(PathBuf, Result<Vec<Entry>, String>)>,
+    pub folder: Option<(PathBuf, Background<Listing>)>,
     pub chosen: Option<PathBuf>,
     pub job: Option<ImportJob>,
     pub result: Option<Result<u32, ImportError>>,
@@ -447,10 +450,10 @@ fn roster_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
     }
     if picker.places.is_none() {
         // A few small folders under /media, /run/media and /mnt: read once, not every frame.
-        picker.places = Some(roster_picker::starting_places(
-            std::env::var_os("HOME").map(PathBuf::from),
-            data_dir,
-        ));
+        let home = std::env::var_os("HOME").map(PathBuf::from);
+        picker.places = Some(Background::spawn(move || {
+            roster_picker::starting_places(home, data_dir)
+        }));
     }
     ui.label(RichText::new(t(app, T::RosterPath)).size(24.0));
     // A teacher new to the station does not know where a USB stick shows up.
@@ -463,11 +466,18 @@ fn roster_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
     let mut open: Option<PathBuf> = None;
     let mut refresh = false;
     ui.horizontal_wrapped(|ui| {
-        let places = picker.places.as_deref().unwrap_or_default();
+        let places: Vec<Place> = match picker.places.as_mut().and_then(|b| b.get()) {
+            Some(p) => p.clone(),
+            None => {
+                ui.ctx()
+                    .request_repaint_after(std::time::Duration::from_millis(50));
+                Vec::new()
+            }
+        };
         if !places.iter().any(|p| matches!(p, Place::Media(_))) {
             ui.label(RichText::new(i18n::tr(lang, T::NoPlaces)).size(22.0));
         }
-        for place in places {
+        for place in &places {
             let text = match place {
                 Place::Media(p) => format!(
                     "{} {}",
@@ -494,8 +504,19 @@ fn roster_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
     ui.horizontal_top(|ui| {
         ui.allocate_ui(egui::vec2(600.0, height), |ui| {
             ui.vertical(|ui| {
-                let picker = &mut app.teacher.roster;
-                if let Some((folder, listing)) = &picker.folder {
+                let RosterPicker {
+                    folder,
+                    chosen,
+                    result,
+                    ..
+                } = &mut app.teacher.roster;
+                if let Some((folder, listing)) = folder {
+                    let Some(listing) = listing.get() else {
+                        ui.label(RichText::new(i18n::tr(lang, T::Reading)).size(24.0));
+                        ui.ctx()
+                            .request_repaint_after(std::time::Duration::from_millis(50));
+                        return;
+                    };
                     ui.label(
                         RichText::new(folder.display().to_string())
                             .size(22.0)
@@ -529,8 +550,7 @@ fn roster_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
                                         Entry::Folder(_) => (format!("{}/", e.name()), false),
                                         Entry::Csv(_) => (e.name(), true),
                                     };
-                                    let selected =
-                                        is_file && picker.chosen.as_deref() == Some(e.path());
+                                    let selected = is_file && chosen.as_deref() == Some(e.path());
                                     let button = egui::Button::selectable(
                                         selected,
                                         RichText::new(text).size(26.0),
@@ -539,8 +559,8 @@ fn roster_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
                                     let r = ui.add_enabled(!busy, button);
                                     if r.clicked() {
                                         if is_file {
-                                            picker.chosen = Some(e.path().to_path_buf());
-                                            picker.result = None;
+                                            *chosen = Some(e.path().to_path_buf());
+                                            *result = None;
                                         } else {
                                             open = Some(e.path().to_path_buf());
                                         }
@@ -554,8 +574,9 @@ fn roster_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
         ui.add_space(24.0);
         ui.vertical(|ui| {
             if let Some(dir) = open {
-                // One folder listing on a tap: a few hundred names at most.
-                let listing = list_folder(&dir).map_err(|e| e.to_string());
+                let on_thread = dir.clone();
+                let listing =
+                    Background::spawn(move || list_folder(&on_thread).map_err(|e| e.to_string()));
                 app.teacher.roster.folder = Some((dir, listing));
             }
             if refresh {

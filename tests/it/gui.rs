@@ -35,6 +35,10 @@ fn config() -> Config {
     c.flow.burst_frames = 3;
     c.flow.burst_interval_ms = 10;
     c.teacher.pin_hash = tucai::pin::hash_pin(PIN).unwrap();
+    // The wedge tells a scanner from a person by wall-clock key gaps. The scripted scan sends the
+    // code and Enter in one frame, so this is only a hedge against a loaded machine; the scan
+    // that once stayed on Welcome under load is not explained yet (see `Kiosk::scan`).
+    c.scan.wedge_max_key_gap_ms = 1000;
     c
 }
 
@@ -186,6 +190,13 @@ impl Kiosk {
         self.harness.event(egui::Event::Text(code.into()));
         self.harness.key_press(egui::Key::Enter);
         self.settle();
+        if self.step() == Step::Welcome {
+            // Name what the kiosk made of it, for the next flake hunt.
+            panic!(
+                "scan of {code:?} left the kiosk on Welcome; message {:?}",
+                self.harness.state().views.scan_message
+            );
+        }
     }
 
     fn type_digits(&mut self, digits: &str) {

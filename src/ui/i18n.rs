@@ -204,8 +204,17 @@ texts! {
     PlaceField => "地点", "Place";
     OperatorField => "操作员", "Operator";
     ImportRoster => "导入", "Import";
-    RosterPath => "名单文件路径 (CSV)", "Roster file path (CSV)";
-    RosterPathHow => "CSV 文件（UTF-8 或 Excel 存的 GBK 均可）。U 盘插入后一般在 /media 下，例如 /media/usb/名单.csv；也可在终端运行 tucai roster import", "A CSV file (UTF-8, or GBK as Excel saves it). A USB stick usually appears under /media, e.g. /media/usb/roster.csv; the command tucai roster import works too";
+    RosterPath => "选择名单文件 (CSV)", "Choose the roster file (CSV)";
+    RosterPathHow => "插入 U 盘后点它的按钮，再点 CSV 文件（UTF-8 或 Excel 存的 GBK 均可）；也可在终端运行 tucai roster import", "Plug in the USB stick, tap its button, then tap the CSV file (UTF-8, or GBK as Excel saves it); the command tucai roster import works too";
+    PlaceMedia => "U 盘", "USB stick";
+    PlaceHome => "主目录", "Home";
+    PlaceData => "数据目录", "Data folder";
+    NoPlaces => "未找到 U 盘：请插入后点“刷新”", "No USB stick found: plug it in and tap Refresh";
+    RefreshPlaces => "刷新", "Refresh";
+    NoFileChosen => "未选择文件", "No file chosen";
+    Importing => "正在导入…", "Importing…";
+    Reading => "正在读取…", "Reading…";
+    FolderEmpty => "此文件夹没有子文件夹或 CSV 文件", "No folders or CSV files here";
     Unlock => "解锁", "Unlock";
     LiftLock => "解除冷静期", "Lift lock";
     AllowRetake => "允许重拍", "Allow retake";
@@ -352,6 +361,43 @@ pub fn cooldown_left(lang: Lang, secs: u64) -> String {
     match lang {
         Lang::Zh => format!("{secs} 秒后可重拍"),
         Lang::En => format!("Retake in {secs} s"),
+    }
+}
+
+pub fn roster_imported(lang: Lang, n: u32) -> String {
+    match lang {
+        Lang::Zh => format!("已导入 {n} 名学生"),
+        Lang::En => format!("{n} students imported"),
+    }
+}
+
+/// The heading above the bad rows; the rows themselves are listed as `tucai roster import`
+/// prints them ("line N: …").
+pub fn roster_bad_rows(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Zh => format!("{n} 行有误，未导入任何学生："),
+        Lang::En => format!("{n} bad row(s), nothing imported:"),
+    }
+}
+
+pub fn roster_failed(lang: Lang, why: &str) -> String {
+    match lang {
+        Lang::Zh => format!("未导入：{why}"),
+        Lang::En => format!("Not imported: {why}"),
+    }
+}
+
+pub fn folder_unreadable(lang: Lang, folder: &str, why: &str) -> String {
+    match lang {
+        Lang::Zh => format!("无法打开文件夹 {folder}：{why}"),
+        Lang::En => format!("Cannot open folder {folder}: {why}"),
+    }
+}
+
+pub fn chosen_file(lang: Lang, name: &str) -> String {
+    match lang {
+        Lang::Zh => format!("已选择：{name}"),
+        Lang::En => format!("Chosen: {name}"),
     }
 }
 

@@ -8,6 +8,7 @@ pub mod demo;
 pub mod fonts;
 pub mod framing_hint;
 pub mod i18n;
+pub mod roster_picker;
 
 mod screens;
 pub mod theme;

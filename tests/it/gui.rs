@@ -21,6 +21,8 @@ use tucai::ui::{KioskApp, Overlay, Page, Parts, PinPurpose};
 
 const PERSON: &[u8] = include_bytes!("../../assets/demo/person.jpg");
 const PIN: &str = "2468";
+/// Bound for the condition waits: about 10 s of 10 ms steps, far beyond a loaded machine's delay.
+const WAIT_STEPS: usize = 1000;
 
 struct Kiosk {
     harness: Harness<'static, KioskApp>,
@@ -33,6 +35,10 @@ fn config() -> Config {
     c.flow.burst_frames = 3;
     c.flow.burst_interval_ms = 10;
     c.teacher.pin_hash = tucai::pin::hash_pin(PIN).unwrap();
+    // The wedge tells a scanner from a person by wall-clock key gaps. The scripted scan sends the
+    // code and Enter in one frame, so this is only a hedge against a loaded machine; the scan
+    // that once stayed on Welcome under load is not explained yet (see `Kiosk::scan`).
+    c.scan.wedge_max_key_gap_ms = 1000;
     c
 }
 
@@ -100,13 +106,34 @@ impl Kiosk {
         self.harness.state().flow.step()
     }
 
+    /// Steps until a widget with this label is on screen. A screen that follows a worker (the
+    /// shot, the checks, the hint detector) may arrive some frames later on a loaded machine, so
+    /// helpers wait for what they need instead of counting frames; the bound keeps a real
+    /// failure from hanging the run.
+    fn wait_for_label(&mut self, label: &str) {
+        for _ in 0..WAIT_STEPS {
+            if self.has(label) {
+                return;
+            }
+            self.harness.step();
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        panic!(
+            "no widget labelled {label:?} after {WAIT_STEPS} steps; on {:?}, step {:?}",
+            self.page(),
+            self.step()
+        );
+    }
+
     fn click(&mut self, label: &str) {
+        self.wait_for_label(label);
         self.harness.get_by_label(label).click();
         self.settle();
     }
 
     /// Clicks the one enabled widget among several with this label (a board row's button).
     fn click_enabled(&mut self, label: &str) {
+        self.wait_for_label(label);
         let nodes: Vec<_> = self
             .harness
             .get_all_by_label(label)
@@ -128,16 +155,22 @@ impl Kiosk {
             .is_some()
     }
 
-    fn disabled(&self, label: &str) -> bool {
+    /// Like [`Kiosk::wait_for_label`], for a part of a label.
+    fn wait_for_text(&mut self, part: &str) {
+        self.wait_for(&format!("text containing {part:?}"), |k| k.has_text(part));
+    }
+
+    fn disabled(&mut self, label: &str) -> bool {
+        self.wait_for_label(label);
         self.harness
             .get_by_label(label)
             .accesskit_node()
             .is_disabled()
     }
 
-    /// Steps (with real time passing for the worker threads) until `done` or 10 s.
+    /// Steps (with real time passing for the worker threads) until `done` or about 10 s.
     fn wait_for(&mut self, what: &str, done: impl Fn(&Kiosk) -> bool) {
-        for _ in 0..1000 {
+        for _ in 0..WAIT_STEPS {
             if done(self) {
                 self.settle();
                 return;
@@ -145,7 +178,11 @@ impl Kiosk {
             self.harness.step();
             std::thread::sleep(std::time::Duration::from_millis(10));
         }
-        panic!("timed out waiting for {what}; on {:?}", self.page());
+        panic!(
+            "timed out waiting for {what}; on {:?}, step {:?}",
+            self.page(),
+            self.step()
+        );
     }
 
     /// A USB scanner types the code and presses Enter.
@@ -153,6 +190,13 @@ impl Kiosk {
         self.harness.event(egui::Event::Text(code.into()));
         self.harness.key_press(egui::Key::Enter);
         self.settle();
+        if self.step() == Step::Welcome {
+            // Name what the kiosk made of it, for the next flake hunt.
+            panic!(
+                "scan of {code:?} left the kiosk on Welcome; message {:?}",
+                self.harness.state().views.scan_message
+            );
+        }
     }
 
     fn type_digits(&mut self, digits: &str) {
@@ -242,14 +286,14 @@ impl Kiosk {
 fn a_student_from_scan_to_confirmed_photo() {
     let mut k = kiosk(vec![all_passed()]);
     assert_eq!(k.page(), Page::Student(Step::Welcome));
-    assert!(k.has("请出示学信网图像采集码"));
+    k.wait_for_label("请出示学信网图像采集码");
     k.walk_to_framing();
     k.shoot();
     assert!(k.result().passed);
-    assert!(k.has_text("照片已存入草稿箱"));
+    k.wait_for_text("照片已存入草稿箱");
     k.click("去草稿箱");
     assert_eq!(k.step(), Step::DraftBox);
-    assert!(k.has("草稿 1/3"));
+    k.wait_for_label("草稿 1/3");
     k.click("选择这张");
     assert_eq!(k.step(), Step::Confirm);
     k.click("确认上传");
@@ -280,8 +324,8 @@ fn a_failing_check_shows_its_hint_and_the_cooldown_then_retake_passes() {
     k.walk_to_framing();
     k.shoot();
     assert!(!k.result().passed);
-    assert!(k.has_text("请睁大眼睛"));
-    assert!(k.has("10 秒后可重拍"));
+    k.wait_for_text("请睁大眼睛");
+    k.wait_for_label("10 秒后可重拍");
     assert!(k.disabled("重拍"), "retake is closed during the cool-down");
     k.clock.advance(Duration::seconds(4));
     k.settle();
@@ -312,7 +356,7 @@ fn three_liveness_failures_lock_until_the_teacher_unlocks_with_the_pin() {
         }
     }
     assert!(k.result().lock.is_some(), "locked after the third failure");
-    assert!(k.has_text("请联系老师解锁"));
+    k.wait_for_text("请联系老师解锁");
     // The student leaves; the teacher unlocks from the board.
     k.wait_cooldown();
     k.click("重拍");
@@ -323,12 +367,12 @@ fn three_liveness_failures_lock_until_the_teacher_unlocks_with_the_pin() {
     k.click("教师");
     assert_eq!(k.page(), Page::Pin);
     k.enter_pin("1111");
-    assert!(k.has_text("PIN 错误"));
+    k.wait_for_text("PIN 错误");
     k.enter_pin(PIN);
     assert_eq!(k.page(), Page::Teacher);
-    assert!(k.has("已锁定 1"));
+    k.wait_for_label("已锁定 1");
     k.click_enabled("解锁");
-    assert!(k.has("已锁定 0"));
+    k.wait_for_label("已锁定 0");
     k.click("返回学生界面");
     k.scan(tucai::camera::DEMO_CAPTURE_CODE);
     // Phone, notice and the rest were stored; the flow may skip or repeat them, so walk on.
@@ -355,7 +399,7 @@ fn three_liveness_failures_lock_until_the_teacher_unlocks_with_the_pin() {
         blocked: Some(tucai::flow::Refusal::CoolingDown { until }),
     }) = k.harness.state().flow.screen().clone()
     {
-        assert!(k.has_text("冷静期"));
+        k.wait_for_text("冷静期");
         let now = k.harness.state().now();
         k.clock.advance(until - now + Duration::seconds(1));
         k.settle();
@@ -377,18 +421,18 @@ fn a_full_draft_box_refuses_another_shot() {
         k.shoot();
         assert!(k.result().passed);
         k.click("去草稿箱");
-        assert!(k.has(&format!("草稿 {n}/3")));
+        k.wait_for_label(&format!("草稿 {n}/3"));
         if n < 3 {
             k.click("再拍一张");
         }
     }
     assert!(k.disabled("再拍一张"));
-    assert!(k.has_text("草稿箱已满"));
+    k.wait_for_text("草稿箱已满");
     // The 24 h rule: deleting is closed now and says when it opens.
     let deletes: Vec<_> = k.harness.get_all_by_label("删除").collect();
     assert_eq!(deletes.len(), 3);
     assert!(deletes.iter().all(|d| d.accesskit_node().is_disabled()));
-    assert!(k.has_text("小时"));
+    k.wait_for_text("小时");
 }
 
 #[test]
@@ -396,7 +440,7 @@ fn idle_timeout_clears_the_screen() {
     let mut k = kiosk(vec![all_passed()]);
     k.scan(tucai::camera::DEMO_CAPTURE_CODE);
     assert_eq!(k.step(), Step::Phone);
-    assert!(k.has_text("张*明"));
+    k.wait_for_text("张*明");
     k.type_digits("138");
     k.clock.advance(Duration::seconds(91));
     k.settle();
@@ -409,18 +453,18 @@ fn idle_timeout_clears_the_screen() {
 fn language_switch_on_every_screen() {
     let mut k = kiosk(vec![all_passed()]);
     k.click("English");
-    assert!(k.has("Show your CHSI capture code"));
+    k.wait_for_label("Show your CHSI capture code");
     k.click("中文");
-    assert!(k.has("请出示学信网图像采集码"));
+    k.wait_for_label("请出示学信网图像采集码");
     k.scan(tucai::camera::DEMO_CAPTURE_CODE);
     k.click("English");
-    assert!(k.has("Enter your mobile number"));
+    k.wait_for_label("Enter your mobile number");
     k.type_digits("13812345678");
     k.click("Next");
-    assert!(k.has("School notice"));
+    k.wait_for_label("School notice");
     // A new student starts in the station's language again.
     k.click("Leave");
-    assert!(k.has("请出示学信网图像采集码"));
+    k.wait_for_label("请出示学信网图像采集码");
 }
 
 #[test]
@@ -436,10 +480,10 @@ fn the_window_cannot_be_closed_without_the_pin() {
 
 #[test]
 fn no_camera_screen_explains_the_demo_camera() {
-    let k = kiosk_with(vec![all_passed()], false, (1280.0, 800.0));
+    let mut k = kiosk_with(vec![all_passed()], false, (1280.0, 800.0));
     assert_eq!(k.page(), Page::NoCamera);
-    assert!(k.has("未检测到摄像头"));
-    assert!(k.has_text("--camera demo"));
+    k.wait_for_label("未检测到摄像头");
+    k.wait_for_text("--camera demo");
 }
 
 /// Renders every screen in both languages; missing glyphs fail the render (egui_kittest's
@@ -563,6 +607,22 @@ fn screens_render_in_both_languages() {
     k.harness.state_mut().teacher.tab = tucai::ui::TeacherTab::Session;
     snap(&mut k, "20-teacher-session");
     k.harness.state_mut().teacher.tab = tucai::ui::TeacherTab::Roster;
+    // Fixed starting places, so the picture does not depend on what this machine has mounted.
+    {
+        use tucai::ui::roster_picker::{Background, Place};
+        let data = k.data_dir();
+        k.harness.state_mut().teacher.roster.places = Some(Background::ready(vec![
+            Place::Media("/media/teacher/KINGSTON".into()),
+            Place::Home("/home/kiosk".into()),
+            Place::Data(data.clone()),
+        ]));
+        std::fs::write(data.join("酒店2201.csv"), crate::support::roster_zh(30)).unwrap();
+    }
+    k.settle();
+    k.click("数据目录");
+    k.click("酒店2201.csv");
+    k.click("导入");
+    k.wait_for_label("已导入 30 名学生");
     snap(&mut k, "21-teacher-roster");
     assert_eq!(shots, 44);
 }
@@ -577,7 +637,7 @@ fn framing_hint_tells_the_far_away_demo_person_to_move_closer() {
     assert!(!k.has("位置很好"));
     k.harness.state_mut().lang = tucai::ui::i18n::Lang::En;
     k.settle();
-    assert!(k.has("Move closer"));
+    k.wait_for_label("Move closer");
 }
 
 /// Issue 7: the board fits a 1280-wide screen by offering only the actions that apply, with the
@@ -591,9 +651,81 @@ fn the_board_shows_only_the_actions_that_apply() {
     k.settle();
     k.enter_pin(PIN);
     assert_eq!(k.page(), Page::Teacher);
-    assert!(k.has("缴费"));
+    k.wait_for_label("缴费");
     // One student has a draft; nobody is locked or confirmed.
     assert_eq!(k.harness.get_all_by_label("删除草稿").count(), 1);
     assert!(!k.has("解锁"));
     assert!(!k.has("允许重拍"));
+}
+
+impl Kiosk {
+    /// Teacher mode, roster tab, with the picker showing the data directory (where the test
+    /// writes its CSV files).
+    fn roster_tab_in_data_dir(&mut self) {
+        self.harness.state_mut().open_pin(PinPurpose::Teacher);
+        self.settle();
+        self.enter_pin(PIN);
+        assert_eq!(self.page(), Page::Teacher);
+        self.click("导入名单");
+        self.click("数据目录");
+    }
+
+    fn data_dir(&self) -> std::path::PathBuf {
+        self._dir.path().to_path_buf()
+    }
+}
+
+/// Issue 7: the teacher picks a roster CSV with the in-app picker and imports it off the GUI
+/// thread.
+#[test]
+fn the_teacher_imports_a_roster_picked_in_the_kiosk() {
+    let mut k = kiosk(vec![all_passed()]);
+    std::fs::write(
+        k.data_dir().join("class-2201.csv"),
+        crate::support::roster_zh(3),
+    )
+    .unwrap();
+    std::fs::create_dir(k.data_dir().join("stick")).unwrap();
+    k.roster_tab_in_data_dir();
+    k.wait_for_label("未选择文件");
+    assert!(k.disabled("导入"), "Import before a file is chosen");
+    k.wait_for_label("stick/");
+    k.click("class-2201.csv");
+    let chosen = k.harness.state().teacher.roster.chosen.clone();
+    assert_eq!(chosen, Some(k.data_dir().join("class-2201.csv")));
+    k.wait_for_text("class-2201.csv");
+    k.click("导入");
+    k.wait_for_label("已导入 3 名学生");
+    k.harness.state_mut().lang = tucai::ui::i18n::Lang::En;
+    k.settle();
+    k.wait_for_label("3 students imported");
+    let app = k.harness.state();
+    let students = app.admin.students(app.session().unwrap()).unwrap();
+    assert!(students.iter().any(|s| s.student_no == "202200002"));
+}
+
+#[test]
+fn a_bad_roster_shows_every_bad_line_and_stores_nothing() {
+    let mut k = kiosk(vec![all_passed()]);
+    let good = crate::support::id_number(1);
+    std::fs::write(
+        k.data_dir().join("bad.csv"),
+        format!("学号,姓名,身份证号\n1001,甲,{good}\n,乙,{good}\n1003,丙,{good}X\n"),
+    )
+    .unwrap();
+    let before = {
+        let app = k.harness.state();
+        app.admin.students(app.session().unwrap()).unwrap().len()
+    };
+    k.roster_tab_in_data_dir();
+    k.click("bad.csv");
+    k.click("导入");
+    k.wait_for_text("2 行有误，未导入任何学生");
+    k.wait_for_text("line 3:");
+    k.wait_for_text("line 4:");
+    let app = k.harness.state();
+    assert_eq!(
+        app.admin.students(app.session().unwrap()).unwrap().len(),
+        before
+    );
 }

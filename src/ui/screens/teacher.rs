@@ -4,11 +4,15 @@
 
 use super::super::app::{KioskApp, Overlay, PinPurpose, t};
 use super::super::i18n::{self, T};
+use super::super::roster_picker::{
+    self, Background, Entry, ImportError, ImportJob, ImportRequest, Place, list_folder,
+};
 use super::super::{theme, widgets};
 use crate::config::FeeState;
 use crate::flow::{Progress, ProgressRow};
 use crate::store::NewAudit;
 use eframe::egui::{self, RichText};
+use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Tab {
@@ -26,8 +30,23 @@ pub struct TeacherView {
     pub class_name: String,
     pub place: String,
     pub operator: String,
-    pub roster_path: String,
     pub message: Option<String>,
+    pub roster: RosterPicker,
+}
+
+/// A folder's entries, or why it could not be read (shown as is).
+pub type Listing = Result<Vec<Entry>, String>;
+
+/// View state of the roster tab's file picker (see [`roster_picker`]).
+#[derive(Debug, Default)]
+pub struct RosterPicker {
+    /// Found when the tab is first shown and on Refresh, not every frame.
+    pub places: Option<Background<Vec<Place>>>,
+    /// The folder shown and its listing, or why it could not be read.
+    pub folder: Option<(PathBuf, Background<Listing>)>,
+    pub chosen: Option<PathBuf>,
+    pub job: Option<ImportJob>,
+    pub result: Option<Result<u32, ImportError>>,
 }
 
 pub fn pin_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
@@ -409,6 +428,33 @@ fn session_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
 }
 
 fn roster_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
+    let lang = app.lang;
+    // The data directory is where the database lives; a roster copied there by ssh shows up.
+    let data_dir = app
+        .admin
+        .path()
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    let picker = &mut app.teacher.roster;
+    if let Some(job) = &picker.job {
+        match job.poll() {
+            Some(r) => {
+                picker.job = None;
+                picker.result = Some(r);
+            }
+            None => ui
+                .ctx()
+                .request_repaint_after(std::time::Duration::from_millis(50)),
+        }
+    }
+    if picker.places.is_none() {
+        // A few small folders under /media, /run/media and /mnt: read once, not every frame.
+        let home = std::env::var_os("HOME").map(PathBuf::from);
+        picker.places = Some(Background::spawn(move || {
+            roster_picker::starting_places(home, data_dir)
+        }));
+    }
     ui.label(RichText::new(t(app, T::RosterPath)).size(24.0));
     // A teacher new to the station does not know where a USB stick shows up.
     ui.label(
@@ -416,37 +462,202 @@ fn roster_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
             .size(20.0)
             .color(theme::MUTED),
     );
-    ui.add(
-        egui::TextEdit::singleline(&mut app.teacher.roster_path)
-            .desired_width(800.0)
-            .font(egui::FontId::proportional(24.0)),
-    );
-    if widgets::primary_button_ui(ui, t(app, T::ImportRoster), app.session().is_some()).clicked() {
-        let now = app.now();
-        let path = app.teacher.roster_path.trim().to_string();
-        let op = if app.teacher.operator.is_empty() {
-            "teacher".to_string()
-        } else {
-            app.teacher.operator.clone()
+    let picker = &mut app.teacher.roster;
+    let mut open: Option<PathBuf> = None;
+    let mut refresh = false;
+    ui.horizontal_wrapped(|ui| {
+        let places: Vec<Place> = match picker.places.as_mut().and_then(|b| b.get()) {
+            Some(p) => p.clone(),
+            None => {
+                ui.ctx()
+                    .request_repaint_after(std::time::Duration::from_millis(50));
+                Vec::new()
+            }
         };
-        let fee = app.config.teacher.fee_default;
-        // A roster is a few hundred lines: reading it here takes milliseconds.
-        let msg = match (std::fs::read(&path), app.flow.session()) {
-            (Err(e), _) => format!("{path}: {e}"),
-            (Ok(bytes), Some(session)) => match crate::roster::parse(&bytes) {
-                Ok(roster) => match app
-                    .admin
-                    .import_roster(session, &roster.rows, &op, fee, now)
-                {
-                    Ok(s) => format!("+{} / ~{}", s.added, s.updated),
-                    Err(e) => e.to_string(),
+        if !places.iter().any(|p| matches!(p, Place::Media(_))) {
+            ui.label(RichText::new(i18n::tr(lang, T::NoPlaces)).size(22.0));
+        }
+        for place in &places {
+            let text = match place {
+                Place::Media(p) => format!(
+                    "{} {}",
+                    i18n::tr(lang, T::PlaceMedia),
+                    p.file_name()
+                        .map(|n| n.to_string_lossy())
+                        .unwrap_or_default()
+                ),
+                Place::Home(_) => i18n::tr(lang, T::PlaceHome).into(),
+                Place::Data(_) => i18n::tr(lang, T::PlaceData).into(),
+            };
+            if widgets::big_button_ui(ui, &text, true).clicked() {
+                open = Some(place.path().to_path_buf());
+            }
+        }
+        if widgets::big_button_ui(ui, i18n::tr(lang, T::RefreshPlaces), true).clicked() {
+            refresh = true;
+        }
+    });
+    let busy = picker.job.is_some();
+    // The list and the import side by side in what is left above the bottom bar.
+    let height = ui.available_height().max(160.0);
+    let list_height = (height - 40.0).max(120.0);
+    ui.horizontal_top(|ui| {
+        ui.allocate_ui(egui::vec2(600.0, height), |ui| {
+            ui.vertical(|ui| {
+                let RosterPicker {
+                    folder,
+                    chosen,
+                    result,
+                    ..
+                } = &mut app.teacher.roster;
+                if let Some((folder, listing)) = folder {
+                    let Some(listing) = listing.get() else {
+                        ui.label(RichText::new(i18n::tr(lang, T::Reading)).size(24.0));
+                        ui.ctx()
+                            .request_repaint_after(std::time::Duration::from_millis(50));
+                        return;
+                    };
+                    ui.label(
+                        RichText::new(folder.display().to_string())
+                            .size(22.0)
+                            .monospace(),
+                    );
+                    match listing {
+                        Err(why) => {
+                            ui.label(
+                                RichText::new(i18n::folder_unreadable(
+                                    lang,
+                                    &folder.display().to_string(),
+                                    why,
+                                ))
+                                .size(24.0)
+                                .color(theme::BAD),
+                            );
+                        }
+                        Ok(entries) if entries.iter().all(|e| matches!(e, Entry::Up(_))) => {
+                            ui.label(RichText::new(i18n::tr(lang, T::FolderEmpty)).size(22.0));
+                        }
+                        Ok(_) => {}
+                    }
+                    if let Ok(entries) = listing {
+                        egui::ScrollArea::vertical()
+                            .max_height(list_height)
+                            .show(ui, |ui| {
+                                for e in entries {
+                                    // A trailing slash marks a folder: no icon glyphs the kiosk font lacks.
+                                    let (text, is_file) = match e {
+                                        Entry::Up(_) => ("..".to_string(), false),
+                                        Entry::Folder(_) => (format!("{}/", e.name()), false),
+                                        Entry::Csv(_) => (e.name(), true),
+                                    };
+                                    let selected = is_file && chosen.as_deref() == Some(e.path());
+                                    let button = egui::Button::selectable(
+                                        selected,
+                                        RichText::new(text).size(26.0),
+                                    )
+                                    .min_size(egui::vec2(560.0, 56.0));
+                                    let r = ui.add_enabled(!busy, button);
+                                    if r.clicked() {
+                                        if is_file {
+                                            *chosen = Some(e.path().to_path_buf());
+                                            *result = None;
+                                        } else {
+                                            open = Some(e.path().to_path_buf());
+                                        }
+                                    }
+                                }
+                            });
+                    }
+                }
+            });
+        });
+        ui.add_space(24.0);
+        ui.vertical(|ui| {
+            if let Some(dir) = open {
+                let on_thread = dir.clone();
+                let listing =
+                    Background::spawn(move || list_folder(&on_thread).map_err(|e| e.to_string()));
+                app.teacher.roster.folder = Some((dir, listing));
+            }
+            if refresh {
+                app.teacher.roster.places = None;
+            }
+            ui.add_space(8.0);
+            ui.horizontal(|ui| {
+                let chosen = match &app.teacher.roster.chosen {
+                    Some(p) => i18n::chosen_file(
+                        lang,
+                        &p.file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default(),
+                    ),
+                    None => i18n::tr(lang, T::NoFileChosen).into(),
+                };
+                ui.label(RichText::new(chosen).size(24.0));
+            });
+            let session = app.flow.session();
+            let can_import = session.is_some() && app.teacher.roster.chosen.is_some() && !busy;
+            if widgets::primary_button_ui(ui, t(app, T::ImportRoster), can_import).clicked()
+                && let (Some(session), Some(file)) = (session, app.teacher.roster.chosen.clone())
+            {
+                let operator = if app.teacher.operator.is_empty() {
+                    "teacher".to_string()
+                } else {
+                    app.teacher.operator.clone()
+                };
+                app.teacher.roster.result = None;
+                app.teacher.roster.job = Some(ImportJob::spawn(ImportRequest {
+                    file,
+                    db: app.admin.path().to_path_buf(),
+                    session,
+                    operator,
+                    fee_default: app.config.teacher.fee_default,
+                    now: app.now(),
+                }));
+            }
+            if session.is_none() {
+                ui.label(RichText::new(t(app, T::NoSession)).size(22.0));
+            }
+            let picker = &app.teacher.roster;
+            if picker.job.is_some() {
+                ui.label(RichText::new(i18n::tr(lang, T::Importing)).size(26.0));
+            }
+            match &picker.result {
+                None => {}
+                Some(Ok(n)) => {
+                    ui.label(
+                        RichText::new(i18n::roster_imported(lang, *n))
+                            .size(28.0)
+                            .color(theme::GOOD),
+                    );
+                }
+                Some(Err(e)) => match e.bad_rows() {
+                    Some(rows) => {
+                        ui.label(
+                            RichText::new(i18n::roster_bad_rows(lang, rows.len()))
+                                .size(24.0)
+                                .color(theme::BAD),
+                        );
+                        egui::ScrollArea::vertical()
+                            .id_salt("bad_rows")
+                            .max_height(ui.available_height())
+                            .show(ui, |ui| {
+                                for r in rows {
+                                    ui.label(RichText::new(r.to_string()).size(22.0).monospace());
+                                }
+                            });
+                    }
+                    None => {
+                        ui.label(
+                            RichText::new(i18n::roster_failed(lang, &e.to_string()))
+                                .size(24.0)
+                                .color(theme::BAD),
+                        );
+                    }
                 },
-                Err(e) => e.to_string(),
-            },
-            _ => t(app, T::NoSession).into(),
-        };
-        app.teacher.message = Some(msg);
-    }
+            }
+        });
+    });
 }
 
 fn audit_ui(app: &mut KioskApp, ui: &mut egui::Ui) {

@@ -137,10 +137,7 @@ fn bench(c: &mut Criterion) {
             lab.make_and_check(&capture, &burst_arc, &|_| {}).unwrap();
         });
         cpu_per_call("original_jpeg", || {
-            let mut out = Vec::new();
-            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
-                .encode_image(&capture)
-                .unwrap();
+            tucai::photo::jpeg::encode(&capture, 90, None).unwrap();
         });
         cpu_per_call("segment", || {
             segmenter.mask(&capture).unwrap();
@@ -180,10 +177,7 @@ fn bench(c: &mut Criterion) {
     // The same work one stage after the other on one thread, what `make_and_check` did before it
     // used the second core.
     let sequential = || {
-        let mut original = Vec::new();
-        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut original, 90)
-            .encode_image(&capture)
-            .unwrap();
+        black_box(tucai::photo::jpeg::encode(&capture, 90, None).unwrap());
         let coarse = segmenter.mask(&capture).unwrap();
         let gray = coarse.to_gray(480, 270);
         let checked = checker
@@ -204,13 +198,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| black_box(sequential()))
     });
     g.bench_function("original_jpeg", |b| {
-        b.iter(|| {
-            let mut out = Vec::new();
-            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
-                .encode_image(black_box(&capture))
-                .unwrap();
-            out
-        })
+        b.iter(|| tucai::photo::jpeg::encode(black_box(&capture), 90, None).unwrap())
     });
     g.bench_function("segment", |b| {
         b.iter(|| segmenter.mask(black_box(&capture)).unwrap())

@@ -264,12 +264,9 @@ fn crop_to_spec(img: &RgbImage, w: u32, h: u32) -> RgbImage {
     image::imageops::resize(&crop, w, h, image::imageops::FilterType::Triangle)
 }
 
+/// The capture as taken, kept beside the photo (SPEC §5).
 fn jpeg(img: &RgbImage) -> Result<Vec<u8>, LabError> {
-    let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
-        .encode_image(img)
-        .map_err(|e| LabError::Encode(e.to_string()))?;
-    Ok(out)
+    crate::photo::jpeg::encode(img, 90, None).map_err(|e| LabError::Encode(e.to_string()))
 }
 
 /// A make+check run on its own thread.

@@ -224,7 +224,7 @@ impl PdfPage {
         Ok(PdfPage {
             width: page.width(),
             height: page.height(),
-            jpeg: super::jpeg::encode(page, 92, config.dpi)?,
+            jpeg: super::jpeg::encode(page, 92, Some(config.dpi))?,
         })
     }
 }

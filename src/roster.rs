@@ -83,6 +83,26 @@ impl std::fmt::Display for RowError {
     }
 }
 
+impl RowError {
+    /// The same as the `Display` text, in Chinese, for the kiosk's teacher screen.
+    pub fn message_zh(&self) -> String {
+        let what = match &self.problem {
+            RowProblem::MissingField(c) => format!("{}为空", c.header_zh()),
+            RowProblem::DuplicateStudentNo { first_line } => {
+                format!("学号与第 {first_line} 行重复")
+            }
+            RowProblem::DuplicateCaptureCode { first_line } => {
+                format!("采集码与第 {first_line} 行重复")
+            }
+            RowProblem::MalformedIdNumber => "身份证号不是 18 位且校验位正确的居民身份证号".into(),
+            RowProblem::MalformedStudentNo => "学号只能由字母和数字组成".into(),
+            RowProblem::BadEligible => "可采集一栏须为 是/否、yes/no、true/false 或 1/0".into(),
+            RowProblem::TooManyFields => "字段比表头多".into(),
+        };
+        format!("第 {} 行：{what}", self.line)
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum RosterError {
@@ -159,6 +179,11 @@ impl Column {
             Column::CaptureCode => "采集码/capture_code",
             Column::Eligible => "可采集/eligible",
         }
+    }
+
+    /// The column's Chinese header alone, for Chinese messages.
+    pub fn header_zh(self) -> &'static str {
+        self.header().split('/').next().unwrap_or_default()
     }
 
     fn required(self) -> bool {
@@ -412,6 +437,33 @@ mod tests {
                 (5, RowProblem::DuplicateCaptureCode { first_line: 2 }),
             ]
         );
+    }
+
+    #[test]
+    fn bad_rows_read_in_chinese_with_line_and_column_and_no_personal_field() {
+        let text = "学号,姓名,身份证号,采集码\n\
+                    2022001,张三,11010519491231002X,A1\n\
+                    ,李四,11010519491231002X,\n\
+                    2022001,王五,11010519491231002X,\n\
+                    2022004,赵六,110105194912310021,A1\n";
+        let RosterError::BadRows(errors) = parse_text(text).unwrap_err() else {
+            panic!("expected bad rows");
+        };
+        let zh: Vec<String> = errors.iter().map(RowError::message_zh).collect();
+        assert_eq!(
+            zh,
+            vec![
+                "第 3 行：学号为空",
+                "第 4 行：学号与第 2 行重复",
+                "第 5 行：身份证号不是 18 位且校验位正确的居民身份证号",
+                "第 5 行：采集码与第 2 行重复",
+            ]
+        );
+        for m in &zh {
+            for personal in ["李四", "王五", "赵六", "2022001", "110105"] {
+                assert!(!m.contains(personal), "{m}");
+            }
+        }
     }
 
     #[test]

@@ -380,6 +380,14 @@ pub fn roster_bad_rows(lang: Lang, n: usize) -> String {
     }
 }
 
+/// One refused roster row: its line and what is wrong, never its personal fields.
+pub fn roster_row(lang: Lang, row: &crate::roster::RowError) -> String {
+    match lang {
+        Lang::Zh => row.message_zh(),
+        Lang::En => row.to_string(),
+    }
+}
+
 pub fn roster_failed(lang: Lang, why: &str) -> String {
     match lang {
         Lang::Zh => format!("未导入：{why}"),

@@ -735,8 +735,11 @@ fn a_bad_roster_shows_every_bad_line_and_stores_nothing() {
     k.click("bad.csv");
     k.click("导入");
     k.wait_for_text("2 行有误，未导入任何学生");
-    k.wait_for_text("line 3:");
-    k.wait_for_text("line 4:");
+    k.wait_for_text("第 3 行：学号为空");
+    k.wait_for_text("第 4 行：身份证号");
+    k.click("English");
+    k.wait_for_text("line 3: 学号/student_no is empty");
+    k.wait_for_text("line 4: ID number");
     let app = k.harness.state();
     assert_eq!(
         app.admin.students(app.session().unwrap()).unwrap().len(),

@@ -643,7 +643,11 @@ fn roster_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
                             .max_height(ui.available_height())
                             .show(ui, |ui| {
                                 for r in rows {
-                                    ui.label(RichText::new(r.to_string()).size(22.0).monospace());
+                                    ui.label(
+                                        RichText::new(i18n::roster_row(lang, r))
+                                            .size(22.0)
+                                            .monospace(),
+                                    );
                                 }
                             });
                     }

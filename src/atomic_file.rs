@@ -30,8 +30,9 @@ pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     written
 }
 
-/// `.name.<pid>.tmp` beside the target: hidden, and two processes never share one.
-fn temp_name(path: &Path) -> PathBuf {
+/// `.name.<pid>.tmp` beside the target: hidden (batch verification skips it), and two processes
+/// never share one.
+pub(crate) fn temp_name(path: &Path) -> PathBuf {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -680,6 +680,12 @@ impl Flow {
         Ok(())
     }
 
+    /// How many drafts wait in the student's box (a confirmed one has left it).
+    fn drafts_in_box(&self, student: StudentId) -> Result<u32> {
+        let drafts = self.store.drafts(student)?;
+        Ok(drafts.iter().filter(|d| !d.confirmed).count() as u32)
+    }
+
     /// Whether the student may shoot now: lock, then full box, then cool-down.
     fn gate(&self, student: StudentId, now: DateTime<Utc>) -> Result<Gate> {
         let locks = self.store.locks(student)?;
@@ -692,13 +698,7 @@ impl Flow {
             });
         }
         let capacity = self.settings.flow.draft_box_size;
-        let in_box = self
-            .store
-            .drafts(student)?
-            .iter()
-            .filter(|d| !d.confirmed)
-            .count() as u32;
-        if in_box >= capacity {
+        if self.drafts_in_box(student)? >= capacity {
             return Ok(Gate {
                 blocked: Some(Refusal::DraftBoxFull { capacity }),
             });
@@ -776,13 +776,7 @@ impl Flow {
         };
 
         let capacity = self.settings.flow.draft_box_size;
-        let in_box = self
-            .store
-            .drafts(student)?
-            .iter()
-            .filter(|d| !d.confirmed)
-            .count() as u32;
-        let box_full = in_box >= capacity;
+        let box_full = self.drafts_in_box(student)? >= capacity;
         let lock = failure_kind
             .and_then(|k| rules::lock_for_failure(&self.settings.flow, &attempts, &locks, k, now));
         let mut audit = Vec::new();

@@ -168,13 +168,7 @@ impl Flow {
             return Err(Refusal::AlreadyConfirmed.into());
         }
         let capacity = self.settings.flow.draft_box_size;
-        let in_box = self
-            .store
-            .drafts(student)?
-            .iter()
-            .filter(|d| !d.confirmed)
-            .count() as u32;
-        if in_box >= capacity {
+        if self.drafts_in_box(student)? >= capacity {
             return Err(Refusal::DraftBoxFull { capacity }.into());
         }
         Ok(())

@@ -261,7 +261,7 @@ fn store_photos(dir: &Path, photos: &[(PathBuf, &[u8])]) -> Result<()> {
             path: dir.to_path_buf(),
             source,
         })?;
-        let tmp = temp_name(path);
+        let tmp = crate::atomic_file::temp_name(path);
         std::fs::write(&tmp, bytes).map_err(|source| OfficeError::Write {
             path: tmp.clone(),
             source,
@@ -278,15 +278,6 @@ fn store_photos(dir: &Path, photos: &[(PathBuf, &[u8])]) -> Result<()> {
     }
     sync_dir(dir);
     Ok(())
-}
-
-/// A hidden temp name beside `path` (`.name.<pid>.tmp`, skipped by batch verification).
-fn temp_name(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
 }
 
 /// [`crate::atomic_file::write`] with the office's error.

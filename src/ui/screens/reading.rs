@@ -37,38 +37,45 @@ fn read_flag(app: &KioskApp) -> bool {
     )
 }
 
-pub fn notice_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
-    widgets::header_ui(ui, &mut app.lang, T::NoticeTitle);
-    let (mut back, mut next) = (false, false);
-    let read = read_flag(app);
+/// The bottom bar of a reading page: what to do while unread, Quit, and Next (enabled once
+/// read). Returns (quit, next) as clicked.
+fn reading_bar_ui(app: &KioskApp, ui: &mut egui::Ui, read: bool) -> (bool, bool) {
+    let mut clicked = (false, false);
     super::bottom_bar(ui, |ui| {
         if !read {
             ui.label(RichText::new(t(app, T::ScrollToEnd)).color(theme::MUTED));
         }
-        (back, next) = super::nav_ui(ui, Some(t(app, T::Quit)), t(app, T::Next), read);
+        clicked = super::nav_ui(ui, Some(t(app, T::Quit)), t(app, T::Next), read);
     });
-    let text = app.lang.pick(NOTICE_ZH, NOTICE_EN);
-    let h = ui.available_height();
-    if scroll_text_ui(ui, "notice", text, h) && !read {
+    clicked
+}
+
+/// Tells the flow what happened on a reading page this frame.
+fn after_reading(app: &mut KioskApp, read: bool, reached_end: bool, quit: bool, next: bool) {
+    if reached_end && !read {
         app.send(Event::ReadToEnd);
     }
-    if back {
+    if quit {
         app.send(Event::Quit);
     } else if next {
         app.send(Event::Next);
     }
 }
 
+pub fn notice_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
+    widgets::header_ui(ui, &mut app.lang, T::NoticeTitle);
+    let read = read_flag(app);
+    let (back, next) = reading_bar_ui(app, ui, read);
+    let text = app.lang.pick(NOTICE_ZH, NOTICE_EN);
+    let h = ui.available_height();
+    let reached = scroll_text_ui(ui, "notice", text, h);
+    after_reading(app, read, reached, back, next);
+}
+
 pub fn precautions_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
     widgets::header_ui(ui, &mut app.lang, T::PrecautionsTitle);
-    let (mut back, mut next) = (false, false);
     let read = read_flag(app);
-    super::bottom_bar(ui, |ui| {
-        if !read {
-            ui.label(RichText::new(t(app, T::ScrollToEnd)).color(theme::MUTED));
-        }
-        (back, next) = super::nav_ui(ui, Some(t(app, T::Quit)), t(app, T::Next), read);
-    });
+    let (back, next) = reading_bar_ui(app, ui, read);
     let ctx = ui.ctx().clone();
     let (raw, made) = example_textures(app, &ctx);
     let h = ui.available_height();
@@ -91,14 +98,7 @@ pub fn precautions_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
             });
         }
     });
-    if reached && !read {
-        app.send(Event::ReadToEnd);
-    }
-    if back {
-        app.send(Event::Quit);
-    } else if next {
-        app.send(Event::Next);
-    }
+    after_reading(app, read, reached, back, next);
 }
 
 fn example_textures(

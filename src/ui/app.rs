@@ -370,15 +370,15 @@ impl KioskApp {
         Some((tex, frame))
     }
 
-    /// Takes the shot: the newest frame at full resolution plus the liveness burst, on a thread.
-    pub fn start_capture(&mut self) {
+    /// Takes the shot: the newest frame at full resolution plus the liveness burst of `count`
+    /// frames `interval_ms` apart (the flow's Shoot screen says how many), on a thread.
+    pub fn start_capture(&mut self, count: u32, interval_ms: u32) {
         let Some(camera) = self.camera.as_ref().map(|c| c.handle()) else {
             self.send(Event::CaptureFailed);
             return;
         };
         let (tx, rx) = std::sync::mpsc::channel();
-        let count = self.config.flow.burst_frames;
-        let interval = Duration::from_millis(u64::from(self.config.flow.burst_interval_ms));
+        let interval = Duration::from_millis(u64::from(interval_ms));
         let stall = Duration::from_millis(u64::from(self.config.camera.stall_timeout_ms));
         std::thread::spawn(move || {
             let shot = camera.latest().and_then(|first| {

@@ -10,17 +10,19 @@ use eframe::egui::{self, RichText};
 
 pub fn countdown_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
     widgets::header_ui(ui, &mut app.lang, T::FramingTitle);
-    let seconds = match screen(app) {
+    let (seconds, burst_frames, burst_interval_ms) = match screen(app) {
         Screen::Shoot {
-            countdown_seconds, ..
-        } => countdown_seconds,
+            countdown_seconds,
+            burst_frames,
+            burst_interval_ms,
+        } => (countdown_seconds, burst_frames, burst_interval_ms),
         _ => return,
     };
     let now = app.now();
     let started = *app.views.countdown_started.get_or_insert(now);
     let left_ms = i64::from(seconds) * 1000 - (now - started).num_milliseconds();
     if left_ms <= 0 && app.capture_job.is_none() && app.shot.is_none() {
-        app.start_capture();
+        app.start_capture(burst_frames, burst_interval_ms);
     }
     let avail = ui.available_size();
     let spec = app.config.photo.clone();

@@ -8,7 +8,7 @@
 
 use super::i18n::{Lang, T, tr};
 use super::{screens, theme};
-use crate::camera::{CameraStatus, CameraWorker, Frame};
+use crate::camera::{CameraError, CameraStatus, CameraWorker, Frame};
 use crate::config::Config;
 use crate::flow::{Effect, Event, Flow, FlowError, Identification, Screen, SessionId, Step};
 use crate::lab::{LabJob, LabPoll, PhotoLab};
@@ -86,6 +86,8 @@ pub struct Views {
     pub pin: String,
     pub pin_message: Option<String>,
     pub lab_progress: f32,
+    /// Why the last shot got no picture (the framing screen says so; the flow is back there).
+    pub shot_failed: Option<String>,
     /// A store or file error to show (not a refusal: those come from the flow).
     pub error: Option<String>,
 }
@@ -104,7 +106,7 @@ pub struct KioskApp {
     pub views: Views,
     pub teacher: screens::teacher::TeacherView,
     pub shot: Option<Shot>,
-    pub capture_job: Option<Receiver<Option<Shot>>>,
+    pub capture_job: Option<Receiver<Result<Shot, CameraError>>>,
     pub lab_job: Option<LabJob>,
     pub live: Option<(u64, egui::TextureHandle)>,
     pub textures: std::collections::HashMap<String, egui::TextureHandle>,
@@ -371,27 +373,42 @@ impl KioskApp {
     }
 
     /// Takes the shot: the newest frame at full resolution plus the liveness burst of `count`
-    /// frames `interval_ms` apart (the flow's Shoot screen says how many), on a thread.
+    /// frames `interval_ms` apart (the flow's Shoot screen says how many), on a thread. A camera
+    /// that has not delivered its first picture yet (just reconnected) is waited for, as long as
+    /// the stall bound allows, rather than failing the shot at once.
     pub fn start_capture(&mut self, count: u32, interval_ms: u32) {
+        self.views.shot_failed = None;
         let Some(camera) = self.camera.as_ref().map(|c| c.handle()) else {
-            self.send(Event::CaptureFailed);
+            self.shot_failed(&CameraError::NotFound);
             return;
         };
         let (tx, rx) = std::sync::mpsc::channel();
         let interval = Duration::from_millis(u64::from(interval_ms));
         let stall = Duration::from_millis(u64::from(self.config.camera.stall_timeout_ms));
         std::thread::spawn(move || {
-            let shot = camera.latest().and_then(|first| {
-                let burst = crate::camera::burst(&camera, count, interval, stall).ok()?;
-                Some(Shot {
-                    capture: first.image,
-                    burst: burst.into_iter().map(|f| f.image).collect(),
+            let shot = camera
+                .wait_newer(0, stall)
+                .ok_or_else(|| {
+                    CameraError::Disconnected(format!("no picture within {} ms", stall.as_millis()))
                 })
-            });
+                .and_then(|first| {
+                    let burst = crate::camera::burst(&camera, count, interval, stall)?;
+                    Ok(Shot {
+                        capture: first.image,
+                        burst: burst.into_iter().map(|f| f.image).collect(),
+                    })
+                });
             // The receiver is gone when the student left meanwhile.
             let _ = tx.send(shot);
         });
         self.capture_job = Some(rx);
+    }
+
+    /// The shot got no picture: back to framing, which says so.
+    fn shot_failed(&mut self, why: &CameraError) {
+        log::warn!("shot failed: {why}");
+        self.views.shot_failed = Some(why.to_string());
+        self.send(Event::CaptureFailed);
     }
 
     fn start_lab(&mut self) {
@@ -436,12 +453,12 @@ impl KioskApp {
         {
             self.capture_job = None;
             match shot {
-                Some(shot) => {
+                Ok(shot) => {
                     self.textures.remove("student/shot");
                     self.shot = Some(shot);
                     self.send(Event::Captured);
                 }
-                None => self.send(Event::CaptureFailed),
+                Err(why) => self.shot_failed(&why),
             }
         }
         if let Some(job) = &self.lab_job {

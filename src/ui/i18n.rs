@@ -139,6 +139,7 @@ texts! {
     HintHigher => "请坐直，让双眼对准横线", "Sit up: eyes on the line";
     HintMeasuring => "正在识别位置……", "Finding your face…";
     BlinkNow => "请眨眼", "Blink now";
+    ShotFailed => "没有拍到照片：摄像头没有送来画面。请再按「开始拍摄」；仍不行请找老师", "No photo was taken: the camera sent no picture. Press Take photo again; if it happens again, ask the teacher.";
 
     PreviewTitle => "照片预览", "Preview";
     PreviewHow => "满意请点「制作照片」，不满意请点「重拍」", "Happy with it? Press Make photo. If not, press Retake.";

@@ -48,28 +48,46 @@ fn config() -> Config {
     c
 }
 
+fn person() -> Arc<image::RgbImage> {
+    Arc::new(image::load_from_memory(PERSON).unwrap().to_rgb8())
+}
+
 fn camera() -> CameraWorker {
-    let img = Arc::new(image::load_from_memory(PERSON).unwrap().to_rgb8());
+    scripted_camera(vec![ScriptStep::Image(person())], TEST_STALL)
+}
+
+fn scripted_camera(script: Vec<ScriptStep>, stall: std::time::Duration) -> CameraWorker {
     let source = ScriptedSource::new(
-        vec![ScriptStep::Image(img)],
+        script,
         // A 30 fps camera: faster only loads the machine the other tests share.
         std::time::Duration::from_millis(33),
     );
     CameraWorker::start(
         Arc::new(move || Box::new(source.clone()) as Box<dyn tucai::camera::FrameSource>),
-        TEST_STALL,
+        stall,
     )
 }
 
 fn kiosk_with(reports: Vec<CheckReport>, with_camera: bool, size: (f32, f32)) -> Kiosk {
+    kiosk_on(reports, with_camera.then(camera), size)
+}
+
+fn kiosk_on(reports: Vec<CheckReport>, camera: Option<CameraWorker>, size: (f32, f32)) -> Kiosk {
+    kiosk_configured(config(), reports, camera, size)
+}
+
+fn kiosk_configured(
+    config: Config,
+    reports: Vec<CheckReport>,
+    camera: Option<CameraWorker>,
+    size: (f32, f32),
+) -> Kiosk {
     let dir = tempfile::tempdir().unwrap();
-    let config = config();
     let store = Store::open(dir.path()).unwrap();
     let admin = Store::open_file(store.path()).unwrap();
     let clock = ManualClock::at_default();
     let flow = Flow::new(store, &config, Box::new(clock.clone()));
     let lab: Arc<dyn PhotoLab> = Arc::new(ScriptedLab::new(config.photo.clone(), reports));
-    let camera = with_camera.then(camera);
     let harness = Harness::builder()
         .with_size(egui::vec2(size.0, size.1))
         .with_accessibility_check(false)
@@ -268,7 +286,8 @@ impl Kiosk {
         assert_eq!(
             self.step(),
             Step::Preview,
-            "the shot failed: the camera gave no burst in time"
+            "the shot failed: {:?}",
+            self.harness.state().views.shot_failed
         );
         self.click("制作照片");
         self.wait_for("the checks", |k| k.step() == Step::Result);
@@ -652,6 +671,70 @@ fn framing_hint_tells_the_far_away_demo_person_to_move_closer() {
     k.harness.state_mut().lang = tucai::ui::i18n::Lang::En;
     k.settle();
     k.wait_for_label("Move closer");
+}
+
+/// A shot taken before the camera's first picture (just opened or reconnected) waits for it
+/// instead of failing back to framing: the board test below once raced a slow camera start on a
+/// loaded CI machine this way.
+#[test]
+fn a_shot_waits_for_a_camera_that_is_still_starting() {
+    let slow = scripted_camera(
+        vec![
+            ScriptStep::Stall(std::time::Duration::from_millis(1500)),
+            ScriptStep::Image(person()),
+        ],
+        TEST_STALL,
+    );
+    let mut k = kiosk_on(vec![all_passed()], Some(slow), (1280.0, 800.0));
+    k.walk_to_framing();
+    assert!(
+        k.harness
+            .state()
+            .camera
+            .as_ref()
+            .unwrap()
+            .latest()
+            .is_none(),
+        "the camera delivered before the shot; the test proves nothing"
+    );
+    k.shoot();
+    assert!(k.result().passed);
+}
+
+/// A camera unplugged as the countdown ends: no photo, back to framing with a message that says
+/// so (not a silent return), and the student can try again.
+#[test]
+fn a_camera_unplugged_at_the_shot_says_no_photo_was_taken() {
+    let stall = std::time::Duration::from_millis(300);
+    let mut cfg = config();
+    cfg.camera.stall_timeout_ms = stall.as_millis() as u32;
+    let unplugged = scripted_camera(
+        vec![
+            ScriptStep::Image(person()),
+            ScriptStep::Unplug(std::time::Duration::from_secs(600)),
+        ],
+        stall,
+    );
+    let mut k = kiosk_configured(cfg, vec![all_passed()], Some(unplugged), (1280.0, 800.0));
+    k.walk_to_framing();
+    k.wait_for("the camera's one picture", |k| {
+        k.harness
+            .state()
+            .camera
+            .as_ref()
+            .unwrap()
+            .latest()
+            .is_some()
+    });
+    k.click("开始拍摄");
+    k.clock.advance(Duration::seconds(4));
+    k.wait_for("the shot to fail", |k| k.step() != Step::Shoot);
+    assert_eq!(k.step(), Step::Framing);
+    k.wait_for_text("没有拍到照片");
+    assert!(!k.disabled("开始拍摄"), "the student may try again");
+    k.harness.state_mut().lang = tucai::ui::i18n::Lang::En;
+    k.settle();
+    k.wait_for_text("No photo was taken");
 }
 
 /// Issue 7: the board fits a 1280-wide screen by offering only the actions that apply, with the

@@ -173,6 +173,14 @@ pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
                         .color(color),
                 );
             }
+            if app.views.shot_failed.is_some() {
+                ui.label(
+                    RichText::new(t(app, T::ShotFailed))
+                        .size(28.0)
+                        .strong()
+                        .color(theme::BAD),
+                );
+            }
             super::refusal_ui(app, ui);
             ui.add_space(20.0);
             for k in [T::GuideStep1, T::GuideStep2, T::GuideStep3] {

@@ -94,12 +94,26 @@ impl Store {
 
     /// The audit log, oldest first; of one session when given.
     pub fn audit_log(&self, session: Option<SessionId>) -> Result<Vec<AuditEntry>> {
-        let mut stmt = self.conn.prepare(
+        let mut lines = self.audit_newest(session, None)?;
+        lines.reverse();
+        Ok(lines)
+    }
+
+    /// The newest `limit` audit lines (all when `None`), newest first. The teacher screen shows
+    /// a page of these every frame; the log itself grows for the station's whole life.
+    pub fn audit_newest(
+        &self,
+        session: Option<SessionId>,
+        limit: Option<u32>,
+    ) -> Result<Vec<AuditEntry>> {
+        let mut stmt = self.conn.prepare_cached(
             "SELECT id, at, session_id, student_id, actor, action, detail FROM audit
-             WHERE ?1 IS NULL OR session_id = ?1 ORDER BY id",
+             WHERE ?1 IS NULL OR session_id = ?1 ORDER BY id DESC LIMIT ?2",
         )?;
+        // SQLite reads a negative LIMIT as "no limit".
+        let limit = limit.map_or(-1, i64::from);
         let rows = stmt
-            .query_map([session.map(|s| s.0)], |r| {
+            .query_map(rusqlite::params![session.map(|s| s.0), limit], |r| {
                 Ok((
                     r.get::<_, i64>(0)?,
                     r.get::<_, String>(1)?,
@@ -124,5 +138,42 @@ impl Store {
                 })
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_newest_lines_of_one_session_come_first_and_stop_at_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        let t0 = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 6, 1, 9, 0, 0).unwrap();
+        let a = store.open_session("2201", "Room 1", "王老师", t0).unwrap();
+        let b = store.open_session("2202", "Room 2", "李老师", t0).unwrap();
+        for i in 0..5 {
+            let at = t0 + chrono::Duration::minutes(i);
+            let session = if i % 2 == 0 { a } else { b };
+            let line = NewAudit::station("scan_refused")
+                .session(session)
+                .detail(format!("line {i}"));
+            store.audit(&line, at).unwrap();
+        }
+        let details = |lines: Vec<AuditEntry>| -> Vec<String> {
+            lines.into_iter().map(|l| l.detail).collect()
+        };
+        // Session a has lines 0, 2, 4 (and its own open line, if any, is older).
+        assert_eq!(
+            details(store.audit_newest(Some(a), Some(2)).unwrap()),
+            ["line 4", "line 2"]
+        );
+        let all = store.audit_log(None).unwrap();
+        assert!(all.windows(2).all(|w| w[0].id < w[1].id), "oldest first");
+        assert_eq!(
+            store.audit_newest(None, None).unwrap().len(),
+            all.len(),
+            "no limit reads every line"
+        );
     }
 }

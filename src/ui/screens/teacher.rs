@@ -664,12 +664,21 @@ fn roster_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
     });
 }
 
+/// How many audit lines the tab shows: the newest, read with a LIMIT (the log is never cut).
+const AUDIT_PAGE: u32 = 200;
+
 fn audit_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
-    let lines = app.admin.audit_log(app.session()).unwrap_or_default();
+    let lines = match app.admin.audit_newest(app.session(), Some(AUDIT_PAGE)) {
+        Ok(lines) => lines,
+        Err(e) => {
+            ui.label(RichText::new(e.to_string()).color(theme::BAD));
+            return;
+        }
+    };
     egui::ScrollArea::vertical()
         .max_height(ui.available_height())
         .show(ui, |ui| {
-            for l in lines.iter().rev().take(200) {
+            for l in &lines {
                 ui.label(
                     RichText::new(format!(
                         "{}  {}  {}  {}",

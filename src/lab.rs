@@ -24,7 +24,7 @@ pub struct LabOutput {
     /// The standard photo (JPEG to the `[photo]` spec); `None` when it could not be made.
     pub photo_jpeg: Option<Vec<u8>>,
     /// Why the photo could not be made (the checks say what to change), when it could not.
-    pub make_error: Option<String>,
+    pub make_error: Option<crate::photo::MakeFailure>,
 }
 
 /// Why the make+check step could not run at all (a failed check is not an error).
@@ -144,12 +144,12 @@ impl PhotoLab for RealLab {
             .map(|f| found.mesh.as_ref().map_or(*f, |m| f.with_mesh_eyes(m)));
         let (checked, made) = std::thread::scope(|s| {
             let photo = s.spawn(|| match (photo_face, &coarse) {
-                (None, _) => Err("no face found in the capture".to_string()),
-                (Some(_), Err(e)) => Err(e.to_string()),
+                (None, _) => Err(crate::photo::MakeFailure::no_face()),
+                (Some(_), Err(e)) => Err(crate::photo::MakeFailure::from(e)),
                 (Some(face), Ok(coarse)) => {
                     crate::photo::make_with_mask(capture, coarse, &face, &self.config.photo)
                         .map(|p| p.jpeg)
-                        .map_err(|e| e.to_string())
+                        .map_err(|e| crate::photo::MakeFailure::from(&e))
                 }
             });
             let checked = checker.check_found(
@@ -332,8 +332,9 @@ mod tests {
         assert!(failed.contains(&CheckId::MouthClosed), "{failed:?}");
         assert!(failed.contains(&CheckId::FaceSize), "{failed:?}");
         assert!(out.photo_jpeg.is_none());
-        let why = out.make_error.unwrap_or_default();
-        assert!(why.contains("top edge"), "{why}");
+        let why = out.make_error.expect("the photo is refused");
+        assert!(why.reason.contains("top edge"), "{}", why.reason);
+        assert!(why.advice_zh.contains("头部太靠上"), "{}", why.advice_zh);
     }
 
     /// A station-like 1920×1080 capture: the person of a real photo (cut out by the segmenter)

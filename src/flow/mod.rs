@@ -788,12 +788,12 @@ impl Flow {
                     .detail(format!("kind={}", l.kind.as_str())),
             );
         }
-        if let Some(reason) = &made.make_error {
+        if let Some(failure) = &made.make_error {
             audit.push(
                 NewAudit::station("attempt.make_failed")
                     .session(s.session)
                     .student(student)
-                    .detail(reason.clone()),
+                    .detail(failure.reason.clone()),
             );
         }
         let report_json = serde_json::to_string(&made.report)

@@ -5,6 +5,7 @@
 
 use crate::check::{CheckReport, CheckResult};
 use crate::config::FeeState;
+use crate::photo::MakeFailure;
 use crate::store::{DraftId, LockKind, StudentId};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::path::PathBuf;
@@ -160,7 +161,7 @@ pub struct ResultView {
     /// Failed checks with their hints, in report order.
     pub failed: Vec<CheckResult>,
     /// Why the photo could not be made at all, when it could not.
-    pub make_error: Option<String>,
+    pub make_error: Option<MakeFailure>,
     /// The passed photo, now in the draft box.
     pub draft: Option<DraftView>,
     /// Passed, but the box was full (cannot happen through the flow; kept for honesty).
@@ -225,7 +226,7 @@ pub struct MadePhoto {
     /// The standard photo; `None` when making failed.
     pub photo_jpeg: Option<Vec<u8>>,
     /// Why making failed (no personal data), when it did.
-    pub make_error: Option<String>,
+    pub make_error: Option<MakeFailure>,
 }
 
 /// Something that happened at the station.

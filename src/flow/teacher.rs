@@ -204,7 +204,7 @@ impl Flow {
             })
             .collect();
         let not_made = match (&made.photo_jpeg, &made.make_error) {
-            (_, Some(why)) => Some(why.clone()),
+            (_, Some(why)) => Some(why.reason.clone()),
             (None, None) => Some("no standard photo was made".to_string()),
             (Some(_), None) => None,
         };

@@ -200,6 +200,6 @@ pub fn unmade() -> MadePhoto {
         },
         original_jpeg: b"\xFF\xD8original".to_vec(),
         photo_jpeg: None,
-        make_error: Some("no face found".into()),
+        make_error: Some(crate::photo::MakeFailure::other("no face found")),
     }
 }

@@ -176,7 +176,9 @@ fn a_photo_that_could_not_be_made_or_a_report_cut_short_is_refused() {
     let student = k.students[0];
     let mut unmade = studio();
     unmade.photo_jpeg = None;
-    unmade.make_error = Some("the head touches the top edge".into());
+    unmade.make_error = Some(crate::photo::MakeFailure::other(
+        "the head touches the top edge",
+    ));
     let (failed, why) = refused_photo(k.flow.teacher_add_photo(TEACHER, student, unmade));
     assert!(failed.is_empty());
     assert_eq!(why.as_deref(), Some("the head touches the top edge"));

@@ -84,6 +84,93 @@ pub enum PhotoError {
     Sheet(String),
 }
 
+impl Refusal {
+    /// What the student should do, (Chinese, English): the screen's line. The `Display` text
+    /// stays the full reason in English (the audit line, the CLI).
+    pub fn advice(&self) -> (&'static str, &'static str) {
+        match self {
+            Refusal::CaptureTooSmall { .. } | Refusal::Proportions => (
+                "照片设置或摄像头有问题，请找老师",
+                "A camera or photo setting is wrong: ask the teacher",
+            ),
+            Refusal::FaceTooSmall { .. } => (
+                "离镜头太远：请靠近一些，再重拍",
+                "Too far from the camera: move closer, then retake",
+            ),
+            Refusal::OutOfFrame { side: Side::Top } => (
+                "头部太靠上：请坐低一点，让头顶离画面上边留出空间，再重拍",
+                "Your head is too high: sit a little lower, with space above your hair, then retake",
+            ),
+            Refusal::OutOfFrame { side: Side::Bottom } => (
+                "人太靠下：请坐直一点，再重拍",
+                "Too low in the picture: sit up straight, then retake",
+            ),
+            Refusal::OutOfFrame { .. } => (
+                "人不在画面中间：请坐到画面中央，再重拍",
+                "Off-centre: move to the middle of the picture, then retake",
+            ),
+            Refusal::Tilted { .. } => (
+                "头部歪斜：请把头摆正，再重拍",
+                "Your head is tilted: hold it straight, then retake",
+            ),
+            Refusal::NoHeadTop | Refusal::HeadTop { .. } => (
+                "头顶位置不对：请让整个头部（含头发）露出，双眼对准横线，再重拍",
+                "Head top out of place: show your whole head (hair too), eyes on the line, then retake",
+            ),
+            Refusal::FileTooLarge { .. } | Refusal::FileTooSmall { .. } => (
+                "照片文件大小不合规格：请重拍；仍不行请找老师",
+                "The photo file size is out of range: retake; if it happens again, ask the teacher",
+            ),
+        }
+    }
+}
+
+/// Why a capture did not become a standard photo: the reason as recorded (English, the audit
+/// line) and what the student should do, in both languages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MakeFailure {
+    pub reason: String,
+    pub advice_zh: &'static str,
+    pub advice_en: &'static str,
+}
+
+impl MakeFailure {
+    /// A failure the student cannot fix by moving (a model or encoder error, a missing shot):
+    /// the advice is to retake and, failing that, fetch the teacher.
+    pub fn other(reason: impl Into<String>) -> MakeFailure {
+        MakeFailure {
+            reason: reason.into(),
+            advice_zh: "无法制作标准照：请坐到画面中央、整个头部露出，再重拍；仍不行请找老师",
+            advice_en: "The standard photo could not be made: sit in the middle with your whole head in view and retake; if it happens again, ask the teacher",
+        }
+    }
+
+    /// No face was found in the capture.
+    pub fn no_face() -> MakeFailure {
+        MakeFailure {
+            reason: "no face found in the capture".into(),
+            advice_zh: "没有找到人脸：请正对镜头坐好，再重拍",
+            advice_en: "No face found: sit facing the camera, then retake",
+        }
+    }
+}
+
+impl From<&PhotoError> for MakeFailure {
+    fn from(e: &PhotoError) -> MakeFailure {
+        match e {
+            PhotoError::Refused(r) => {
+                let (advice_zh, advice_en) = r.advice();
+                MakeFailure {
+                    reason: r.to_string(),
+                    advice_zh,
+                    advice_en,
+                }
+            }
+            other => MakeFailure::other(other.to_string()),
+        }
+    }
+}
+
 /// Where the face ended up in the output, in output pixels.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Geometry {
@@ -254,4 +341,32 @@ pub fn output_head_top(matte: &Matte, centre_x: f32, eye_y: f32, face_width: f32
     }
     tops.sort_by(f32::total_cmp);
     tops.get(1).copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refusal_keeps_its_english_reason_and_tells_the_student_what_to_do() {
+        let top = MakeFailure::from(&PhotoError::Refused(Refusal::OutOfFrame {
+            side: Side::Top,
+        }));
+        assert!(top.reason.contains("top edge"), "{}", top.reason);
+        assert!(top.advice_zh.contains("坐低"), "{}", top.advice_zh);
+        let left = MakeFailure::from(&PhotoError::Refused(Refusal::OutOfFrame {
+            side: Side::Left,
+        }));
+        assert!(left.advice_zh.contains("画面中央"), "{}", left.advice_zh);
+        let far = MakeFailure::from(&PhotoError::Refused(Refusal::FaceTooSmall {
+            face_px: 90.0,
+            upscale_needed: 2.5,
+        }));
+        assert!(far.advice_zh.contains("靠近"), "{}", far.advice_zh);
+        assert!(far.advice_en.contains("closer"), "{}", far.advice_en);
+        // Not the student's to fix: retake, then the teacher.
+        let model = MakeFailure::from(&PhotoError::Model("bad graph".into()));
+        assert!(model.reason.contains("bad graph"));
+        assert!(model.advice_zh.contains("找老师"), "{}", model.advice_zh);
+    }
 }

@@ -425,7 +425,9 @@ impl KioskApp {
                 report: Default::default(),
                 original_jpeg: Vec::new(),
                 photo_jpeg: None,
-                make_error: Some("no shot held; take the photo again".into()),
+                make_error: Some(crate::photo::MakeFailure::other(
+                    "no shot held; take the photo again",
+                )),
             }))),
         }
     }
@@ -482,7 +484,7 @@ impl KioskApp {
                             report: Default::default(),
                             original_jpeg: Vec::new(),
                             photo_jpeg: None,
-                            make_error: Some(e.to_string()),
+                            make_error: Some(crate::photo::MakeFailure::other(e.to_string())),
                         },
                     };
                     self.send(Event::Made(Box::new(made)));

@@ -149,7 +149,6 @@ texts! {
 
     CheckingTitle => "正在制作并检测照片", "Making and checking your photo";
     ResultTitle => "检测结果", "Check result";
-    MakeFailed => "无法按规格制作标准照：请站到画面中央、整个头部露出，再重拍", "The standard photo could not be made";
     DemoNoChecks => "演示模式：照片未经自动检测（使用真实摄像头时才运行全部检测）", "Demo mode: the photo was not checked (every check runs with a real camera)";
     ColStudentNo => "学号", "Student no.";
     ColName => "姓名", "Name";

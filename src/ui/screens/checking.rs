@@ -90,11 +90,10 @@ pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
                 .color(theme::BAD),
         );
         if let Some(e) = &r.make_error {
-            // The maker's reason is English (it is also the audit line's text); a Chinese reader
-            // gets what to do instead of it.
+            // What to do, in the screen's language; the maker's full reason is the audit line's.
             let line = match app.lang {
-                i18n::Lang::Zh => t(app, T::MakeFailed).to_string(),
-                i18n::Lang::En => format!("{}: {e}", t(app, T::MakeFailed)),
+                i18n::Lang::Zh => e.advice_zh,
+                i18n::Lang::En => e.advice_en,
             };
             ui.label(RichText::new(line).size(24.0).color(theme::BAD));
         }

@@ -215,12 +215,12 @@ impl Manifest {
                     self.batch.as_str(),
                     &self.station_id,
                     &self.session.id.to_string(),
-                    &s.student_no,
+                    &excel_digits(&s.student_no),
                     &excel_safe(&s.name),
-                    &s.id_number,
+                    &excel_digits(&s.id_number),
                     &excel_safe(&s.department),
                     &excel_safe(&s.class_name),
-                    s.phone.as_deref().unwrap_or(""),
+                    &excel_digits(s.phone.as_deref().unwrap_or("")),
                     yes_no(s.notify_status),
                     yes_no(s.notify_fee),
                     &s.fee_state,
@@ -243,6 +243,19 @@ impl Manifest {
 fn excel_safe(s: &str) -> String {
     if s.starts_with(['=', '+', '-', '@']) {
         format!("'{s}")
+    } else {
+        s.to_string()
+    }
+}
+
+/// A number Excel would mangle as a number (an 18-digit ID number shown as 1.10101E+17 and
+/// rounded to 15 digits when saved, a student number's leading zeros dropped) is written as the
+/// text formula `="…"`, which Excel shows digit for digit. `manifest.json` keeps the plain value.
+fn excel_digits(s: &str) -> String {
+    let body = s.strip_suffix(['X', 'x']).unwrap_or(s);
+    let numeric = !body.is_empty() && body.bytes().all(|b| b.is_ascii_digit());
+    if numeric && (s.len() >= 12 || s.starts_with('0')) {
+        format!("=\"{s}\"")
     } else {
         s.to_string()
     }
@@ -284,7 +297,7 @@ mod tests {
     }
 
     #[test]
-    fn csv_has_a_bom_and_neutralises_formulas() {
+    fn csv_has_a_bom_neutralises_formulas_and_keeps_long_numbers_whole() {
         let m = Manifest {
             format: FORMAT.into(),
             batch: "b".into(),
@@ -302,9 +315,9 @@ mod tests {
             exported_at: Utc::now(),
             content_digest: String::new(),
             students: vec![StudentEntry {
-                student_no: "1".into(),
+                student_no: "0012".into(),
                 name: "=cmd".into(),
-                id_number: "x".into(),
+                id_number: "11010519491231002X".into(),
                 department: "d".into(),
                 class_name: "c".into(),
                 phone: Some("13812345678".into()),
@@ -329,6 +342,9 @@ mod tests {
         let text = String::from_utf8(csv[3..].to_vec()).unwrap();
         assert!(text.contains("'=cmd"), "{text}");
         assert!(text.contains("13812345678,yes,,paid"), "{text}");
+        // Excel shows these digit for digit (as text), not as 12 or 1.10105E+17.
+        assert!(text.contains(r#""=""0012""""#), "{text}");
+        assert!(text.contains(r#""=""11010519491231002X""""#), "{text}");
         assert_eq!(text.lines().count(), 2);
     }
 }

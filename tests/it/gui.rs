@@ -218,10 +218,12 @@ impl Kiosk {
         if self.step() == Step::Welcome {
             // Name what the kiosk made of it, for the next flake hunt.
             panic!(
-                "scan of {code:?} left the kiosk on Welcome; message {:?}, error {:?}, overlay {}",
+                "scan of {code:?} left the kiosk on Welcome; message {:?}, error {:?}, \
+                 overlay {}, flow refused {:?}",
                 self.harness.state().views.scan_message,
                 self.harness.state().views.error,
                 self.harness.state().overlay.is_some(),
+                self.harness.state().flow.last_refusal(),
             );
         }
     }

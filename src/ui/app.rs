@@ -196,6 +196,14 @@ impl KioskApp {
         }
     }
 
+    /// Whether pictures arrive now. The shoot buttons wait for it: while the camera opens or
+    /// reconnects the live picture says so, and a shot could only fail.
+    pub fn camera_live(&self) -> bool {
+        self.camera
+            .as_ref()
+            .is_some_and(|c| c.status() == CameraStatus::Live)
+    }
+
     pub fn camera_missing(&self) -> bool {
         match &self.camera {
             None => true,

@@ -96,6 +96,8 @@ texts! {
     TeacherButton => "教师", "Teacher";
 
     NoCameraTitle => "未检测到摄像头", "No camera found";
+    CameraLost => "摄像头已断开，正在重新连接……", "Camera disconnected: reconnecting…";
+    CameraOpening => "正在打开摄像头……", "Opening the camera…";
     NoCameraBody => "请检查 USB 摄像头是否插好。本程序每隔几秒自动重试。",
         "Check that the USB camera is plugged in. The station retries by itself every few seconds.";
     NoCameraDemo => "没有摄像头也可以演示：用 tucai --camera demo 启动（使用内置演示画面）。",

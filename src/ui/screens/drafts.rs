@@ -32,7 +32,7 @@ pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
             ui,
             Some(t(app, T::Back)),
             t(app, T::ShootAnother),
-            b.gate.open(),
+            b.gate.open() && app.camera_live(),
         );
     });
     ui.label(

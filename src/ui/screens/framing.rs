@@ -5,18 +5,52 @@ use super::super::app::{KioskApp, screen, t};
 use super::super::framing_hint::Hint;
 use super::super::i18n::{self, T};
 use super::super::{theme, widgets};
+use crate::camera::CameraStatus;
 use crate::config::PhotoConfig;
 use crate::flow::{Event, Screen};
 use eframe::egui::{self, RichText};
 
 /// Draws the newest camera frame into `size` (keeping its aspect ratio), mirrored if asked, and
-/// returns where it went; `None` (and a grey box) while no frame has arrived.
+/// returns where it went; `None` (and a grey box) while no frame has arrived. While the watchdog
+/// reconnects a lost camera, or a camera is still opening, it says so over the dimmed picture and
+/// returns `None` too: a frozen last frame must not look live, nor get the framing guide drawn
+/// over it.
 pub fn live_ui(
     app: &mut KioskApp,
     ui: &mut egui::Ui,
     size: egui::Vec2,
     mirrored: bool,
 ) -> Option<egui::Rect> {
+    let (rect, has_frame) = live_picture_ui(app, ui, size, mirrored);
+    let notice = match app.camera.as_ref().map(|c| c.status()) {
+        Some(CameraStatus::Disconnected { .. }) => Some(T::CameraLost),
+        Some(CameraStatus::Starting) => Some(T::CameraOpening),
+        _ => None,
+    };
+    if let Some(key) = notice {
+        ui.painter()
+            .rect_filled(rect, 0.0, egui::Color32::from_black_alpha(190));
+        // A label, not painted text: it is in the accessibility tree, so tests see it too.
+        ui.put(
+            rect,
+            egui::Label::new(
+                RichText::new(t(app, key))
+                    .size(34.0)
+                    .strong()
+                    .color(egui::Color32::WHITE),
+            ),
+        );
+    }
+    (has_frame && notice.is_none()).then_some(rect)
+}
+
+/// The picture itself: where it went, and whether there was a frame to show.
+fn live_picture_ui(
+    app: &mut KioskApp,
+    ui: &mut egui::Ui,
+    size: egui::Vec2,
+    mirrored: bool,
+) -> (egui::Rect, bool) {
     let ctx = ui.ctx().clone();
     match app.live_texture(&ctx) {
         Some((tex, _)) => {
@@ -29,13 +63,13 @@ pub fn live_ui(
                 egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0))
             };
             ui.painter().image(tex.id(), rect, uv, egui::Color32::WHITE);
-            Some(rect)
+            (rect, true)
         }
         None => {
             let (rect, _) = ui.allocate_exact_size(size, egui::Sense::hover());
             ui.painter()
                 .rect_filled(rect, 8.0, egui::Color32::from_gray(60));
-            None
+            (rect, false)
         }
     }
 }
@@ -139,7 +173,8 @@ pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
             back = widgets::big_button_ui(ui, t(app, T::Quit), true).clicked();
             drafts = widgets::big_button_ui(ui, t(app, T::OpenDraftBox), true).clicked();
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                shoot = widgets::primary_button_ui(ui, t(app, T::Shoot), gate.open()).clicked();
+                let can = gate.open() && app.camera_live();
+                shoot = widgets::primary_button_ui(ui, t(app, T::Shoot), can).clicked();
             });
         });
     });

@@ -8,7 +8,9 @@
 //!   the local mean keeps flat areas from turning into speckle;
 //! - dark-mode phone screens show light modules on dark: the same bitmap is tried inverted;
 //! - small or blurred codes: on a miss at half size, full size is tried;
-//! - rotation and perspective: rqrr finds the three finder patterns and fits a homography itself.
+//! - rotation and perspective: rqrr finds the three finder patterns and fits a homography itself;
+//! - files only (`decode_rgb`), when all that found nothing: a tighter window, a denoised and two
+//!   sharpened copies (see `decode_hard`), too slow for every camera frame.
 
 use image::{GrayImage, RgbImage};
 
@@ -28,7 +30,102 @@ const HALF_SIZE_FROM_WIDTH: u32 = 960;
 /// Finds and decodes every QR code in an RGB picture, trying everything (the command line, the
 /// burst). The scan worker uses [`decode_luma_with`] to bound the cost per frame.
 pub fn decode_rgb(img: &RgbImage) -> Vec<Decoded> {
-    decode_luma(&luma(img))
+    let grey = luma(img);
+    let found = decode_luma(&grey);
+    if !found.is_empty() {
+        return found;
+    }
+    decode_hard(&grey)
+}
+
+/// The last tries on a picture where nothing was found, each answering one defect; too slow for
+/// every camera frame (a picture without a code, the usual frame, would pay for all of them), so
+/// only files and the burst get them:
+/// - a bright screen in a dark bezel: the wide window's mean is dragged down by the bezel and the
+///   light modules read as dark; a window a third as wide stays on the screen;
+/// - sensor noise: a 3×3 box average before the threshold (noise σ drops by 3);
+/// - blur: an unsharp mask steepens the module edges the blur spread out.
+fn decode_hard(grey: &GrayImage) -> Vec<Decoded> {
+    if grey.width() < 21 || grey.height() < 21 {
+        return Vec::new();
+    }
+    let tight = (grey.width().max(grey.height()) / 60).max(4);
+    let found = search_radius(grey, None, tight);
+    if !found.is_empty() {
+        return found;
+    }
+    let smooth = box_blur(grey, 1);
+    let found = search(&smooth, None);
+    if !found.is_empty() {
+        return found;
+    }
+    // Two blur widths: a strong, narrow mask for a slightly soft code, a wider one for more blur.
+    for (radius, amount) in [(2, 4.0), (4, 3.0)] {
+        let sharp = unsharp(grey, radius, amount);
+        let found = search(&sharp, None);
+        if !found.is_empty() {
+            return found;
+        }
+        // rqrr's own running-mean threshold keeps thin modules the local mean loses.
+        for inverted in [false, true] {
+            let found = decode_rqrr_threshold(&sharp, inverted);
+            if !found.is_empty() {
+                return found;
+            }
+        }
+    }
+    Vec::new()
+}
+
+/// Mean of the (2·radius+1)² window around each pixel (integral image; edges use the part of the
+/// window inside the picture).
+fn box_blur(grey: &GrayImage, radius: u32) -> GrayImage {
+    let (w, h) = (grey.width() as usize, grey.height() as usize);
+    let integral = integral_image(grey);
+    let iw = w + 1;
+    let r = radius as usize;
+    let mut out = Vec::with_capacity(w * h);
+    for y in 0..h {
+        let (y0, y1) = (y.saturating_sub(r), (y + r + 1).min(h));
+        for x in 0..w {
+            let (x0, x1) = (x.saturating_sub(r), (x + r + 1).min(w));
+            let sum = integral[y1 * iw + x1] + integral[y0 * iw + x0]
+                - integral[y0 * iw + x1]
+                - integral[y1 * iw + x0];
+            let n = ((y1 - y0) * (x1 - x0)) as u32;
+            out.push(((sum + n / 2) / n) as u8);
+        }
+    }
+    GrayImage::from_raw(w as u32, h as u32, out)
+        .unwrap_or_else(|| GrayImage::new(w as u32, h as u32))
+}
+
+/// `p + amount·(p − blur(p))`, clamped.
+fn unsharp(grey: &GrayImage, radius: u32, amount: f32) -> GrayImage {
+    let blurred = box_blur(grey, radius);
+    let mut out = grey.clone();
+    for (o, b) in out.as_mut().iter_mut().zip(blurred.as_raw()) {
+        let p = f32::from(*o);
+        *o = (p + amount * (p - f32::from(*b))).round().clamp(0.0, 255.0) as u8;
+    }
+    out
+}
+
+/// Integral image with a zero row and column in front: entry (y, x) sums the pixels above and
+/// left of (y, x).
+fn integral_image(grey: &GrayImage) -> Vec<u32> {
+    let (w, h) = (grey.width() as usize, grey.height() as usize);
+    let src = grey.as_raw();
+    let iw = w + 1;
+    let mut integral = vec![0u32; iw * (h + 1)];
+    for y in 0..h {
+        let mut row = 0u32;
+        for x in 0..w {
+            row += src[y * w + x] as u32;
+            integral[(y + 1) * iw + x + 1] = integral[y * iw + x + 1] + row;
+        }
+    }
+    integral
 }
 
 /// [`decode_luma_with`] with the full-size fallback.
@@ -61,7 +158,11 @@ pub fn decode_luma_with(grey: &GrayImage, full_fallback: bool) -> Vec<Decoded> {
 /// Both polarities over `grey`; `full` (twice the size of `grey`) is where codes detected but not
 /// decodable in `grey` are decoded again.
 fn search(grey: &GrayImage, full: Option<&GrayImage>) -> Vec<Decoded> {
-    let radius = (grey.width().max(grey.height()) / 20).max(4);
+    search_radius(grey, full, (grey.width().max(grey.height()) / 20).max(4))
+}
+
+/// [`search`] with the threshold window's radius given.
+fn search_radius(grey: &GrayImage, full: Option<&GrayImage>, radius: u32) -> Vec<Decoded> {
     let dark = binarize(grey, radius);
     for inverted in [false, true] {
         let (found, candidates) = decode_bitmap(&dark, grey.width(), grey.height(), inverted, full);
@@ -196,16 +297,8 @@ fn half_size(grey: &GrayImage) -> GrayImage {
 fn binarize(grey: &GrayImage, radius: u32) -> Vec<bool> {
     let (w, h) = (grey.width() as usize, grey.height() as usize);
     let src = grey.as_raw();
-    // Integral image with a zero row and column in front.
+    let integral = integral_image(grey);
     let iw = w + 1;
-    let mut integral = vec![0u32; iw * (h + 1)];
-    for y in 0..h {
-        let mut row = 0u32;
-        for x in 0..w {
-            row += src[y * w + x] as u32;
-            integral[(y + 1) * iw + x + 1] = integral[y * iw + x + 1] + row;
-        }
-    }
     let r = radius as usize;
     let mut out = vec![false; w * h];
     for y in 0..h {

@@ -416,14 +416,16 @@ mod tests {
         assert!(err.to_string().contains("身份证号"), "{err}");
     }
 
+    /// Line 3 has no number, line 4 repeats line 2's, line 5 a bad ID number and line 2's code.
+    const BAD_ROWS: &str = "学号,姓名,身份证号,采集码\n\
+                            2022001,张三,11010519491231002X,A1\n\
+                            ,李四,11010519491231002X,\n\
+                            2022001,王五,11010519491231002X,\n\
+                            2022004,赵六,110105194912310021,A1\n";
+
     #[test]
     fn every_bad_row_is_listed_with_its_line() {
-        let text = "学号,姓名,身份证号,采集码\n\
-                    2022001,张三,11010519491231002X,A1\n\
-                    ,李四,11010519491231002X,\n\
-                    2022001,王五,11010519491231002X,\n\
-                    2022004,赵六,110105194912310021,A1\n";
-        let RosterError::BadRows(errors) = parse_text(text).unwrap_err() else {
+        let RosterError::BadRows(errors) = parse_text(BAD_ROWS).unwrap_err() else {
             panic!("expected bad rows");
         };
         let found: Vec<(u64, RowProblem)> =
@@ -441,12 +443,7 @@ mod tests {
 
     #[test]
     fn bad_rows_read_in_chinese_with_line_and_column_and_no_personal_field() {
-        let text = "学号,姓名,身份证号,采集码\n\
-                    2022001,张三,11010519491231002X,A1\n\
-                    ,李四,11010519491231002X,\n\
-                    2022001,王五,11010519491231002X,\n\
-                    2022004,赵六,110105194912310021,A1\n";
-        let RosterError::BadRows(errors) = parse_text(text).unwrap_err() else {
+        let RosterError::BadRows(errors) = parse_text(BAD_ROWS).unwrap_err() else {
             panic!("expected bad rows");
         };
         let zh: Vec<String> = errors.iter().map(RowError::message_zh).collect();

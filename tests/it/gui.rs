@@ -69,11 +69,20 @@ fn scripted_camera(script: Vec<ScriptStep>, stall: std::time::Duration) -> Camer
 }
 
 fn kiosk_with(reports: Vec<CheckReport>, with_camera: bool, size: (f32, f32)) -> Kiosk {
-    kiosk_on(reports, with_camera.then(camera), size)
+    kiosk_configured(config(), reports, with_camera.then(camera), size)
 }
 
-fn kiosk_on(reports: Vec<CheckReport>, camera: Option<CameraWorker>, size: (f32, f32)) -> Kiosk {
-    kiosk_configured(config(), reports, camera, size)
+/// A kiosk on a scripted camera whose watchdog allows `camera_stall` and whose shot waits
+/// `shot_stall_ms` for pictures (`[camera] stall_timeout_ms`).
+fn kiosk_on_script(
+    script: Vec<ScriptStep>,
+    camera_stall: std::time::Duration,
+    shot_stall_ms: u32,
+) -> Kiosk {
+    let mut cfg = config();
+    cfg.camera.stall_timeout_ms = shot_stall_ms;
+    let camera = scripted_camera(script, camera_stall);
+    kiosk_configured(cfg, vec![all_passed()], Some(camera), (1280.0, 800.0))
 }
 
 fn kiosk_configured(
@@ -176,6 +185,15 @@ impl Kiosk {
         assert_eq!(nodes.len(), 1, "enabled {label:?} buttons");
         nodes[0].click();
         self.settle();
+    }
+
+    /// Whether the camera has delivered a picture yet.
+    fn has_camera_frame(&self) -> bool {
+        self.harness
+            .state()
+            .camera
+            .as_ref()
+            .is_some_and(|c| c.latest().is_some())
     }
 
     /// Whether a widget with this label is on screen and enabled (no waiting).
@@ -591,15 +609,7 @@ fn screens_render_in_both_languages() {
         true,
         (w, h),
     );
-    k.wait_for("a camera frame", |k| {
-        k.harness
-            .state()
-            .camera
-            .as_ref()
-            .unwrap()
-            .latest()
-            .is_some()
-    });
+    k.wait_for("a camera frame", Kiosk::has_camera_frame);
     k.settle();
     snap(&mut k, "01-welcome");
     k.harness.state_mut().views.no_code_open = true;
@@ -699,24 +709,18 @@ fn framing_hint_tells_the_far_away_demo_person_to_move_closer() {
 /// loaded CI machine that way.
 #[test]
 fn the_shot_waits_for_a_camera_that_is_still_opening() {
-    let slow = scripted_camera(
+    let mut k = kiosk_on_script(
         vec![
             // Long enough that the walk to framing surely ends first, even on a loaded machine.
             ScriptStep::Stall(std::time::Duration::from_secs(8)),
             ScriptStep::Image(person()),
         ],
         TEST_STALL,
+        TEST_STALL.as_millis() as u32,
     );
-    let mut k = kiosk_on(vec![all_passed()], Some(slow), (1280.0, 800.0));
     k.walk_to_framing();
     assert!(
-        k.harness
-            .state()
-            .camera
-            .as_ref()
-            .unwrap()
-            .latest()
-            .is_none(),
+        !k.has_camera_frame(),
         "the camera delivered before the shot; the test proves nothing"
     );
     k.wait_for_text("正在打开摄像头");
@@ -732,26 +736,16 @@ fn the_shot_waits_for_a_camera_that_is_still_opening() {
 /// 15 s (the camera still counts as live), the shot only 300 ms.
 #[test]
 fn a_camera_that_stops_at_the_shot_says_no_photo_was_taken() {
-    let mut cfg = config();
-    cfg.camera.stall_timeout_ms = 300;
-    let unplugged = scripted_camera(
+    let mut k = kiosk_on_script(
         vec![
             ScriptStep::Image(person()),
             ScriptStep::Stall(std::time::Duration::from_secs(60)),
         ],
         TEST_STALL,
+        300,
     );
-    let mut k = kiosk_configured(cfg, vec![all_passed()], Some(unplugged), (1280.0, 800.0));
     k.walk_to_framing();
-    k.wait_for("the camera's one picture", |k| {
-        k.harness
-            .state()
-            .camera
-            .as_ref()
-            .unwrap()
-            .latest()
-            .is_some()
-    });
+    k.wait_for("the camera's one picture", Kiosk::has_camera_frame);
     k.click("开始拍摄");
     k.clock.advance(Duration::seconds(4));
     k.wait_for("the shot to fail", |k| k.step() != Step::Shoot);
@@ -768,17 +762,14 @@ fn a_camera_that_stops_at_the_shot_says_no_photo_was_taken() {
 /// the camera does (the watchdog's backoff reopens it).
 #[test]
 fn an_unplugged_camera_is_shown_as_disconnected_and_comes_back_by_itself() {
-    let stall = std::time::Duration::from_millis(300);
-    let mut cfg = config();
-    cfg.camera.stall_timeout_ms = stall.as_millis() as u32;
-    let camera = scripted_camera(
+    let mut k = kiosk_on_script(
         vec![
             ScriptStep::Image(person()),
             ScriptStep::Unplug(std::time::Duration::from_secs(5)),
         ],
-        stall,
+        std::time::Duration::from_millis(300),
+        300,
     );
-    let mut k = kiosk_configured(cfg, vec![all_passed()], Some(camera), (1280.0, 800.0));
     k.walk_to_framing();
     k.wait_for_text("摄像头已断开");
     assert_eq!(k.step(), Step::Framing, "the student keeps their place");

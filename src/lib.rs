@@ -17,6 +17,8 @@
 //! | [`photo`] | the standard photo: crop geometry, background replacement, JPEG size, print sheets |
 //! | [`flow`] | the student journey as a state machine, its rules, teacher actions |
 //! | [`lab`] | make + check of one capture (the station's pipeline), off the GUI thread |
+//! | [`imageio`] | the one image loader: format by content, pixel limit before decoding, EXIF |
+//! | [`eval`] | scoring checks, photo making and scanning on labelled real data (`tucai eval`) |
 //! | [`mask`] | masking of personal fields for screens and logs |
 //! | [`ui`] | the kiosk window, one module per screen |
 //! | [`export`] | signed batches of a session's confirmed photos, atomic sync, purge |
@@ -26,9 +28,11 @@ pub mod atomic_file;
 pub mod camera;
 pub mod check;
 pub mod config;
+pub mod eval;
 pub mod export;
 pub mod face;
 pub mod flow;
+pub mod imageio;
 pub mod lab;
 pub mod mask;
 pub mod office;

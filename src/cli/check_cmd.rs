@@ -9,7 +9,7 @@
 use super::Context;
 use anyhow::{Context as _, Result};
 use clap::Args;
-use image::{DynamicImage, ImageDecoder, RgbImage};
+use image::RgbImage;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -24,10 +24,6 @@ pub struct CheckArgs {
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
 }
-
-/// Larger images are scaled down to this long side before checking: no check needs more, and a
-/// 100-megapixel file would otherwise take seconds and gigabytes.
-const MAX_LONG_SIDE: u32 = 4096;
 
 #[derive(Serialize)]
 struct FileJson<'a> {
@@ -161,35 +157,7 @@ fn print_text(file: &Path, report: &CheckReport) {
     }
 }
 
-/// Decodes any supported file to upright RGB: EXIF orientation applied, alpha composited on
-/// white, 16-bit and greyscale converted, huge images scaled down.
+/// Reads a photo file for the checks and the maker (the shared loader, default limits).
 pub fn load(path: &Path) -> Result<RgbImage, String> {
-    let shown = path.display();
-    let reader = image::ImageReader::open(path)
-        .map_err(|e| format!("cannot open {shown}: {e}"))?
-        .with_guessed_format()
-        .map_err(|e| format!("cannot read {shown}: {e}"))?;
-    let mut decoder = reader
-        .into_decoder()
-        .map_err(|e| format!("{shown} is not a JPEG or PNG image this tool can read: {e}"))?;
-    let orientation = decoder
-        .orientation()
-        .unwrap_or(image::metadata::Orientation::NoTransforms);
-    let mut img = DynamicImage::from_decoder(decoder)
-        .map_err(|e| format!("{shown} is damaged or too large to decode: {e}"))?;
-    img.apply_orientation(orientation);
-    if img.width().max(img.height()) > MAX_LONG_SIDE {
-        img = img.thumbnail(MAX_LONG_SIDE, MAX_LONG_SIDE);
-    }
-    Ok(if img.color().has_alpha() {
-        let rgba = img.to_rgba8();
-        RgbImage::from_fn(rgba.width(), rgba.height(), |x, y| {
-            let p = rgba.get_pixel(x, y).0;
-            let a = p[3] as u32;
-            let over = |c: u8| ((c as u32 * a + 255 * (255 - a)) / 255) as u8;
-            image::Rgb([over(p[0]), over(p[1]), over(p[2])])
-        })
-    } else {
-        img.to_rgb8()
-    })
+    tucai::imageio::load_rgb(path, tucai::imageio::LoadLimits::default()).map_err(|e| e.to_string())
 }

@@ -5,6 +5,7 @@
 mod cameras_cmd;
 mod check_cmd;
 mod config_cmd;
+mod eval_cmd;
 mod export_cmd;
 mod key_cmd;
 mod office_cmd;
@@ -83,6 +84,9 @@ pub enum Command {
     /// Add a photo taken elsewhere as a student's draft (exit 0 added, 1 failed checks, 2 refused).
     #[command(subcommand)]
     Photo(photo_cmd::PhotoCmd),
+    /// Score the checks, the photo maker or the scanner on a labelled folder of real photos.
+    #[command(subcommand)]
+    Eval(eval_cmd::EvalCmd),
 }
 
 /// Runs the command line; `Ok` carries the exit code for commands that report a verdict.
@@ -128,6 +132,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
         Some(Command::Make(args)) => photo_cmd::make(&ctx, args),
         Some(Command::Sheet(args)) => photo_cmd::sheet(&ctx, args),
         Some(Command::Photo(cmd)) => photo_cmd::photo(&ctx, cmd),
+        Some(Command::Eval(cmd)) => eval_cmd::run(cmd),
     }
 }
 

@@ -136,9 +136,7 @@ fn add(ctx: &Context, args: AddArgs) -> Result<ExitCode> {
 /// stderr).
 pub fn make(ctx: &Context, args: MakeArgs) -> Result<ExitCode> {
     let (config, _) = ctx.config()?;
-    let capture = image::open(&args.input)
-        .with_context(|| format!("cannot read the image {}", args.input.display()))?
-        .to_rgb8();
+    let capture = super::check_cmd::load(&args.input).map_err(anyhow::Error::msg)?;
     let detector = FaceDetector::new()?;
     let faces = detector.detect(&capture)?;
     let Some(face) = faces
@@ -188,9 +186,7 @@ pub fn sheet(ctx: &Context, args: SheetArgs) -> Result<ExitCode> {
     }
     let mut pages = Vec::with_capacity(args.photos.len());
     for (i, path) in args.photos.iter().enumerate() {
-        let photo = image::open(path)
-            .with_context(|| format!("cannot read the photo {}", path.display()))?
-            .to_rgb8();
+        let photo = super::check_cmd::load(path).map_err(anyhow::Error::msg)?;
         let caption = Caption {
             student_no: path
                 .file_stem()

@@ -27,13 +27,10 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
     let mut results = Vec::new();
     let mut failed = false;
     for file in &args.files {
-        let img = match image::open(file) {
-            Ok(img) => img.to_rgb8(),
+        let img = match super::check_cmd::load(file) {
+            Ok(img) => img,
             Err(e) => {
-                eprintln!(
-                    "tucai: {}: cannot read this image ({e}); give a JPEG or PNG file",
-                    file.display()
-                );
+                eprintln!("tucai: {e}");
                 failed = true;
                 continue;
             }

@@ -1,9 +1,334 @@
-//! `tucai eval faces DIR`: placeholder until the scoring lands.
+//! `tucai eval faces DIR`: every automatic check against labels by eye.
+//!
+//! Each labelled photo goes through the same still-photo path as `tucai check` (the shared loader,
+//! then [`Checker::check_still`]). An expectation `id: true` is met when the check passed, `id:
+//! false` when it failed; `"*"` is the photo's overall verdict (every check that counts for a
+//! still file passed). An unmet `true` is a **false reject** (a good photo refused), an unmet
+//! `false` a **miss** (a defect let through). A check that could not measure counts as failed,
+//! as it does at the station, and is also counted apart so a "caught" defect that was never
+//! really measured shows.
 
-use super::EvalError;
+use super::{EvalError, LabelledSet, labelled_sets};
+use crate::check::{CheckId, CheckReport, Checker};
+use crate::config::Config;
+use crate::imageio::{LoadLimits, load_rgb};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::path::Path;
 
-/// Scores the labelled data under `dir` and returns the printed report.
-pub fn run(dir: &Path) -> Result<String, EvalError> {
-    Err(EvalError::NoLabels(dir.to_path_buf()))
+/// The overall verdict's id in the labels.
+pub const OVERALL: &str = "*";
+
+/// What the checks said about one photo, as the scoring needs it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PhotoOutcome {
+    /// Check id (and `"*"`) → what the station decided.
+    Judged(BTreeMap<String, Verdict>),
+    /// The file could not be read or checked; every expectation on it is unmet.
+    Error(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Passed,
+    Failed,
+    /// Failed because the check could not measure (no face, no mesh, no region).
+    Unmeasured,
+}
+
+impl Verdict {
+    fn passed(self) -> bool {
+        self == Verdict::Passed
+    }
+}
+
+/// The verdicts of a report, keyed by check id, with the overall verdict under `"*"`.
+pub fn verdicts(report: &CheckReport) -> BTreeMap<String, Verdict> {
+    let mut out: BTreeMap<String, Verdict> = report
+        .checks
+        .iter()
+        .map(|c| {
+            let v = match (c.passed, c.value) {
+                (true, _) => Verdict::Passed,
+                (false, Some(_)) => Verdict::Failed,
+                (false, None) => Verdict::Unmeasured,
+            };
+            (c.id.as_str().to_string(), v)
+        })
+        .collect();
+    let overall = report
+        .checks
+        .iter()
+        .filter(|c| c.id != CheckId::Liveness)
+        .all(|c| c.passed);
+    out.insert(
+        OVERALL.to_string(),
+        if overall {
+            Verdict::Passed
+        } else {
+            Verdict::Failed
+        },
+    );
+    out
+}
+
+/// Met and unmet expectations of one check id (or of one set).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Tally {
+    pub expected: usize,
+    pub met: usize,
+    /// Expected to pass, failed: `set/file`.
+    pub false_rejects: Vec<String>,
+    /// Expected to fail, passed.
+    pub misses: Vec<String>,
+    /// Expectations whose check could not measure (met or not).
+    pub unmeasured: Vec<String>,
+    /// Expectations on files that could not be read or checked.
+    pub errors: Vec<String>,
+}
+
+impl Tally {
+    fn add(&mut self, who: &str, expected: bool, got: Option<Verdict>) {
+        self.expected += 1;
+        match got {
+            None => self.errors.push(who.to_string()),
+            Some(v) => {
+                if v == Verdict::Unmeasured {
+                    self.unmeasured.push(who.to_string());
+                }
+                match (expected, v.passed()) {
+                    (true, true) | (false, false) => self.met += 1,
+                    (true, false) => self.false_rejects.push(who.to_string()),
+                    (false, true) => self.misses.push(who.to_string()),
+                }
+            }
+        }
+    }
+
+    pub fn percent(&self) -> f64 {
+        if self.expected == 0 {
+            100.0
+        } else {
+            100.0 * self.met as f64 / self.expected as f64
+        }
+    }
+}
+
+/// Every expectation scored: per check id, per set and in all.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FacesScore {
+    pub by_check: BTreeMap<String, Tally>,
+    pub by_set: BTreeMap<String, Tally>,
+    pub total: Tally,
+    pub photos: usize,
+    /// `set/file` → why it could not be checked.
+    pub errors: BTreeMap<String, String>,
+}
+
+impl FacesScore {
+    /// Adds one photo's expectations against what the station decided.
+    pub fn add(
+        &mut self,
+        set: &str,
+        file: &str,
+        expected: &BTreeMap<String, bool>,
+        outcome: &PhotoOutcome,
+    ) {
+        self.photos += 1;
+        let who = format!("{set}/{file}");
+        if let PhotoOutcome::Error(e) = outcome {
+            self.errors.insert(who.clone(), e.clone());
+        }
+        for (id, &want) in expected {
+            let got = match outcome {
+                // A labelled id the station does not have is never met: it shows as unmeasured.
+                PhotoOutcome::Judged(v) => Some(v.get(id).copied().unwrap_or(Verdict::Unmeasured)),
+                PhotoOutcome::Error(_) => None,
+            };
+            self.by_check
+                .entry(id.clone())
+                .or_default()
+                .add(&who, want, got);
+            self.by_set
+                .entry(set.to_string())
+                .or_default()
+                .add(&who, want, got);
+            self.total.add(&who, want, got);
+        }
+    }
+
+    /// The report `tucai eval faces` prints.
+    pub fn render(&self) -> String {
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "{} photos, {} expectations: {} met ({:.1} %), {} false rejects, {} misses, {} on unreadable files",
+            self.photos,
+            self.total.expected,
+            self.total.met,
+            self.total.percent(),
+            self.total.false_rejects.len(),
+            self.total.misses.len(),
+            self.total.errors.len()
+        );
+        let table = |s: &mut String, title: &str, rows: &BTreeMap<String, Tally>| {
+            let _ = writeln!(
+                s,
+                "\n{title:<20} {:>9} {:>7} {:>13} {:>7} {:>11}",
+                "met", "%", "false reject", "miss", "unmeasured"
+            );
+            for (name, t) in rows {
+                let _ = writeln!(
+                    s,
+                    "{name:<20} {:>4}/{:<4} {:>7.1} {:>13} {:>7} {:>11}",
+                    t.met,
+                    t.expected,
+                    t.percent(),
+                    t.false_rejects.len(),
+                    t.misses.len(),
+                    t.unmeasured.len()
+                );
+            }
+        };
+        table(&mut s, "check", &self.by_check);
+        table(&mut s, "set", &self.by_set);
+        let _ = writeln!(s, "\nfiles behind each unmet expectation:");
+        for (id, t) in &self.by_check {
+            if !t.false_rejects.is_empty() {
+                let _ = writeln!(s, "  {id} false rejects: {}", t.false_rejects.join(" "));
+            }
+            if !t.misses.is_empty() {
+                let _ = writeln!(s, "  {id} misses: {}", t.misses.join(" "));
+            }
+        }
+        for (who, e) in &self.errors {
+            let _ = writeln!(s, "  error {who}: {e}");
+        }
+        s
+    }
+}
+
+/// Checks every labelled photo under `dir` and scores the expectations.
+pub fn score_sets(sets: &[LabelledSet], checker: &Checker) -> FacesScore {
+    let mut score = FacesScore::default();
+    for set in sets {
+        for (file, label) in &set.labels {
+            let outcome = judge(checker, &set.path_of(file));
+            score.add(&set.name, file, &label.checks, &outcome);
+        }
+    }
+    score
+}
+
+fn judge(checker: &Checker, path: &Path) -> PhotoOutcome {
+    let img = match load_rgb(path, LoadLimits::default()) {
+        Ok(img) => img,
+        Err(e) => return PhotoOutcome::Error(e.to_string()),
+    };
+    match checker.check_still(&img, None) {
+        Ok(report) => PhotoOutcome::Judged(verdicts(&report)),
+        Err(e) => PhotoOutcome::Error(e.to_string()),
+    }
+}
+
+/// `tucai eval faces DIR` with the given configuration's thresholds.
+pub fn run(dir: &Path, config: &Config) -> Result<String, EvalError> {
+    let sets = labelled_sets(dir)?;
+    let checker = Checker::new(&config.checks, &config.photo)
+        .map_err(|e| EvalError::Models(e.to_string()))?;
+    Ok(score_sets(&sets, &checker).render())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn judged(pairs: &[(&str, Verdict)]) -> PhotoOutcome {
+        PhotoOutcome::Judged(pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect())
+    }
+
+    fn expect(pairs: &[(&str, bool)]) -> BTreeMap<String, bool> {
+        pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+    }
+
+    #[test]
+    fn false_rejects_misses_and_unmeasured_are_told_apart() {
+        let mut score = FacesScore::default();
+        score.add(
+            "yale",
+            "a.png",
+            &expect(&[("eyes.open", true), ("mouth.closed", false), ("*", false)]),
+            &judged(&[
+                ("eyes.open", Verdict::Failed),
+                ("mouth.closed", Verdict::Passed),
+                ("*", Verdict::Failed),
+            ]),
+        );
+        score.add(
+            "masks",
+            "b.jpg",
+            &expect(&[("face.occluded", false), ("eyes.open", true)]),
+            &judged(&[("eyes.open", Verdict::Passed)]),
+        );
+        assert_eq!(score.total.expected, 5);
+        assert_eq!(score.total.met, 3);
+        let eyes = &score.by_check["eyes.open"];
+        assert_eq!((eyes.met, eyes.expected), (1, 2));
+        assert_eq!(eyes.false_rejects, ["yale/a.png"]);
+        assert_eq!(score.by_check["mouth.closed"].misses, ["yale/a.png"]);
+        // An id the station lacks fails as unmeasured: "caught", but shown as never measured.
+        let occluded = &score.by_check["face.occluded"];
+        assert_eq!(occluded.met, 1);
+        assert_eq!(occluded.unmeasured, ["masks/b.jpg"]);
+        assert_eq!(score.by_set["yale"].met, 1);
+        let text = score.render();
+        assert!(text.contains("5 expectations: 3 met (60.0 %)"), "{text}");
+        assert!(
+            text.contains("eyes.open false rejects: yale/a.png"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn an_unreadable_file_meets_nothing() {
+        let mut score = FacesScore::default();
+        score.add(
+            "s",
+            "bad.jpg",
+            &expect(&[("eyes.open", true), ("*", false)]),
+            &PhotoOutcome::Error("bad.jpg: damaged".into()),
+        );
+        assert_eq!(score.total.met, 0);
+        assert_eq!(score.total.errors.len(), 2);
+        assert!(score.render().contains("error s/bad.jpg: bad.jpg: damaged"));
+    }
+
+    #[test]
+    fn the_overall_verdict_ignores_liveness_only() {
+        use crate::check::CheckResult;
+        let result = |id, passed| CheckResult {
+            id,
+            passed,
+            value: Some(1.0),
+            threshold: None,
+            hint_zh: String::new(),
+            hint_en: String::new(),
+        };
+        let report = CheckReport {
+            checks: vec![
+                result(CheckId::EyesOpen, true),
+                result(CheckId::Liveness, false),
+            ],
+        };
+        assert_eq!(verdicts(&report)[OVERALL], Verdict::Passed);
+        let report = CheckReport {
+            checks: vec![
+                result(CheckId::EyesOpen, false),
+                result(CheckId::Liveness, true),
+            ],
+        };
+        let v = verdicts(&report);
+        assert_eq!(v[OVERALL], Verdict::Failed);
+        assert_eq!(v["eyes.open"], Verdict::Failed);
+    }
 }

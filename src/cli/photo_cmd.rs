@@ -80,7 +80,8 @@ fn add(ctx: &Context, args: AddArgs) -> Result<ExitCode> {
             args.student_no
         );
     };
-    let capture = super::check_cmd::load(&args.file).map_err(anyhow::Error::msg)?;
+    let capture = super::check_cmd::load_with(&args.file, config.station.image_limits())
+        .map_err(anyhow::Error::msg)?;
     let mut flow = Flow::new(store, &config, Box::new(SystemClock));
     flow.set_session(Some(session));
     // Refuse what no photo could fix before spending a second on the face models.
@@ -136,7 +137,8 @@ fn add(ctx: &Context, args: AddArgs) -> Result<ExitCode> {
 /// stderr).
 pub fn make(ctx: &Context, args: MakeArgs) -> Result<ExitCode> {
     let (config, _) = ctx.config()?;
-    let capture = super::check_cmd::load(&args.input).map_err(anyhow::Error::msg)?;
+    let capture = super::check_cmd::load_with(&args.input, config.station.image_limits())
+        .map_err(anyhow::Error::msg)?;
     let detector = FaceDetector::new()?;
     let faces = detector.detect(&capture)?;
     let Some(face) = faces
@@ -186,7 +188,8 @@ pub fn sheet(ctx: &Context, args: SheetArgs) -> Result<ExitCode> {
     }
     let mut pages = Vec::with_capacity(args.photos.len());
     for (i, path) in args.photos.iter().enumerate() {
-        let photo = super::check_cmd::load(path).map_err(anyhow::Error::msg)?;
+        let photo = super::check_cmd::load_with(path, config.station.image_limits())
+            .map_err(anyhow::Error::msg)?;
         let caption = Caption {
             student_no: path
                 .file_stem()

@@ -355,7 +355,10 @@ impl KioskApp {
             return Some(t.clone());
         }
         let bytes = self.flow.draft_photo(draft).ok()?;
-        let img = image::load_from_memory(&bytes).ok()?.to_rgb8();
+        let name = std::path::Path::new("draft photo");
+        let img = crate::imageio::decode_rgb(&bytes, name, self.config.station.image_limits())
+            .map_err(|e| log::warn!("{e}"))
+            .ok()?;
         Some(self.texture(ctx, &key, &img))
     }
 

@@ -109,3 +109,44 @@ fn the_pixel_limit_is_the_configs_station_max_image_pixels() {
         "{err}"
     );
 }
+
+#[test]
+fn a_lost_database_beside_station_data_is_refused_with_how_to_recover() {
+    let st = Station::new();
+    // A fresh station may show its key first: the database is made before the key.
+    let out = st.run(&["key", "show"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    st.open_session("酒店2201");
+    let db = st.data().join(tucai::store::DB_FILE);
+    for (what, damage) in [
+        (
+            "empty (0 bytes)",
+            (|p: &std::path::Path| std::fs::write(p, b"").unwrap()) as fn(&std::path::Path),
+        ),
+        ("missing", |p: &std::path::Path| {
+            std::fs::remove_file(p).unwrap()
+        }),
+    ] {
+        damage(&db);
+        for wal in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(st.data().join(format!("{}{wal}", tucai::store::DB_FILE)));
+        }
+        let out = st.run(&["session", "list"]);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{what}: {}",
+            crate::support::stdout(&out)
+        );
+        let err = stderr(&out);
+        assert!(err.contains(what) && err.contains("station.key"), "{err}");
+        assert!(err.contains("Restore tucai.sqlite3"), "{err}");
+        // Nothing was created in its place.
+        assert!(
+            std::fs::metadata(&db).map_or(true, |m| m.len() == 0),
+            "{what}"
+        );
+        let out = st.run(&["key", "show"]);
+        assert_eq!(out.status.code(), Some(2), "{what}");
+    }
+}

@@ -67,12 +67,14 @@ pub fn run(ctx: &Context, args: CheckArgs) -> Result<ExitCode> {
     let mut any_unreadable = false;
     let mut results: Vec<(PathBuf, Result<CheckReport, String>)> = Vec::new();
     for file in &args.files {
-        let outcome = match load_with(file, config.station.image_limits()) {
-            Ok(img) => checker
-                .check_still(&img, None)
-                .map_err(|e| format!("cannot check {}: {e}", file.display())),
-            Err(e) => Err(e),
-        };
+        let outcome = super::per_file(file, || {
+            match load_with(file, config.station.image_limits()) {
+                Ok(img) => checker
+                    .check_still(&img, None)
+                    .map_err(|e| format!("cannot check {}: {e}", file.display())),
+                Err(e) => Err(e),
+            }
+        });
         match &outcome {
             Ok(r) if !file_passed(r) => any_failed = true,
             Ok(_) => {}

@@ -97,9 +97,12 @@ fn add(ctx: &Context, args: AddArgs) -> Result<ExitCode> {
     if let Err(e) = flow.teacher_may_add_photo(student.id) {
         return refused(e);
     }
-    let out = RealLab::new(&config)
-        .make_and_check(&capture, &[], &|_| {})
-        .context("cannot make and check the photo")?;
+    // A panic in the models on this file is an error for this file (exit 2), not an abort.
+    let out = tucai::isolate::catch("photo lab", || {
+        RealLab::new(&config).make_and_check(&capture, &[], &|_| {})
+    })
+    .unwrap_or_else(|p| Err(tucai::lab::LabError::Panicked(p)))
+    .with_context(|| format!("cannot make and check the photo {}", args.file.display()))?;
     let made = MadePhoto {
         report: out.report,
         original_jpeg: out.original_jpeg,
@@ -137,6 +140,19 @@ fn add(ctx: &Context, args: AddArgs) -> Result<ExitCode> {
 /// stderr).
 pub fn make(ctx: &Context, args: MakeArgs) -> Result<ExitCode> {
     let (config, _) = ctx.config()?;
+    let input = args.input.clone();
+    match super::per_file(&input, || {
+        make_one(&config, args).map_err(|e| format!("{e:#}"))
+    }) {
+        Ok(code) => Ok(code),
+        Err(e) => {
+            eprintln!("tucai: {e}");
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
+fn make_one(config: &tucai::config::Config, args: MakeArgs) -> Result<ExitCode> {
     let capture = super::check_cmd::load_with(&args.input, config.station.image_limits())
         .map_err(anyhow::Error::msg)?;
     let detector = FaceDetector::new()?;

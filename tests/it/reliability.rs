@@ -150,3 +150,58 @@ fn a_lost_database_beside_station_data_is_refused_with_how_to_recover() {
         assert_eq!(out.status.code(), Some(2), "{what}");
     }
 }
+
+fn set_pin(st: &Station, config: &std::path::Path, pin: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tucai"))
+        .current_dir(st.dir.path())
+        .arg("--config")
+        .arg(config)
+        .args(["set-pin", "--stdin"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{pin}\n{pin}\n").as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn set_pin_refuses_trivial_and_short_pins_and_keeps_the_files_mode_and_link() {
+    use std::os::unix::fs::PermissionsExt;
+    let st = Station::new();
+    let before = std::fs::read_to_string(st.config()).unwrap();
+    for weak in ["0000", "1234", "246810", "12345678", "00000000", "12121212"] {
+        let out = set_pin(&st, &st.config(), weak);
+        assert_eq!(out.status.code(), Some(2), "{weak} was accepted");
+        assert!(
+            stderr(&out).contains("choose another PIN"),
+            "{weak}: {}",
+            stderr(&out)
+        );
+    }
+    assert_eq!(std::fs::read_to_string(st.config()).unwrap(), before);
+
+    // The real file lives elsewhere, mode 0600, and kiosk.toml links to it.
+    let real = st.path("etc-kiosk.toml");
+    std::fs::rename(st.config(), &real).unwrap();
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::os::unix::fs::symlink(&real, st.config()).unwrap();
+    let out = set_pin(&st, &st.config(), "27049163");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let link = std::fs::symlink_metadata(st.config()).unwrap();
+    assert!(
+        link.file_type().is_symlink(),
+        "the link was replaced by a plain file"
+    );
+    let mode = std::fs::metadata(&real).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "mode {mode:o}");
+    let config = tucai::config::Config::load(&real).unwrap();
+    assert!(tucai::pin::verify_pin(&config.teacher.pin_hash, "27049163").unwrap());
+}

@@ -30,6 +30,26 @@ pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     written
 }
 
+/// [`write`] that keeps what the file was: a symlink is followed (the target is replaced, the
+/// link stays a link), and the new file gets the old one's permissions before any byte is
+/// written (a 0600 `kiosk.toml` holding the PIN hash never becomes 0644, even for a moment).
+pub fn replace_keeping_mode(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let target = std::fs::canonicalize(path)?;
+    let permissions = std::fs::metadata(&target)?.permissions();
+    let tmp = temp_name(&target);
+    let written = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.set_permissions(permissions)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, &target)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
+}
+
 /// `.name.<pid>.tmp` beside the target: hidden (batch verification skips it), and two processes
 /// never share one.
 pub(crate) fn temp_name(path: &Path) -> PathBuf {

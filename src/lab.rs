@@ -35,6 +35,25 @@ pub enum LabError {
     Encode(String),
     #[error("the photo checks could not run: {0}")]
     Check(String),
+    /// The make+check code panicked (a dependency's assertion, a bug in our image code); the job
+    /// caught it, the station goes on.
+    #[error("{0}")]
+    Panicked(crate::isolate::Panicked),
+}
+
+impl LabError {
+    /// What the student is told: a panic is nothing they caused, so they are asked to take the
+    /// photo again (in both languages); other errors keep the maker's general advice.
+    pub fn to_make_failure(&self) -> crate::photo::MakeFailure {
+        match self {
+            LabError::Panicked(p) => crate::photo::MakeFailure {
+                reason: p.to_string(),
+                advice_zh: "处理照片时出了问题，请重新拍照；仍不行请找老师",
+                advice_en: "Something went wrong while processing the photo. Please take it again; if it happens again, ask the teacher",
+            },
+            other => crate::photo::MakeFailure::other(other.to_string()),
+        }
+    }
 }
 
 /// Makes the standard photo and checks it. `progress` takes 0.0..=1.0.
@@ -292,7 +311,11 @@ impl LabJob {
         let p = progress.clone();
         std::thread::spawn(move || {
             let report = |f: f32| p.store((f.clamp(0.0, 1.0) * 1000.0) as u32, Ordering::Relaxed);
-            let out = lab.make_and_check(&capture, &burst, &report);
+            // A panic in the models or the photo code costs this attempt, not the station.
+            let out = crate::isolate::catch("photo lab", || {
+                lab.make_and_check(&capture, &burst, &report)
+            })
+            .unwrap_or_else(|p| Err(LabError::Panicked(p)));
             // The receiver is gone when the student left; nothing to tell then.
             let _ = tx.send(out);
         });
@@ -443,6 +466,73 @@ mod tests {
         let photo = image::load_from_memory(out.photo_jpeg.as_deref().unwrap()).unwrap();
         assert_eq!((photo.width(), photo.height()), (spec.width, spec.height));
         assert!(out.report.passed());
+    }
+
+    /// Panics on its first call (as rqrr or tract may on a strange picture), then works.
+    struct PanickyLab {
+        calls: AtomicU32,
+    }
+
+    impl PhotoLab for PanickyLab {
+        fn make_and_check(
+            &self,
+            capture: &RgbImage,
+            burst: &[Arc<RgbImage>],
+            progress: &dyn Fn(f32),
+        ) -> Result<LabOutput, LabError> {
+            if self.calls.fetch_add(1, Ordering::SeqCst) == 0 {
+                panic!("assertion failed: x <= i32::MAX as f64 (student 202200001)");
+            }
+            PreviewLab {
+                spec: PhotoConfig::default(),
+            }
+            .make_and_check(capture, burst, progress)
+        }
+    }
+
+    fn wait(job: &LabJob) -> Result<LabOutput, LabError> {
+        // Generous bound for a loaded CI machine; the job itself takes milliseconds.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            if let LabPoll::Done(r) = job.poll() {
+                return r;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the lab job never finished"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    }
+
+    #[test]
+    fn a_panic_in_the_lab_is_caught_the_student_is_asked_to_retake_and_the_next_attempt_works() {
+        let lab: Arc<dyn PhotoLab> = Arc::new(PanickyLab {
+            calls: AtomicU32::new(0),
+        });
+        let capture = Arc::new(RgbImage::from_pixel(64, 48, image::Rgb([90, 90, 90])));
+        let err = match wait(&LabJob::spawn(lab.clone(), capture.clone(), Vec::new())) {
+            Err(e) => e,
+            Ok(_) => panic!("the panicking attempt reported a photo"),
+        };
+        let LabError::Panicked(p) = &err else {
+            panic!("not reported as a caught panic: {err}");
+        };
+        assert!(p.message.contains("assertion failed"), "{p}");
+        assert!(
+            !p.message.contains("202200001"),
+            "a digit run reached the log: {p}"
+        );
+        let told = err.to_make_failure();
+        assert!(told.advice_zh.contains("重新拍照"), "{}", told.advice_zh);
+        assert!(
+            told.advice_en.contains("take it again"),
+            "{}",
+            told.advice_en
+        );
+        // The same lab takes the next attempt.
+        let out = wait(&LabJob::spawn(lab, capture, Vec::new())).unwrap();
+        assert!(out.photo_jpeg.is_some());
     }
 
     #[test]

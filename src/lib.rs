@@ -17,6 +17,7 @@
 //! | [`photo`] | the standard photo: crop geometry, background replacement, JPEG size, print sheets |
 //! | [`flow`] | the student journey as a state machine, its rules, teacher actions |
 //! | [`lab`] | make + check of one capture (the station's pipeline), off the GUI thread |
+//! | [`isolate`] | panic isolation of the worker threads, scrubbed panic logs |
 //! | [`imageio`] | the one image loader: format by content, pixel limit before decoding, EXIF |
 //! | [`eval`] | scoring checks, photo making and scanning on labelled real data (`tucai eval`) |
 //! | [`mask`] | masking of personal fields for screens and logs |
@@ -33,6 +34,7 @@ pub mod export;
 pub mod face;
 pub mod flow;
 pub mod imageio;
+pub mod isolate;
 pub mod lab;
 pub mod mask;
 pub mod office;

@@ -11,6 +11,8 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     // Plain-text logs never carry personal fields; the default level keeps them quiet.
     env_logger::Builder::from_env(env_logger::Env::new().filter_or("TUCAI_LOG", "warn")).init();
+    // A panic's message is logged scrubbed (no long digit runs), whichever thread it hits.
+    tucai::isolate::install_panic_hook();
     match cli::run(std::env::args_os()) {
         Ok(code) => code,
         Err(err) => {

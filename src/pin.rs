@@ -18,6 +18,54 @@ pub enum PinError {
     NotSet,
     #[error("the stored PIN hash is not a valid Argon2 hash; run `tucai set-pin` again")]
     BadHash,
+    #[error("{0}; choose another PIN")]
+    Weak(String),
+}
+
+/// Digits a new PIN needs. The hash sits in kiosk.toml, which anyone at the station's desktop may
+/// copy; the lockout does not protect it offline. With argon2's defaults used here (Argon2id,
+/// 19 MiB, 2 passes, 1 lane: ~20 ms per guess on one core, measured as `tucai set-pin` taking
+/// 0.02 s wall on the 2-core development machine) all 10^8 PINs of 8 digits take about 23
+/// core-days; 4 digits fell in 3 core-minutes, 6 in under 6 core-hours.
+pub const MIN_NEW_PIN_LEN: usize = 8;
+
+/// PINs people pick first that the rules below do not already catch.
+const COMMON_PINS: &[&str] = &[
+    "12344321", "11223344", "12341234", "52013140", "52013141", "13145200", "13141314", "19491001",
+    "20080808", "88888888", "66666666", "12348765", "87654321", "11112222", "10203040", "14725836",
+    "15935746", "20262026", "20252025", "19901990",
+];
+
+/// Whether `pin` may be set as a new teacher PIN: [`MIN_NEW_PIN_LEN`] to 12 digits, not one digit
+/// repeated, not a run up or down the keypad (`12345678`, `98765432`, wrapping `89012345`), not a
+/// short block repeated (`12121212`, `123123123`), not a common choice. PINs already set keep
+/// working (verification accepts 4 to 12 digits); only setting a new one is judged.
+pub fn check_new_pin(pin: &str) -> Result<(), PinError> {
+    if !is_valid_pin(pin) {
+        return Err(PinError::BadFormat);
+    }
+    let d: Vec<u8> = pin.bytes().map(|b| b - b'0').collect();
+    if d.len() < MIN_NEW_PIN_LEN {
+        return Err(PinError::Weak(format!(
+            "the PIN has {} digits, a new PIN needs at least {MIN_NEW_PIN_LEN}",
+            d.len()
+        )));
+    }
+    let steps: Vec<u8> = d.windows(2).map(|w| (10 + w[1] - w[0]) % 10).collect();
+    if steps.iter().all(|&s| s == steps[0]) {
+        return Err(PinError::Weak(
+            "the PIN is one digit repeated or a run of digits".into(),
+        ));
+    }
+    if (1..=4).any(|block| d.len() % block == 0 && d.chunks(block).all(|c| c == &d[..block])) {
+        return Err(PinError::Weak(
+            "the PIN repeats a short block of digits".into(),
+        ));
+    }
+    if COMMON_PINS.contains(&pin) {
+        return Err(PinError::Weak("the PIN is one of the most common".into()));
+    }
+    Ok(())
 }
 
 /// 4 to 12 digits: typed on the on-screen keypad.
@@ -123,6 +171,37 @@ mod tests {
         ));
         assert!(matches!(hash_pin("12a4"), Err(PinError::BadFormat)));
         assert!(matches!(hash_pin("123"), Err(PinError::BadFormat)));
+    }
+
+    #[test]
+    fn trivial_and_short_new_pins_are_refused() {
+        for weak in [
+            "0000",
+            "1234",
+            "123456",
+            "00000000",
+            "12345678",
+            "87654321",
+            "98765432",
+            "89012345",
+            "24682468",
+            "12121212",
+            "123123123",
+            "11223344",
+            "52013140",
+            "1357913",
+        ] {
+            assert!(check_new_pin(weak).is_err(), "{weak} was accepted");
+        }
+        for ok in ["27049163", "58203917", "902146738"] {
+            assert!(check_new_pin(ok).is_ok(), "{ok} was refused");
+        }
+        assert!(matches!(
+            check_new_pin("12ab5678"),
+            Err(PinError::BadFormat)
+        ));
+        let msg = check_new_pin("2704").unwrap_err().to_string();
+        assert!(msg.contains("at least 8"), "{msg}");
     }
 
     #[test]

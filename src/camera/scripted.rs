@@ -60,9 +60,9 @@ impl ScriptedSource {
     ) -> Result<ScriptedSource, CameraError> {
         let mut steps = Vec::new();
         for f in files {
-            let img = image::open(f.as_ref())
-                .map_err(|e| CameraError::Decode(format!("{}: {e}", f.as_ref().display())))?;
-            steps.push(ScriptStep::Image(Arc::new(img.to_rgb8())));
+            let img = crate::imageio::load_rgb(f.as_ref(), crate::imageio::LoadLimits::default())
+                .map_err(|e| CameraError::Decode(e.to_string()))?;
+            steps.push(ScriptStep::Image(Arc::new(img)));
         }
         Ok(ScriptedSource::new(steps, interval))
     }

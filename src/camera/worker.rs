@@ -195,7 +195,20 @@ fn supervise(inner: Arc<Inner>, factory: SourceFactory, stall_timeout: Duration)
         let cap_factory = Arc::clone(&factory);
         let spawned = std::thread::Builder::new()
             .name("camera-capture".into())
-            .spawn(move || capture(cap_inner, cap_factory(), generation));
+            .spawn(move || {
+                // A panic in the driver binding or the frame decoding ends this attempt like an
+                // error would, at once: before, the thread died silently and the station waited
+                // out the stall bound on a frozen picture.
+                let run = crate::isolate::catch("camera thread", || {
+                    capture(Arc::clone(&cap_inner), cap_factory(), generation)
+                });
+                if let Err(p) = run {
+                    let mut s = cap_inner.lock();
+                    if s.generation == generation {
+                        s.ended = Some(CameraError::Disconnected(p.to_string()));
+                    }
+                }
+            });
         let capture_thread = spawned.ok();
         // Watch this attempt until it ends, stalls, or we are told to stop.
         let outcome = loop {
@@ -325,4 +338,74 @@ fn capture(inner: Arc<Inner>, mut source: Box<dyn FrameSource>, generation: u64)
         }
     }
     source.close();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::RgbImage;
+    use std::sync::atomic::AtomicU32;
+
+    /// The first source panics on its third frame; later sources deliver grey frames.
+    struct Panicky {
+        instance: u32,
+        frames: u32,
+    }
+
+    impl FrameSource for Panicky {
+        fn open(&mut self) -> Result<SourceInfo, CameraError> {
+            Ok(SourceInfo {
+                name: "panicky".into(),
+                width: 4,
+                height: 4,
+                format: "RGB".into(),
+            })
+        }
+        fn next_frame(&mut self) -> Result<RgbImage, CameraError> {
+            std::thread::sleep(Duration::from_millis(5));
+            self.frames += 1;
+            if self.instance == 1 && self.frames == 3 {
+                panic!("decoder assertion failed");
+            }
+            Ok(RgbImage::from_pixel(
+                4,
+                4,
+                image::Rgb([self.instance as u8; 3]),
+            ))
+        }
+        fn close(&mut self) {}
+    }
+
+    #[test]
+    fn a_panic_in_the_camera_thread_reconnects_at_once_instead_of_waiting_out_the_stall() {
+        let made = Arc::new(AtomicU32::new(0));
+        let m = made.clone();
+        let factory: SourceFactory = Arc::new(move || {
+            let instance = m.fetch_add(1, Ordering::SeqCst) + 1;
+            Box::new(Panicky {
+                instance,
+                frames: 0,
+            }) as Box<dyn FrameSource>
+        });
+        // A stall bound far longer than the wait below: only the caught panic can bring the
+        // second source in time (before, the dead thread was noticed after 60 s).
+        let worker = CameraWorker::start(factory, Duration::from_secs(60));
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let mut seq = 0;
+        loop {
+            let now = Instant::now();
+            assert!(
+                now < deadline,
+                "no frame from a fresh source after the panic"
+            );
+            if let Some(f) = worker.wait_newer(seq, deadline - now) {
+                seq = f.seq;
+                if f.image.get_pixel(0, 0).0[0] == 2 {
+                    break;
+                }
+            }
+        }
+        assert_eq!(worker.status(), CameraStatus::Live);
+        assert!(made.load(Ordering::SeqCst) >= 2);
+    }
 }

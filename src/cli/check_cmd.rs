@@ -67,12 +67,14 @@ pub fn run(ctx: &Context, args: CheckArgs) -> Result<ExitCode> {
     let mut any_unreadable = false;
     let mut results: Vec<(PathBuf, Result<CheckReport, String>)> = Vec::new();
     for file in &args.files {
-        let outcome = match load(file) {
-            Ok(img) => checker
-                .check_still(&img, None)
-                .map_err(|e| format!("cannot check {}: {e}", file.display())),
-            Err(e) => Err(e),
-        };
+        let outcome = super::per_file(file, || {
+            match load_with(file, config.station.image_limits()) {
+                Ok(img) => checker
+                    .check_still(&img, None)
+                    .map_err(|e| format!("cannot check {}: {e}", file.display())),
+                Err(e) => Err(e),
+            }
+        });
         match &outcome {
             Ok(r) if !file_passed(r) => any_failed = true,
             Ok(_) => {}
@@ -157,7 +159,13 @@ fn print_text(file: &Path, report: &CheckReport) {
     }
 }
 
-/// Reads a photo file for the checks and the maker (the shared loader, default limits).
+/// Reads a photo file with the default limits (for commands that read no configuration).
 pub fn load(path: &Path) -> Result<RgbImage, String> {
-    tucai::imageio::load_rgb(path, tucai::imageio::LoadLimits::default()).map_err(|e| e.to_string())
+    load_with(path, tucai::imageio::LoadLimits::default())
+}
+
+/// Reads a photo file for the checks and the maker through the shared loader, within the
+/// configuration's `station.max_image_pixels`.
+pub fn load_with(path: &Path, limits: tucai::imageio::LoadLimits) -> Result<RgbImage, String> {
+    tucai::imageio::load_rgb(path, limits).map_err(|e| e.to_string())
 }

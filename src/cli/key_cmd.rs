@@ -19,7 +19,10 @@ pub fn run(ctx: &Context, cmd: KeyCmd) -> Result<ExitCode> {
     let KeyCmd::Show { out } = cmd;
     let (config, path) = ctx.config()?;
     let dir = ctx.data_dir(&config, path.as_deref());
-    let key = StationKey::load_or_create(&dir)?;
+    // The database first: a station key without a database is what a lost database looks like
+    // (`Store::open` refuses that), so a fresh station must not get its key before its database.
+    let store = tucai::store::Store::open(&dir)?;
+    let key = StationKey::load_or_create(store.data_dir())?;
     let trusted = key.trusted(&config.station.id);
     println!("station      {}", config.station.id);
     println!("public key   {}", trusted.public_key);

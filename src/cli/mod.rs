@@ -178,9 +178,48 @@ impl Context {
     }
 }
 
+/// Runs the work on one file of a many-file command (`check`, `make`); a panic in it (a
+/// decoder's assertion on a strange file) becomes that file's error, naming it, and the command
+/// goes on with the next file and exits 2 at the end, instead of aborting them all.
+pub fn per_file<T>(
+    file: &Path,
+    work: impl FnOnce() -> std::result::Result<T, String>,
+) -> std::result::Result<T, String> {
+    tucai::isolate::catch("file check", work).unwrap_or_else(|p| {
+        Err(format!(
+            "{}: could not be processed ({p}); the file was skipped",
+            file.display()
+        ))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_that_panics_fails_alone_and_the_others_go_on() {
+        let files = ["a.jpg", "crash.png", "c.jpg"].map(PathBuf::from);
+        let results: Vec<_> = files
+            .iter()
+            .map(|f| {
+                per_file(f, || {
+                    if f.ends_with("crash.png") {
+                        panic!("assertion failed: x <= i32::MAX as f64");
+                    }
+                    Ok(f.display().to_string())
+                })
+            })
+            .collect();
+        assert_eq!(results[0].as_deref(), Ok("a.jpg"));
+        let err = results[1].as_ref().unwrap_err();
+        assert!(
+            err.starts_with("crash.png: could not be processed"),
+            "{err}"
+        );
+        assert!(err.contains("assertion failed"), "{err}");
+        assert_eq!(results[2].as_deref(), Ok("c.jpg"));
+    }
 
     #[test]
     fn global_flags_go_anywhere() {

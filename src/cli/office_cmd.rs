@@ -35,6 +35,23 @@ pub enum OfficeCmd {
     },
     /// List per class who has a confirmed photo and who is still missing.
     Report,
+    /// The station keys the office trusts: list them, or revoke a wrong one.
+    #[command(subcommand)]
+    Trust(TrustCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TrustCmd {
+    /// Station id, key fingerprint and when it was trusted, one per line.
+    List,
+    /// Stop trusting a station's key (audited). Its batches already imported stay.
+    Revoke {
+        /// The station id, as `trust list` shows it.
+        station: String,
+        /// Who revokes it, for the office's audit log.
+        #[arg(long)]
+        operator: String,
+    },
 }
 
 pub fn run(ctx: &Context, args: OfficeArgs) -> Result<ExitCode> {
@@ -49,20 +66,27 @@ pub fn run(ctx: &Context, args: OfficeArgs) -> Result<ExitCode> {
     match args.cmd {
         OfficeCmd::Import { dirs, trust } => {
             let now = Utc::now();
-            for file in &trust {
-                let key = TrustedKey::load(file)?;
-                office.trust(&key, now)?;
+            let offered = trust
+                .iter()
+                .map(|file| TrustedKey::load(file))
+                .collect::<Result<Vec<_>, _>>()?;
+            let report = office::import_batches_trusting(&mut office, &dirs, &offered, now);
+            for key in &report.trusted {
                 println!(
                     "trusting station {} (fingerprint {})",
                     key.station_id, key.fingerprint
                 );
             }
-            let report = office::import_batches(&mut office, &dirs, now);
             for b in &report.batches {
                 match b.status {
                     office::import::BatchStatus::AlreadyImported => {
                         println!("{}: already imported, nothing changed", b.batch)
                     }
+                    _ if b.superseded => println!(
+                        "{}: recorded; a newer batch of its session was imported before, so it \
+                         changes nothing",
+                        b.batch
+                    ),
                     _ => println!(
                         "{}: imported {} students ({} new, {} updated, {} withdrawn)",
                         b.batch, b.students, b.added, b.updated, b.withdrawn
@@ -108,6 +132,25 @@ pub fn run(ctx: &Context, args: OfficeArgs) -> Result<ExitCode> {
                 summary.sheets.unwrap_or(0),
                 office::package::SHEETS_DIR,
                 config.print.copies
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        OfficeCmd::Trust(TrustCmd::List) => {
+            let stations = office.trusted_stations()?;
+            if stations.is_empty() {
+                println!("no station is trusted yet; `tucai office import DIR --trust FILE`");
+            }
+            for t in stations {
+                println!("{}\t{}\t{}", t.station_id, t.fingerprint, t.added_at);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        OfficeCmd::Trust(TrustCmd::Revoke { station, operator }) => {
+            let gone = office.revoke_trusted(&station, &operator, Utc::now())?;
+            println!(
+                "station {} is no longer trusted (key {}); import its batches again with its \
+                 trust file",
+                gone.station_id, gone.fingerprint
             );
             Ok(ExitCode::SUCCESS)
         }

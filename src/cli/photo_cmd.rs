@@ -80,7 +80,8 @@ fn add(ctx: &Context, args: AddArgs) -> Result<ExitCode> {
             args.student_no
         );
     };
-    let capture = super::check_cmd::load(&args.file).map_err(anyhow::Error::msg)?;
+    let capture = super::check_cmd::load_with(&args.file, config.station.image_limits())
+        .map_err(anyhow::Error::msg)?;
     let mut flow = Flow::new(store, &config, Box::new(SystemClock));
     flow.set_session(Some(session));
     // Refuse what no photo could fix before spending a second on the face models.
@@ -96,9 +97,12 @@ fn add(ctx: &Context, args: AddArgs) -> Result<ExitCode> {
     if let Err(e) = flow.teacher_may_add_photo(student.id) {
         return refused(e);
     }
-    let out = RealLab::new(&config)
-        .make_and_check(&capture, &[], &|_| {})
-        .context("cannot make and check the photo")?;
+    // A panic in the models on this file is an error for this file (exit 2), not an abort.
+    let out = tucai::isolate::catch("photo lab", || {
+        RealLab::new(&config).make_and_check(&capture, &[], &|_| {})
+    })
+    .unwrap_or_else(|p| Err(tucai::lab::LabError::Panicked(p)))
+    .with_context(|| format!("cannot make and check the photo {}", args.file.display()))?;
     let made = MadePhoto {
         report: out.report,
         original_jpeg: out.original_jpeg,
@@ -136,7 +140,21 @@ fn add(ctx: &Context, args: AddArgs) -> Result<ExitCode> {
 /// stderr).
 pub fn make(ctx: &Context, args: MakeArgs) -> Result<ExitCode> {
     let (config, _) = ctx.config()?;
-    let capture = super::check_cmd::load(&args.input).map_err(anyhow::Error::msg)?;
+    let input = args.input.clone();
+    match super::per_file(&input, || {
+        make_one(&config, args).map_err(|e| format!("{e:#}"))
+    }) {
+        Ok(code) => Ok(code),
+        Err(e) => {
+            eprintln!("tucai: {e}");
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
+fn make_one(config: &tucai::config::Config, args: MakeArgs) -> Result<ExitCode> {
+    let capture = super::check_cmd::load_with(&args.input, config.station.image_limits())
+        .map_err(anyhow::Error::msg)?;
     let detector = FaceDetector::new()?;
     let faces = detector.detect(&capture)?;
     let Some(face) = faces
@@ -186,7 +204,8 @@ pub fn sheet(ctx: &Context, args: SheetArgs) -> Result<ExitCode> {
     }
     let mut pages = Vec::with_capacity(args.photos.len());
     for (i, path) in args.photos.iter().enumerate() {
-        let photo = super::check_cmd::load(path).map_err(anyhow::Error::msg)?;
+        let photo = super::check_cmd::load_with(path, config.station.image_limits())
+            .map_err(anyhow::Error::msg)?;
         let caption = Caption {
             student_no: path
                 .file_stem()

@@ -28,7 +28,7 @@ pub fn run(ctx: &Context, args: SetPinArgs) -> Result<ExitCode> {
         (next()?, next()?)
     } else {
         (
-            rpassword::prompt_password("New teacher PIN (4-12 digits): ")?,
+            rpassword::prompt_password("New teacher PIN (8-12 digits): ")?,
             rpassword::prompt_password("Repeat the PIN: ")?,
         )
     };
@@ -36,6 +36,7 @@ pub fn run(ctx: &Context, args: SetPinArgs) -> Result<ExitCode> {
     if first != second {
         bail!("the two PINs differ; nothing was changed");
     }
+    tucai::pin::check_new_pin(first)?;
     let hash = tucai::pin::hash_pin(first)?;
     write_pin_hash(&path, &hash)?;
     println!("teacher PIN set in {}", path.display());
@@ -43,7 +44,8 @@ pub fn run(ctx: &Context, args: SetPinArgs) -> Result<ExitCode> {
 }
 
 /// Replaces `teacher.pin_hash` keeping every comment of the file, written to a temporary file and
-/// renamed so a crash leaves either the old or the new file, never half of one.
+/// renamed so a crash leaves either the old or the new file, never half of one. A symlinked
+/// config is followed (the kiosk reads the target) and the file's permissions are kept.
 fn write_pin_hash(path: &Path, hash: &str) -> Result<()> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
@@ -52,6 +54,6 @@ fn write_pin_hash(path: &Path, hash: &str) -> Result<()> {
         doc["teacher"] = toml_edit::table();
     }
     doc["teacher"]["pin_hash"] = toml_edit::value(hash);
-    tucai::atomic_file::write(path, doc.to_string().as_bytes())
+    tucai::atomic_file::replace_keeping_mode(path, doc.to_string().as_bytes())
         .with_context(|| format!("cannot replace {}", path.display()))
 }

@@ -173,14 +173,14 @@ impl Config {
         let de = toml::Deserializer::parse(text).map_err(|e| ConfigError::Parse {
             path: path.to_path_buf(),
             key: ".".into(),
-            message: e.message().to_string(),
+            message: located(text, &e),
         })?;
         let config: Config = serde_path_to_error::deserialize(de).map_err(|e| {
             let key = e.path().to_string();
             ConfigError::Parse {
                 path: path.to_path_buf(),
                 key,
-                message: e.into_inner().message().to_string(),
+                message: located(text, &e.into_inner()),
             }
         })?;
         if let Some(first) = config.validate().into_iter().next() {
@@ -222,6 +222,30 @@ impl Config {
             _ => dir.clone(),
         }
     }
+}
+
+/// The parser's message with the line and column (1-based) it points at, so a clerk editing the
+/// file finds a stray quote without reading the whole file: toml's own message names no line.
+fn located(text: &str, e: &toml::de::Error) -> String {
+    match e.span() {
+        Some(span) => {
+            let (line, column) = line_column(text, span.start);
+            format!("line {line}, column {column}: {}", e.message())
+        }
+        None => e.message().to_string(),
+    }
+}
+
+/// 1-based line and column (in characters) of byte offset `at` in `text`.
+fn line_column(text: &str, at: usize) -> (usize, usize) {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
 }
 
 #[cfg(test)]
@@ -273,6 +297,45 @@ mod tests {
     fn bad_syntax_is_an_error() {
         let err = parse("[flow\n").unwrap_err();
         assert!(matches!(err, ConfigError::Parse { .. }), "{err}");
+    }
+
+    #[test]
+    fn a_syntax_error_names_its_line_and_column() {
+        // The issue's case: an unclosed string, reported as "`.`: invalid basic string" only.
+        let err = parse("[station]\nid = \"station-01\"\nlanguage = \"zh\n").unwrap_err();
+        // toml points at the end of the line, where the closing quote is missing.
+        assert!(err.to_string().contains("line 3, column 15"), "{err}");
+        let err = parse("[flow]\n\ndraft_box_size = \"three\"\n").unwrap_err();
+        assert_eq!(err.key(), "flow.draft_box_size");
+        assert!(err.to_string().contains("line 3"), "{err}");
+    }
+
+    #[test]
+    fn line_column_counts_characters_not_bytes() {
+        let text = "a\n图采 = x";
+        assert_eq!(line_column(text, 0), (1, 1));
+        assert_eq!(line_column(text, text.find('=').unwrap()), (2, 4));
+    }
+
+    #[test]
+    fn capture_window_takes_toml_dates_and_strings() {
+        let dates =
+            parse("[school]\ncapture_window = { start = 2026-05-06, end = 2026-05-15 }\n").unwrap();
+        let strings =
+            parse("[school]\ncapture_window = { start = \"2026-05-06\", end = \"2026-05-15\" }\n")
+                .unwrap();
+        let w = dates.school.capture_window.unwrap();
+        assert_eq!(w.start.to_string(), "2026-05-06");
+        assert_eq!(w.end.to_string(), "2026-05-15");
+        assert_eq!(dates, strings);
+        for bad in [
+            "{ start = 2026-05-06T08:00:00, end = 2026-05-15 }",
+            "{ start = \"06.05.2026\", end = 2026-05-15 }",
+            "{ start = 5, end = 2026-05-15 }",
+        ] {
+            let err = parse(&format!("[school]\ncapture_window = {bad}\n")).unwrap_err();
+            assert_eq!(err.key(), "school.capture_window.start", "{err}");
+        }
     }
 
     #[test]

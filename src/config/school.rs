@@ -19,8 +19,33 @@ pub struct SchoolConfig {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CaptureWindow {
+    #[serde(deserialize_with = "toml_date")]
     pub start: NaiveDate,
+    #[serde(deserialize_with = "toml_date")]
     pub end: NaiveDate,
+}
+
+/// A day written as a TOML date (`2026-05-06`, what the shipped example shows) or as a string
+/// (`"2026-05-06"`); chrono alone accepts only the string and called the TOML date "a map".
+fn toml_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+    use serde::de::Error;
+    let text = match toml::Value::deserialize(d)? {
+        toml::Value::String(s) => s,
+        toml::Value::Datetime(dt) if dt.time.is_none() && dt.offset.is_none() => dt.to_string(),
+        toml::Value::Datetime(dt) => {
+            return Err(D::Error::custom(format!(
+                "{dt} has a time of day; give the day only, e.g. 2026-05-06"
+            )));
+        }
+        other => {
+            return Err(D::Error::custom(format!(
+                "expected a date such as 2026-05-06, found {}",
+                other.type_str()
+            )));
+        }
+    };
+    NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+        .map_err(|e| D::Error::custom(format!("`{text}` is not a date such as 2026-05-06: {e}")))
 }
 
 impl CaptureWindow {

@@ -23,6 +23,9 @@ pub struct StationConfig {
     pub language: Language,
     /// Fullscreen kiosk window that cannot be closed without the teacher PIN.
     pub fullscreen: bool,
+    /// Image files (a studio photo, a photo to check, a photo inside a batch) with more pixels than
+    /// this are refused before decoding: a 2 KB PNG may claim 40000×40000 and ask for 4.8 GB.
+    pub max_image_pixels: u64,
 }
 
 impl Default for StationConfig {
@@ -32,6 +35,7 @@ impl Default for StationConfig {
             data_dir: PathBuf::from("tucai-data"),
             language: Language::Zh,
             fullscreen: true,
+            max_image_pixels: crate::imageio::DEFAULT_MAX_PIXELS,
         }
     }
 }
@@ -55,6 +59,21 @@ impl StationConfig {
             "data_dir",
             "must not be empty",
         );
+        // 1 MP is below any webcam's capture; 400 MP decodes to 1.2 GB, the most a station spares.
+        r.range(
+            "max_image_pixels",
+            self.max_image_pixels,
+            1_000_000,
+            400_000_000,
+        );
         r.finish()
+    }
+
+    /// The limits every image file is read with (`crate::imageio`).
+    pub fn image_limits(&self) -> crate::imageio::LoadLimits {
+        crate::imageio::LoadLimits {
+            max_pixels: self.max_image_pixels,
+            ..crate::imageio::LoadLimits::default()
+        }
     }
 }

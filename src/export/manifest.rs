@@ -240,8 +240,9 @@ impl Manifest {
 }
 
 /// A cell starting with `=`, `+`, `-` or `@` is a formula to Excel; a leading `'` keeps it text.
-fn excel_safe(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@']) {
+pub(crate) fn excel_safe(s: &str) -> String {
+    // Tab and carriage return lead formulas too (OWASP's CSV injection list).
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {
         s.to_string()
@@ -251,7 +252,7 @@ fn excel_safe(s: &str) -> String {
 /// A number Excel would mangle as a number (an 18-digit ID number shown as 1.10101E+17 and
 /// rounded to 15 digits when saved, a student number's leading zeros dropped) is written as the
 /// text formula `="…"`, which Excel shows digit for digit. `manifest.json` keeps the plain value.
-fn excel_digits(s: &str) -> String {
+pub(crate) fn excel_digits(s: &str) -> String {
     let body = s.strip_suffix(['X', 'x']).unwrap_or(s);
     let numeric = !body.is_empty() && body.bytes().all(|b| b.is_ascii_digit());
     if numeric && (s.len() >= 12 || s.starts_with('0')) {

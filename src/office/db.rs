@@ -12,7 +12,10 @@ use std::path::Path;
 use std::time::Duration;
 
 /// Append, never edit; `user_version` records how many have run.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_office.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_office.sql"),
+    include_str!("migrations/0002_office_audit.sql"),
+];
 
 pub(super) fn open(path: &Path) -> Result<Connection> {
     let err = |e: rusqlite::Error| OfficeError::Database {
@@ -67,6 +70,48 @@ pub(super) fn insert_trusted(
     Ok(())
 }
 
+/// Every trusted station with when its key was added, by station id.
+pub(super) fn trusted_stations(conn: &Connection) -> rusqlite::Result<Vec<super::TrustedStation>> {
+    let mut stmt = conn.prepare(
+        "SELECT station_id, fingerprint, added_at FROM trusted_keys ORDER BY station_id",
+    )?;
+    stmt.query_map([], |r| {
+        Ok(super::TrustedStation {
+            station_id: r.get(0)?,
+            fingerprint: r.get(1)?,
+            added_at: r.get(2)?,
+        })
+    })?
+    .collect()
+}
+
+pub(super) fn delete_trusted(tx: &Transaction<'_>, station: &str) -> rusqlite::Result<usize> {
+    tx.execute("DELETE FROM trusted_keys WHERE station_id = ?1", [station])
+}
+
+pub(super) fn insert_audit(conn: &Connection, e: &super::OfficeAudit) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO audit (at, operator, action, station, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![e.at, e.operator, e.action, e.station, e.detail],
+    )?;
+    Ok(())
+}
+
+pub(super) fn audit_log(conn: &Connection) -> rusqlite::Result<Vec<super::OfficeAudit>> {
+    let mut stmt =
+        conn.prepare("SELECT at, operator, action, station, detail FROM audit ORDER BY id")?;
+    stmt.query_map([], |r| {
+        Ok(super::OfficeAudit {
+            at: r.get(0)?,
+            operator: r.get(1)?,
+            action: r.get(2)?,
+            station: r.get(3)?,
+            detail: r.get(4)?,
+        })
+    })?
+    .collect()
+}
+
 fn trusted_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TrustedKey> {
     Ok(TrustedKey {
         format: "tucai-trust-v1".into(),
@@ -103,6 +148,19 @@ pub(super) fn batch_digest(tx: &Transaction<'_>, name: &str) -> rusqlite::Result
         |r| r.get(0),
     )
     .optional()
+}
+
+/// The highest sequence imported so far for one station's session (`None`: none yet).
+pub(super) fn newest_sequence(
+    tx: &Transaction<'_>,
+    station: &str,
+    session: i64,
+) -> rusqlite::Result<Option<u32>> {
+    tx.query_row(
+        "SELECT MAX(sequence) FROM batches WHERE station_id = ?1 AND session_id = ?2",
+        params![station, session],
+        |r| r.get(0),
+    )
 }
 
 pub(super) struct BatchRow<'a> {

@@ -10,6 +10,7 @@
 use super::db::{self, BatchRow, Source};
 use super::verify::{VerifiedBatch, verify_batch};
 use super::{Office, OfficeError, Result};
+use crate::export::TrustedKey;
 use crate::export::destination::{PARTIAL_PREFIX, sync_dir, sync_files};
 use crate::export::manifest::{BatchName, MANIFEST_JSON, MissingEntry};
 use crate::export::receipt::{RECEIPT, Receipt};
@@ -45,6 +46,9 @@ pub struct BatchImport {
     /// Photos withdrawn because this newer batch of their session no longer lists them.
     pub withdrawn: usize,
     pub conflicts: Vec<Conflict>,
+    /// A newer batch of the same session was imported before this one: this one is recorded and
+    /// its receipt written, but its students change nothing (the newer snapshot is the truth).
+    pub superseded: bool,
 }
 
 /// What an import run did: one line per batch, refused batches with their reasons.
@@ -52,6 +56,8 @@ pub struct BatchImport {
 pub struct ImportReport {
     pub batches: Vec<BatchImport>,
     pub refused: Vec<OfficeError>,
+    /// Offered trust files stored because a batch verified with them was imported.
+    pub trusted: Vec<TrustedKey>,
 }
 
 /// The batch folders a path stands for: the folder itself when it holds a manifest (or is an
@@ -83,9 +89,35 @@ pub fn batch_dirs(path: &Path) -> Result<Vec<PathBuf>> {
     Ok(dirs)
 }
 
-/// Verifies and merges every batch under `paths`; a refused batch is reported, the others go on.
+/// Verifies and merges every batch under `paths` with the keys the office trusts; a refused
+/// batch is reported, the others go on.
 pub fn import_batches(office: &mut Office, paths: &[PathBuf], now: DateTime<Utc>) -> ImportReport {
+    import_batches_trusting(office, paths, &[], now)
+}
+
+/// [`import_batches`] that may also verify with `offered` trust files (`--trust`), for stations
+/// the office does not trust yet. An offered key is stored only once a batch verified with it was
+/// imported: a wrong trust file (another station's key under the same id) refuses its batch and
+/// leaves nothing behind, so the right file works next time. A key that conflicts with the one
+/// already trusted is refused before anything is imported.
+pub fn import_batches_trusting(
+    office: &mut Office,
+    paths: &[PathBuf],
+    offered: &[TrustedKey],
+    now: DateTime<Utc>,
+) -> ImportReport {
     let mut report = ImportReport::default();
+    let mut usable: Vec<&TrustedKey> = Vec::new();
+    for key in offered {
+        match office.check_trust(key) {
+            Ok(false) => usable.push(key),
+            Ok(true) => {}
+            Err(e) => report.refused.push(e),
+        }
+    }
+    if !report.refused.is_empty() {
+        return report;
+    }
     for path in paths {
         let dirs = match batch_dirs(path) {
             Ok(d) => d,
@@ -96,11 +128,32 @@ pub fn import_batches(office: &mut Office, paths: &[PathBuf], now: DateTime<Utc>
         };
         for dir in dirs {
             let verified = {
-                let lookup = |station: &str| office.trusted_key(station);
+                let lookup = |station: &str| match office.trusted_key(station)? {
+                    Some(k) => Ok(Some(k)),
+                    None => Ok(usable
+                        .iter()
+                        .find(|k| k.station_id == station)
+                        .map(|k| (*k).clone())),
+                };
                 verify_batch(&dir, &lookup)
             };
+            let station = verified
+                .as_ref()
+                .ok()
+                .map(|v| v.manifest.station_id.clone());
             match verified.and_then(|v| office.merge(&v, now)) {
-                Ok(done) => report.batches.push(done),
+                Ok(done) => {
+                    report.batches.push(done);
+                    let offered =
+                        station.and_then(|st| usable.iter().position(|k| k.station_id == st));
+                    if let Some(i) = offered {
+                        let key = usable.remove(i);
+                        match office.trust(key, now) {
+                            Ok(()) => report.trusted.push(key.clone()),
+                            Err(e) => report.refused.push(e),
+                        }
+                    }
+                }
                 Err(e) => report.refused.push(e),
             }
         }
@@ -125,6 +178,7 @@ impl Office {
             updated: 0,
             withdrawn: 0,
             conflicts: Vec::new(),
+            superseded: false,
         };
         let photos_dir = self.dir.join("photos");
         let mut to_store: Vec<(PathBuf, &[u8])> = Vec::new();
@@ -151,6 +205,13 @@ impl Office {
                     sequence: m.sequence,
                     batch: &m.batch,
                 };
+                // Each batch is a full snapshot of its session: when a newer one of the same
+                // session was imported first, this older one is history. Taking its students
+                // would bring back a photo the newer batch withdrew (a retake allowed), so it is
+                // recorded as imported and changes nothing else.
+                let superseded = db::newest_sequence(&tx, &m.station_id, m.session.id)
+                    .map_err(db_err)?
+                    .is_some_and(|newest| newest > m.sequence);
                 db::insert_batch(
                     &tx,
                     &BatchRow {
@@ -165,10 +226,16 @@ impl Office {
                     now,
                 )
                 .map_err(db_err)?;
-                for missing in &m.missing {
+                let (missing, students) = if superseded {
+                    result.superseded = true;
+                    (&[][..], &[][..])
+                } else {
+                    (m.missing.as_slice(), m.students.as_slice())
+                };
+                for missing in missing {
                     db::upsert_roster(&tx, missing, &m.batch).map_err(db_err)?;
                 }
-                for s in &m.students {
+                for s in students {
                     let as_roster = MissingEntry {
                         student_no: s.student_no.clone(),
                         name: s.name.clone(),
@@ -234,8 +301,11 @@ impl Office {
                         db::put_photo(&tx, s, &src).map_err(db_err)?;
                     }
                 }
-                let keep: Vec<&str> = m.students.iter().map(|s| s.student_no.as_str()).collect();
-                result.withdrawn = db::drop_withdrawn(&tx, &src, &keep).map_err(db_err)?;
+                if !superseded {
+                    let keep: Vec<&str> =
+                        m.students.iter().map(|s| s.student_no.as_str()).collect();
+                    result.withdrawn = db::drop_withdrawn(&tx, &src, &keep).map_err(db_err)?;
+                }
             }
         }
         // The photos are on disk before the rows that point at them.

@@ -16,7 +16,7 @@ pub mod report;
 pub mod sheets;
 pub mod verify;
 
-pub use import::{BatchImport, ImportReport, import_batches};
+pub use import::{BatchImport, ImportReport, import_batches, import_batches_trusting};
 pub use package::{PackageEntry, PackageSummary, PrintSheets, write_package};
 pub use report::{ClassReport, class_report};
 pub use sheets::PdfSheets;
@@ -41,7 +41,8 @@ pub enum OfficeError {
     },
     #[error(
         "station `{station}` is already trusted with key {known}, the trust file has {offered}; \
-         if the station really has a new key, remove the old one from the office first"
+         if the station really has a new key, remove the old one first with \
+         `tucai office trust revoke {station}`"
     )]
     KeyConflict {
         station: String,
@@ -110,18 +111,97 @@ impl Office {
 
     /// Trusts a station's key. The same key again is fine; another key for a known station is
     /// refused, because silently replacing it would let anyone holding a trust file take over.
+    /// `tucai office import --trust` does not call this up front: it stores a key only once a
+    /// batch verified with it was imported ([`import::import_batches_trusting`]).
     pub fn trust(&mut self, key: &TrustedKey, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
-        if let Some(known) = self.trusted_key(&key.station_id)? {
-            if known.public_key == key.public_key {
-                return Ok(());
-            }
-            return Err(OfficeError::KeyConflict {
+        if self.check_trust(key)? {
+            return Ok(());
+        }
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(|e| db_error(&self.dir, e))?;
+        db::insert_trusted(&tx, key, now).map_err(|e| db_error(&self.dir, e))?;
+        db::insert_audit(
+            &tx,
+            &OfficeAudit {
+                at: crate::store::to_db_time(now),
+                operator: "office".into(),
+                action: "trust.add".into(),
+                station: key.station_id.clone(),
+                detail: format!("fingerprint {}", key.fingerprint),
+            },
+        )
+        .map_err(|e| db_error(&self.dir, e))?;
+        tx.commit().map_err(|e| db_error(&self.dir, e))
+    }
+
+    /// Whether `key` is already trusted (`true`), unknown (`false`), or conflicts with the key
+    /// trusted for its station (an error saying how to revoke the old one).
+    pub fn check_trust(&self, key: &TrustedKey) -> Result<bool> {
+        match self.trusted_key(&key.station_id)? {
+            None => Ok(false),
+            Some(known) if known.public_key == key.public_key => Ok(true),
+            Some(known) => Err(OfficeError::KeyConflict {
                 station: key.station_id.clone(),
                 known: known.fingerprint,
                 offered: key.fingerprint.clone(),
-            });
+            }),
         }
-        db::insert_trusted(&self.conn, key, now).map_err(|e| self.db_err(e))
+    }
+
+    /// Every trusted station: id, key fingerprint, when it was added. For `tucai office trust
+    /// list` and the office screen.
+    pub fn trusted_stations(&self) -> Result<Vec<TrustedStation>> {
+        db::trusted_stations(&self.conn).map_err(|e| self.db_err(e))
+    }
+
+    /// Stops trusting `station`'s key (a wrong trust file was stored, or the station's key was
+    /// replaced), with an audit line naming `operator`. Batches already imported stay; new ones
+    /// of that station need its trust file again. Returns what was removed.
+    pub fn revoke_trusted(
+        &mut self,
+        station: &str,
+        operator: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<TrustedStation> {
+        if operator.trim().is_empty() {
+            return Err(OfficeError::Invalid(
+                "who revokes the key must be named (--operator)".into(),
+            ));
+        }
+        let Some(found) = self
+            .trusted_stations()?
+            .into_iter()
+            .find(|t| t.station_id == station)
+        else {
+            return Err(OfficeError::Invalid(format!(
+                "station `{station}` is not trusted; `tucai office trust list` shows the trusted ones"
+            )));
+        };
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(|e| db_error(&self.dir, e))?;
+        db::delete_trusted(&tx, station).map_err(|e| db_error(&self.dir, e))?;
+        db::insert_audit(
+            &tx,
+            &OfficeAudit {
+                at: crate::store::to_db_time(now),
+                operator: operator.trim().into(),
+                action: "trust.revoke".into(),
+                station: station.into(),
+                detail: format!("fingerprint {}", found.fingerprint),
+            },
+        )
+        .map_err(|e| db_error(&self.dir, e))?;
+        tx.commit().map_err(|e| db_error(&self.dir, e))?;
+        Ok(found)
+    }
+
+    /// The office's audit log (trust added and revoked), oldest first.
+    pub fn audit_log(&self) -> Result<Vec<OfficeAudit>> {
+        db::audit_log(&self.conn).map_err(|e| self.db_err(e))
     }
 
     pub fn trusted_key(&self, station: &str) -> Result<Option<TrustedKey>> {
@@ -138,9 +218,34 @@ impl Office {
     }
 
     fn db_err(&self, e: rusqlite::Error) -> OfficeError {
-        OfficeError::Database {
-            path: self.dir.join(DB_FILE),
-            message: e.to_string(),
-        }
+        db_error(&self.dir, e)
     }
+}
+
+fn db_error(dir: &Path, e: rusqlite::Error) -> OfficeError {
+    OfficeError::Database {
+        path: dir.join(DB_FILE),
+        message: e.to_string(),
+    }
+}
+
+/// A station the office trusts, as `tucai office trust list` shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustedStation {
+    pub station_id: String,
+    pub fingerprint: String,
+    /// RFC 3339 UTC.
+    pub added_at: String,
+}
+
+/// One line of the office's audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfficeAudit {
+    /// RFC 3339 UTC.
+    pub at: String,
+    pub operator: String,
+    /// `trust.add` or `trust.revoke`.
+    pub action: String,
+    pub station: String,
+    pub detail: String,
 }

@@ -8,6 +8,7 @@
 
 use super::import::write_atomic;
 use super::{Office, OfficeError, Result, db};
+use crate::export::manifest::{excel_digits, excel_safe};
 use std::path::{Path, PathBuf};
 
 /// One student in the package.
@@ -93,12 +94,14 @@ pub fn write_package(
             })?;
             let rel = PathBuf::from("photos").join(format!("{}.jpg", line.student_no));
             write_atomic(&temp.join(&rel), &bytes)?;
+            // Escaped like manifest.csv: a clerk opens list.csv in Excel before uploading, and a
+            // name starting with `=` would run as a formula, an 18-digit ID number be rounded.
             let _ = w.write_record([
-                line.student_no.as_str(),
-                &line.name,
-                &id_number,
-                &line.department,
-                &line.class_name,
+                excel_digits(&line.student_no).as_str(),
+                &excel_safe(&line.name),
+                &excel_digits(&id_number),
+                &excel_safe(&line.department),
+                &excel_safe(&line.class_name),
                 &rel.to_string_lossy(),
             ]);
             entries.push(PackageEntry {

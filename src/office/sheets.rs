@@ -44,14 +44,14 @@ impl PrintSheets for PdfSheets {
                     path: path.clone(),
                     source,
                 })?;
-                let photo = image::load_from_memory(&bytes)
-                    .map_err(|err| {
-                        OfficeError::Invalid(format!(
-                            "{}: the photo cannot be decoded ({err}); import its batch again",
-                            e.photo.display()
-                        ))
-                    })?
-                    .to_rgb8();
+                // Through the one loader: a photo file swapped in the package folder is sniffed
+                // by content and refused before decoding when it claims a bomb's size.
+                let photo = crate::imageio::decode_rgb(
+                    &bytes,
+                    &e.photo,
+                    crate::imageio::LoadLimits::default(),
+                )
+                .map_err(|err| OfficeError::Invalid(format!("{err}; import its batch again")))?;
                 let caption = Caption {
                     student_no: e.student_no.clone(),
                     name: e.name.clone(),

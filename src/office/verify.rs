@@ -5,7 +5,7 @@
 
 use super::{OfficeError, Result};
 use crate::export::destination::PARTIAL_PREFIX;
-use crate::export::manifest::{MANIFEST_JSON, Manifest, SIGNATURE, is_safe_student_no};
+use crate::export::manifest::{BatchName, MANIFEST_JSON, Manifest, SIGNATURE, is_safe_student_no};
 use crate::export::receipt::RECEIPT;
 use crate::export::{TrustedKey, sha256_hex};
 use std::collections::{BTreeSet, HashMap};
@@ -41,6 +41,9 @@ pub fn verify_batch(
             "an unfinished export (the station was interrupted); export the session again".into(),
         ));
     }
+    // Before any file is read: a symlink would make the office read (and keep) a file from
+    // outside the batch, or hang on a device; a station never writes one.
+    let present = walk(dir)?;
     let read = |name: &str| -> Result<Option<Vec<u8>>> {
         let path = dir.join(name);
         match std::fs::read(&path) {
@@ -63,6 +66,35 @@ pub fn verify_batch(
     })?;
     let manifest = Manifest::from_json(&manifest_bytes, &dir.display().to_string())
         .map_err(|e| refuse(MANIFEST_JSON, e.to_string()))?;
+    // The folder's name is what the station's purge and the clerk go by; a folder renamed to
+    // another batch's name (…_b0007 holding b0001) would hide which batch was imported.
+    let expected = BatchName {
+        station: manifest.station_id.clone(),
+        session: manifest.session.id,
+        sequence: manifest.sequence,
+    }
+    .to_string();
+    if manifest.batch != expected {
+        return Err(refuse(
+            MANIFEST_JSON,
+            format!(
+                "the manifest calls the batch {} but its station, session and sequence make {expected}",
+                manifest.batch
+            ),
+        ));
+    }
+    if let Some(name) = folder.as_deref().filter(|n| BatchName::parse(n).is_some())
+        && name != manifest.batch
+    {
+        return Err(refuse(
+            ".",
+            format!(
+                "the folder is named {name} but holds batch {}; rename the folder back to {} \
+                 (or copy the batch again from the station)",
+                manifest.batch, manifest.batch
+            ),
+        ));
+    }
     let key = trusted(&manifest.station_id)?.ok_or_else(|| {
         refuse(
             SIGNATURE,
@@ -133,7 +165,7 @@ pub fn verify_batch(
             ));
         }
     }
-    for extra in walk(dir)? {
+    for extra in present {
         let known = extra == MANIFEST_JSON || extra == SIGNATURE || extra == RECEIPT;
         if !known && !listed.contains(&extra) {
             return Err(refuse(
@@ -179,7 +211,20 @@ fn walk(dir: &Path) -> Result<Vec<String>> {
             } else {
                 format!("{rel}/{name}")
             };
-            if entry.path().is_dir() {
+            let kind = entry.file_type().map_err(|source| OfficeError::Read {
+                path: entry.path(),
+                source,
+            })?;
+            if kind.is_symlink() {
+                return Err(OfficeError::Refused {
+                    batch: dir.to_path_buf(),
+                    file: child,
+                    message: "a symbolic link: a batch holds only plain files; copy the batch \
+                              again from the station"
+                        .into(),
+                });
+            }
+            if kind.is_dir() {
                 stack.push((entry.path(), child));
             } else {
                 out.push(child);

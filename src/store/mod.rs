@@ -58,6 +58,21 @@ pub enum StoreError {
         found: i64,
         known: i64,
     },
+    #[error(
+        "{}: the station database {DB_FILE} is {what}, but the folder holds station data ({found}). \
+         Starting now would make a new station whose session and batch numbers restart, and the \
+         office would refuse its batches. Restore {DB_FILE} (with {DB_FILE}-wal if there is one) \
+         from a backup or the station's last copy; to start a new station on purpose, move the \
+         whole folder aside first (keep it: it holds the station key and the captures)",
+        dir.display()
+    )]
+    DatabaseLost {
+        dir: PathBuf,
+        /// "missing" or "empty (0 bytes)".
+        what: &'static str,
+        /// What shows the station had data, e.g. "station.key, captures/".
+        found: String,
+    },
     #[error("the disk is full: nothing was saved; free some space and try again")]
     DiskFull,
     #[error("{0}")]
@@ -68,6 +83,36 @@ pub enum StoreError {
     Corrupt(String),
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
+}
+
+/// A missing or zero-length database beside a station key or captures means the database was
+/// lost (a bad copy, a full disk, a clerk's cleanup), not that this is a new station: SQLite would
+/// happily make an empty one and the station would restart its numbering.
+fn refuse_lost_database(data_dir: &Path) -> Result<()> {
+    let db = data_dir.join(DB_FILE);
+    let what = match std::fs::metadata(&db) {
+        Ok(m) if m.len() > 0 => return Ok(()),
+        Ok(_) => "empty (0 bytes)",
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => "missing",
+        // Anything else (no permission) is for SQLite's open to report with its own words.
+        Err(_) => return Ok(()),
+    };
+    let mut found = Vec::new();
+    if data_dir.join(crate::export::key::KEY_FILE).exists() {
+        found.push(crate::export::key::KEY_FILE.to_string());
+    }
+    let captures = data_dir.join("captures");
+    if std::fs::read_dir(&captures).is_ok_and(|mut d| d.next().is_some()) {
+        found.push("captures/".into());
+    }
+    if found.is_empty() {
+        return Ok(());
+    }
+    Err(StoreError::DatabaseLost {
+        dir: data_dir.to_path_buf(),
+        what,
+        found: found.join(", "),
+    })
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -102,6 +147,7 @@ impl Store {
             path: data_dir.to_path_buf(),
             source,
         })?;
+        refuse_lost_database(data_dir)?;
         Store::open_file(&data_dir.join(DB_FILE))
     }
 

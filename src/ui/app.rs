@@ -355,7 +355,10 @@ impl KioskApp {
             return Some(t.clone());
         }
         let bytes = self.flow.draft_photo(draft).ok()?;
-        let img = image::load_from_memory(&bytes).ok()?.to_rgb8();
+        let name = std::path::Path::new("draft photo");
+        let img = crate::imageio::decode_rgb(&bytes, name, self.config.station.image_limits())
+            .map_err(|e| log::warn!("{e}"))
+            .ok()?;
         Some(self.texture(ctx, &key, &img))
     }
 
@@ -394,18 +397,24 @@ impl KioskApp {
         let interval = Duration::from_millis(u64::from(interval_ms));
         let stall = Duration::from_millis(u64::from(self.config.camera.stall_timeout_ms));
         std::thread::spawn(move || {
-            let shot = camera
-                .wait_newer(0, stall)
-                .ok_or_else(|| {
-                    CameraError::Disconnected(format!("no picture within {} ms", stall.as_millis()))
-                })
-                .and_then(|first| {
-                    let burst = crate::camera::burst(&camera, count, interval, stall)?;
-                    Ok(Shot {
-                        capture: first.image,
-                        burst: burst.into_iter().map(|f| f.image).collect(),
+            let shot = crate::isolate::catch("shot", || {
+                camera
+                    .wait_newer(0, stall)
+                    .ok_or_else(|| {
+                        CameraError::Disconnected(format!(
+                            "no picture within {} ms",
+                            stall.as_millis()
+                        ))
                     })
-                });
+                    .and_then(|first| {
+                        let burst = crate::camera::burst(&camera, count, interval, stall)?;
+                        Ok(Shot {
+                            capture: first.image,
+                            burst: burst.into_iter().map(|f| f.image).collect(),
+                        })
+                    })
+            })
+            .unwrap_or_else(|p| Err(CameraError::Disconnected(p.to_string())));
             // The receiver is gone when the student left meanwhile.
             let _ = tx.send(shot);
         });
@@ -458,17 +467,27 @@ impl KioskApp {
         if let Some(scan) = &self.scan {
             scan.set_active(self.flow.step() == Step::Welcome);
         }
-        if let Some(rx) = &self.capture_job
-            && let Ok(shot) = rx.try_recv()
-        {
-            self.capture_job = None;
-            match shot {
-                Ok(shot) => {
-                    self.textures.remove("student/shot");
-                    self.shot = Some(shot);
-                    self.send(Event::Captured);
+        let shot = self.capture_job.as_ref().map(|rx| rx.try_recv());
+        match shot {
+            None | Some(Err(std::sync::mpsc::TryRecvError::Empty)) => {}
+            Some(Ok(shot)) => {
+                self.capture_job = None;
+                match shot {
+                    Ok(shot) => {
+                        self.textures.remove("student/shot");
+                        self.shot = Some(shot);
+                        self.send(Event::Captured);
+                    }
+                    Err(why) => self.shot_failed(&why),
                 }
-                Err(why) => self.shot_failed(&why),
+            }
+            // The shot's thread died without an answer: the student was left on a frozen
+            // countdown. Back to framing, which says no photo was taken.
+            Some(Err(std::sync::mpsc::TryRecvError::Disconnected)) => {
+                self.capture_job = None;
+                self.shot_failed(&CameraError::Disconnected(
+                    "the shot's thread stopped unexpectedly".into(),
+                ));
             }
         }
         if let Some(job) = &self.lab_job {
@@ -492,7 +511,7 @@ impl KioskApp {
                             report: Default::default(),
                             original_jpeg: Vec::new(),
                             photo_jpeg: None,
-                            make_error: Some(crate::photo::MakeFailure::other(e.to_string())),
+                            make_error: Some(e.to_make_failure()),
                         },
                     };
                     self.send(Event::Made(Box::new(made)));

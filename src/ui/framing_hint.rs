@@ -171,22 +171,41 @@ pub struct HintWorker {
 
 impl HintWorker {
     pub fn start(spec: PhotoConfig, light: Light, interval: Duration) -> HintWorker {
+        HintWorker::start_with(interval, move || match FaceDetector::new() {
+            Ok(detector) => Some(move |img: &RgbImage| measure(&detector, img, &spec, light)),
+            Err(e) => {
+                // No hints then; the overlay and the written guide still show.
+                log::warn!("framing hints off: {e}");
+                None
+            }
+        })
+    }
+
+    /// The worker around any measurement: `make` runs on the thread (loading the detector) and
+    /// returns the per-frame measure. A panic while measuring a frame (the detector or our image
+    /// code on a strange picture) is caught: that frame gives no hint, the next one is measured.
+    /// Before, the thread died with `busy` set and the student never got another hint.
+    fn start_with<M>(
+        interval: Duration,
+        make: impl FnOnce() -> Option<M> + Send + 'static,
+    ) -> HintWorker
+    where
+        M: FnMut(&RgbImage) -> Option<Hint>,
+    {
         let (tx, rx) = sync_channel::<Arc<RgbImage>>(1);
         let busy = Arc::new(AtomicBool::new(false));
         let latest = Arc::new(Mutex::new(None));
         let (busy2, latest2) = (busy.clone(), latest.clone());
         std::thread::spawn(move || {
-            let detector = match FaceDetector::new() {
-                Ok(d) => Arc::new(d),
-                Err(e) => {
-                    // No hints then; the overlay and the written guide still show.
-                    log::warn!("framing hints off: {e}");
-                    return;
-                }
+            let Some(mut measure) = crate::isolate::catch("framing hint", make).ok().flatten()
+            else {
+                return;
             };
             // Ends when the worker (the sender) is dropped.
             while let Ok(img) = rx.recv() {
-                let hint = measure(&detector, &img, &spec, light);
+                let hint = crate::isolate::catch("framing hint", || measure(&img))
+                    .ok()
+                    .flatten();
                 if let Some(h) = hint {
                     *latest2.lock().unwrap_or_else(|p| p.into_inner()) = Some((h, Instant::now()));
                 }
@@ -235,6 +254,33 @@ impl HintWorker {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_panic_while_measuring_costs_one_frame_and_the_hints_go_on() {
+        let mut calls = 0;
+        let mut worker = HintWorker::start_with(Duration::ZERO, move || {
+            Some(move |_: &RgbImage| {
+                calls += 1;
+                if calls == 1 {
+                    panic!("index out of bounds: the len is 3 but the index is 7");
+                }
+                Some(Hint::Good)
+            })
+        });
+        let frame = Arc::new(RgbImage::new(8, 8));
+        // Generous bound for a loaded machine; a measurement here takes microseconds.
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let mut offers = 0;
+        while worker.hint() != Some(Hint::Good) {
+            assert!(
+                Instant::now() < deadline,
+                "no hint after the panic ({offers} frames offered): the worker died"
+            );
+            worker.offer(&frame);
+            offers += 1;
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
     use crate::face::Point;
 
     const LIGHT: Light = Light {

@@ -69,7 +69,7 @@ fn set_pin_writes_an_argon2_hash_and_keeps_comments() {
         .stdin
         .take()
         .unwrap()
-        .write_all(b"246810\n246810\n")
+        .write_all(b"27049163\n27049163\n")
         .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
@@ -79,8 +79,8 @@ fn set_pin_writes_an_argon2_hash_and_keeps_comments() {
         "comments kept"
     );
     let config = tucai::config::Config::load(&st.config()).unwrap();
-    assert!(tucai::pin::verify_pin(&config.teacher.pin_hash, "246810").unwrap());
-    assert!(!tucai::pin::verify_pin(&config.teacher.pin_hash, "246811").unwrap());
+    assert!(tucai::pin::verify_pin(&config.teacher.pin_hash, "27049163").unwrap());
+    assert!(!tucai::pin::verify_pin(&config.teacher.pin_hash, "27049164").unwrap());
 }
 
 #[test]

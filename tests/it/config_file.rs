@@ -93,3 +93,46 @@ fn a_broken_config_stops_other_commands_with_the_key() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("station.id"), "{}", stderr(&out));
 }
+
+/// Every commented example of a key (`# key = value`) in the shipped file must load when a user
+/// uncomments it: the capture window's example was refused ("expected a formatted date string").
+#[test]
+fn every_commented_example_in_kiosk_toml_loads_when_uncommented() {
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("kiosk.toml")).unwrap();
+    let is_example = |l: &str| {
+        let body = l.trim_start().strip_prefix('#').map(str::trim_start);
+        body.and_then(|b| b.split_once('='))
+            .is_some_and(|(key, _)| {
+                let key = key.trim();
+                !key.is_empty() && key.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+            })
+    };
+    let examples: Vec<&str> = text.lines().filter(|l| is_example(l)).collect();
+    assert!(!examples.is_empty(), "no commented example found");
+    let uncommented: String = text
+        .lines()
+        .map(|l| {
+            if is_example(l) {
+                l.trim_start()
+                    .trim_start_matches('#')
+                    .trim_start()
+                    .to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let config = Config::from_toml(&uncommented, Path::new("kiosk.toml (examples uncommented)"))
+        .unwrap_or_else(|e| panic!("{e}\nexamples: {examples:?}"));
+    assert!(config.school.capture_window.is_some());
+}
+
+#[test]
+fn config_check_names_the_line_of_a_syntax_error() {
+    let st = Station::new();
+    let (code, err) = check_with(&st, "[school]\nname = \"扬州\n");
+    assert_eq!(code, 2);
+    assert!(err.contains("line 2"), "{err}");
+}

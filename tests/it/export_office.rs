@@ -822,3 +822,267 @@ fn a_killed_export_process_leaves_no_complete_looking_batch_that_fails_verificat
     assert!(r.refused.is_empty(), "{:?}", r.refused);
     assert_eq!(r.batches[0].students, 400);
 }
+
+/// Issue 14: batch b0003 withdrew a student (a retake allowed, not confirmed again); whatever
+/// order b0001..b0003 arrive in, the withdrawn photo must not come back (it came back when b0003
+/// was imported first), and the student confirmed in b0002 keeps b0002's photo.
+#[test]
+fn a_withdrawal_in_the_newest_batch_holds_for_every_order_of_three_batches() {
+    let mut a = Kiosk::new("station-a");
+    let sa = open_session(&mut a.store, "酒店2201");
+    let s1 = add_student(&a.store, sa, "202200001", "酒店2201");
+    let s2 = add_student(&a.store, sa, "202200002", "酒店2201");
+    let stick = tempfile::tempdir().unwrap();
+    let dest = FolderDestination::new(stick.path());
+    confirm(&a.store, s1, at(10), 1);
+    let b1 = a.export(sa, &dest);
+    confirm(&a.store, s2, at(20), 2);
+    let b2 = a.export(sa, &dest);
+    // The teacher allowed 202200001 a retake: the live confirmation is gone from the snapshot.
+    a.store
+        .conn()
+        .execute(
+            "UPDATE confirmations SET superseded_at = '2026-05-06T08:30:00Z' WHERE student_id = ?1",
+            [s1.0],
+        )
+        .unwrap();
+    let b3 = a.export(sa, &dest);
+    assert_eq!(b3.sequence, 3);
+    let batches = [b1, b2, b3];
+    let orders = [
+        [0, 1, 2],
+        [0, 2, 1],
+        [1, 0, 2],
+        [1, 2, 0],
+        [2, 0, 1],
+        [2, 1, 0],
+    ];
+    for order in orders {
+        let (office_dir, mut office) = office_trusting(&[&a]);
+        for &i in &order {
+            let r = import_batches(&mut office, &[dest.batch_dir(&batches[i])], at(700));
+            assert!(r.refused.is_empty(), "{order:?}: {:?}", r.refused);
+        }
+        let classes = class_report(&office).unwrap();
+        let confirmed: Vec<_> = classes[0]
+            .confirmed
+            .iter()
+            .map(|s| s.student_no.as_str())
+            .collect();
+        let missing: Vec<_> = classes[0]
+            .missing
+            .iter()
+            .map(|s| s.student_no.as_str())
+            .collect();
+        assert_eq!(confirmed, ["202200002"], "order {order:?}");
+        assert_eq!(missing, ["202200001"], "order {order:?}");
+        let out = office_dir.path().join("upload");
+        let summary = write_package(&office, &out, None).unwrap();
+        assert_eq!(summary.photos, 1, "order {order:?}");
+        assert!(
+            !out.join("photos/202200001.jpg").exists(),
+            "order {order:?}"
+        );
+        let packaged = std::fs::read(out.join("photos/202200002.jpg")).unwrap();
+        let from_b2 =
+            std::fs::read(dest.batch_dir(&batches[1]).join("photos/202200002.jpg")).unwrap();
+        assert_eq!(packaged, from_b2, "order {order:?}");
+        // Every batch got its receipt, so the station may purge whichever order came.
+        for b in &batches {
+            assert!(dest.batch_dir(b).join(RECEIPT).is_file());
+        }
+        for b in &batches {
+            std::fs::remove_file(dest.batch_dir(b).join(RECEIPT)).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_folder_named_as_another_batch_or_holding_a_symlink_is_refused() {
+    // b0001 copied into a folder named b0007.
+    let (a, stick, dir) = exported_batch();
+    let renamed = stick.path().join("station-a_s000001_b0007");
+    std::fs::rename(&dir, &renamed).unwrap();
+    let (_d, mut office) = office_trusting(&[&a]);
+    let msg = refused(&mut office, &renamed);
+    assert!(
+        msg.contains("named station-a_s000001_b0007 but holds batch station-a_s000001_b0001"),
+        "{msg}"
+    );
+    // A folder with another kind of name (a clerk's copy) is fine: the manifest names the batch.
+    let copy = stick.path().join("copy of the batch");
+    std::fs::rename(&renamed, &copy).unwrap();
+    let r = import_batches(&mut office, std::slice::from_ref(&copy), at(700));
+    assert!(r.refused.is_empty(), "{:?}", r.refused);
+
+    // A symlink in the folder, even one the manifest does not list, is refused before reading.
+    let (a, _stick, dir) = exported_batch();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.txt"), b"not the batch's").unwrap();
+    std::os::unix::fs::symlink(outside.path().join("secret.txt"), dir.join("photos/x.jpg"))
+        .unwrap();
+    let (_d, mut office) = office_trusting(&[&a]);
+    let msg = refused(&mut office, &dir);
+    assert!(msg.contains("photos/x.jpg: a symbolic link"), "{msg}");
+    // A listed photo replaced by a link to a file of the same bytes is refused too.
+    let (a, _stick, dir) = exported_batch();
+    let photo = dir.join("photos/202200001.jpg");
+    let kept = outside.path().join("202200001.jpg");
+    std::fs::rename(&photo, &kept).unwrap();
+    std::os::unix::fs::symlink(&kept, &photo).unwrap();
+    let (_d, mut office) = office_trusting(&[&a]);
+    let msg = refused(&mut office, &dir);
+    assert!(
+        msg.contains("photos/202200001.jpg: a symbolic link"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn a_wrong_trust_file_is_not_kept_and_trust_can_be_listed_and_revoked() {
+    use tucai::office::import_batches_trusting;
+    let (a, _stick, dir) = exported_batch();
+    let impostor = Kiosk::new("station-a");
+    let (_d, mut office) = office_trusting(&[]);
+    // The wrong trust file (another key under station-a's id): refused, and nothing stored.
+    let wrong = impostor.key.trusted("station-a");
+    let r = import_batches_trusting(&mut office, std::slice::from_ref(&dir), &[wrong], at(700));
+    assert!(
+        r.batches.is_empty() && r.refused.len() == 1,
+        "{:?}",
+        r.refused
+    );
+    assert!(r.trusted.is_empty());
+    assert!(office.trusted_stations().unwrap().is_empty());
+    // The right file then works, and is kept.
+    let right = a.key.trusted("station-a");
+    let r = import_batches_trusting(
+        &mut office,
+        std::slice::from_ref(&dir),
+        &[right.clone()],
+        at(701),
+    );
+    assert!(r.refused.is_empty(), "{:?}", r.refused);
+    assert_eq!(r.trusted, vec![right.clone()]);
+    let listed = office.trusted_stations().unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].station_id, "station-a");
+    assert_eq!(listed[0].fingerprint, right.fingerprint);
+
+    // Revoking needs a name, names what it removed, and is audited.
+    assert!(office.revoke_trusted("station-a", " ", at(702)).is_err());
+    assert!(
+        office
+            .revoke_trusted("station-z", "王老师", at(702))
+            .is_err()
+    );
+    let gone = office
+        .revoke_trusted("station-a", "王老师", at(702))
+        .unwrap();
+    assert_eq!(gone.fingerprint, right.fingerprint);
+    assert!(office.trusted_stations().unwrap().is_empty());
+    let log = office.audit_log().unwrap();
+    let actions: Vec<_> = log
+        .iter()
+        .map(|l| (l.action.as_str(), l.operator.as_str()))
+        .collect();
+    assert_eq!(
+        actions,
+        [("trust.add", "office"), ("trust.revoke", "王老师")]
+    );
+    assert!(log[1].detail.contains(&right.fingerprint));
+    // The imported batch stays.
+    assert_eq!(class_report(&office).unwrap()[0].confirmed.len(), 2);
+}
+
+#[test]
+fn cli_trust_list_and_revoke_and_list_csv_escapes_formulas_and_long_digits() {
+    let st = Station::new();
+    let session = st.open_session("酒店2201");
+    let roster = st.write(
+        "roster.csv",
+        format!(
+            "学号,姓名,身份证号,院系,班级,采集码\n202200001,=cmd|' /C calc'!A0,{},旅游管理学院,酒店2201,CODE1\n",
+            crate::support::id_number(1)
+        )
+        .as_bytes(),
+    );
+    let out = st.run(&[
+        "roster",
+        "import",
+        roster.to_str().unwrap(),
+        "--session",
+        &session.to_string(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    {
+        let store = Store::open(&st.data()).unwrap();
+        let student = store
+            .student_by_no(SessionId(session), "202200001")
+            .unwrap()
+            .unwrap();
+        confirm(&store, student.id, at(10), 1);
+    }
+    let stick = st.path("stick");
+    let s = session.to_string();
+    let out = st.run(&["export", "--session", &s, "--to", stick.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let trust = st.path("station.trust.json");
+    let out = st.run(&["key", "show", "--out", trust.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let office = st.path("office");
+    let o = office.to_str().unwrap();
+    let out = st.run(&[
+        "office",
+        "import",
+        stick.to_str().unwrap(),
+        "--trust",
+        trust.to_str().unwrap(),
+        "--office",
+        o,
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = st.run(&["office", "trust", "list", "--office", o]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("station-01\t"), "{}", stdout(&out));
+
+    let pkg = st.path("upload");
+    let out = st.run(&["office", "package", pkg.to_str().unwrap(), "--office", o]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let list = String::from_utf8(std::fs::read(pkg.join("list.csv")).unwrap()).unwrap();
+    let row = list.lines().nth(1).unwrap();
+    assert!(row.contains("'=cmd|' /C calc'!A0"), "{row}");
+    assert!(
+        row.contains(&format!("=\"\"{}\"\"", crate::support::id_number(1))),
+        "{row}"
+    );
+
+    let out = st.run(&[
+        "office",
+        "trust",
+        "revoke",
+        "station-01",
+        "--operator",
+        "王老师",
+        "--office",
+        o,
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = st.run(&["office", "trust", "list", "--office", o]);
+    assert!(
+        stdout(&out).contains("no station is trusted"),
+        "{}",
+        stdout(&out)
+    );
+    let out = st.run(&[
+        "office",
+        "trust",
+        "revoke",
+        "station-01",
+        "--operator",
+        "王老师",
+        "--office",
+        o,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -13,6 +13,7 @@ mod face;
 mod flow_story;
 mod gui;
 mod photo;
+mod reliability;
 mod roster_import;
 mod store_story;
 mod support;

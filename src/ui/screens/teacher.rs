@@ -96,16 +96,20 @@ fn try_pin(app: &mut KioskApp, ctx: &egui::Context) {
             return;
         }
     };
-    let mut lockout = app.admin.pin_lockout().unwrap_or_default();
-    let outcome = lockout.attempt(
+    // Fails closed: a lockout that cannot be read or counted refuses the try.
+    let outcome = match app.admin.pin_attempt(
         correct,
         now,
         app.config.teacher.pin_max_tries,
         app.config.teacher.pin_lock_minutes,
-    );
-    if let Err(e) = app.admin.set_pin_lockout(&lockout) {
-        app.views.pin_message = Some(e.to_string());
-    }
+    ) {
+        Ok(o) => o,
+        Err(e) => {
+            log::warn!("PIN refused, the lockout cannot be read or saved: {e}");
+            app.views.pin_message = Some(e.to_string());
+            return;
+        }
+    };
     match outcome {
         crate::pin::PinOutcome::Accepted => match purpose {
             PinPurpose::Leave => {

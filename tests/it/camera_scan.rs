@@ -189,7 +189,7 @@ fn student_number_pattern_and_other_school() {
     let m = Matcher::new(&scan, &school).unwrap();
     // The second student has no capture code: found by the number in the payload.
     let img = frame(b"XJ-202200002", &Shot::default());
-    let payload = decode_rgb(&img).remove(0).payload;
+    let payload = decode_rgb(&img).unwrap().remove(0).payload;
     let matched = m.match_payload(&store, session, &payload).unwrap();
     assert_eq!(matched.student.student_no, "202200002");
     assert_eq!(matched.by, MatchedBy::StudentNo);
@@ -236,7 +236,7 @@ fn malformed_payloads_in_real_codes_are_refused() {
                 ..Shot::default()
             },
         );
-        let found = decode_rgb(&img);
+        let found = decode_rgb(&img).unwrap();
         assert_eq!(found.len(), 1, "payload {payload:?} not decoded");
         assert_eq!(found[0].payload, payload);
         match m.match_payload(&store, session, &found[0].payload) {
@@ -257,7 +257,7 @@ fn hard_set_decodes_except_the_documented_misses() {
         if KNOWN_MISSES.contains(&name) {
             continue;
         }
-        let found = decode_rgb(&frame(DEMO_CAPTURE_CODE.as_bytes(), &shot));
+        let found = decode_rgb(&frame(DEMO_CAPTURE_CODE.as_bytes(), &shot)).unwrap();
         if !found
             .iter()
             .any(|d| d.payload == DEMO_CAPTURE_CODE.as_bytes())
@@ -373,7 +373,7 @@ fn demo_source_shows_the_demo_code_first() {
     let info = demo.open().unwrap();
     assert_eq!((info.width, info.height), (1280, 720));
     let first = demo.next_frame().unwrap();
-    let found = decode_rgb(&first);
+    let found = decode_rgb(&first).unwrap();
     assert_eq!(found[0].payload, DEMO_CAPTURE_CODE.as_bytes());
 }
 

@@ -89,8 +89,7 @@ pub fn decode_rgb(img: &RgbImage) -> Result<Vec<Decoded>, DecoderPanic> {
 /// 3. rqrr on our local-mean binarisation, half and full size, then `decode_hard`;
 /// 4. `decode_last`: printed dots instead of squares, and tiny codes without a quiet zone.
 pub fn decode_file(grey: &GrayImage) -> Result<Vec<Decoded>, DecoderPanic> {
-    let mut panicked = None;
-    let steps: [(&'static str, fn(&GrayImage) -> Vec<Decoded>); 6] = [
+    let steps: [FileStep; 6] = [
         ("rxing", |g| zx::read(g, Detector::Cpp, true)),
         ("rxing", |g| zx::read(g, Detector::Java, true)),
         ("rxing", |g| zx::read(&half_size(g), Detector::Cpp, true)),
@@ -98,6 +97,15 @@ pub fn decode_file(grey: &GrayImage) -> Result<Vec<Decoded>, DecoderPanic> {
         ("rqrr", decode_hard),
         ("rxing", decode_last),
     ];
+    run_steps(grey, &steps)
+}
+
+/// A named step of [`decode_file`]; the name is what a panic is reported under.
+type FileStep = (&'static str, fn(&GrayImage) -> Vec<Decoded>);
+
+/// Runs `steps` in order until one finds a code, each under [`guarded`].
+fn run_steps(grey: &GrayImage, steps: &[FileStep]) -> Result<Vec<Decoded>, DecoderPanic> {
+    let mut panicked = None;
     for (step, f) in steps {
         let found = guarded(step, grey, &mut panicked, || f(grey));
         if !found.is_empty() {
@@ -495,9 +503,84 @@ mod tests {
     }
 
     #[test]
-    fn binary_payload_is_returned_as_bytes() {
+    fn binary_payload_is_returned_as_bytes_and_not_as_text() {
         let img = qr_image([0xff_u8, 0xfe, 0x00, 0x41], 6);
-        let found = decode_luma(&img);
-        assert_eq!(found[0].payload, vec![0xff, 0xfe, 0x00, 0x41]);
+        for found in [decode_luma(&img), decode_file(&img).unwrap()] {
+            assert_eq!(found[0].payload, vec![0xff, 0xfe, 0x00, 0x41]);
+            assert_eq!(found[0].text, None);
+        }
+    }
+
+    #[test]
+    fn text_payloads_come_out_as_text_from_every_reader() {
+        let img = qr_image("学号 2026001", 6);
+        for found in [decode_luma(&img), decode_file(&img).unwrap(), decode_frame(&img, 0)] {
+            assert_eq!(found[0].text.as_deref(), Some("学号 2026001"));
+            assert_eq!(found[0].payload, "学号 2026001".as_bytes());
+        }
+    }
+
+    fn panics(_: &GrayImage) -> Vec<Decoded> {
+        panic!("a decoder bug")
+    }
+
+    fn finds(_: &GrayImage) -> Vec<Decoded> {
+        vec![Decoded {
+            payload: b"X".to_vec(),
+            text: Some("X".into()),
+            inverted: false,
+        }]
+    }
+
+    fn nothing(_: &GrayImage) -> Vec<Decoded> {
+        Vec::new()
+    }
+
+    #[test]
+    fn a_panicking_step_is_skipped_and_reported_only_when_nothing_was_found() {
+        let img = GrayImage::new(64, 64);
+        let found = run_steps(&img, &[("rqrr", panics), ("rxing", finds)]).unwrap();
+        assert_eq!(found[0].payload, b"X");
+        let err = run_steps(&img, &[("rxing", nothing), ("rqrr", panics)]).unwrap_err();
+        assert_eq!(err, DecoderPanic { step: "rqrr" });
+        assert!(err.to_string().contains("rqrr"), "{err}");
+        assert_eq!(run_steps(&img, &[("rxing", nothing)]), Ok(Vec::new()));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 48, ..Default::default() })]
+
+        /// Random pictures, and a real code with random damage, never panic in any step and
+        /// never give a payload that is not what the code holds.
+        #[test]
+        fn random_and_damaged_pictures_never_panic_or_misread(
+            w in 1u32..120,
+            h in 1u32..120,
+            seed in proptest::collection::vec(proptest::prelude::any::<u8>(), 64),
+            cut in 0usize..4000,
+            noise in proptest::collection::vec((0usize..10_000, proptest::prelude::any::<u8>()), 0..400),
+        ) {
+            let random = GrayImage::from_fn(w, h, |x, y| {
+                image::Luma([seed[((x * 7 + y * 13) as usize) % seed.len()] ^ (x as u8).wrapping_mul(y as u8)])
+            });
+            proptest::prop_assert!(decode_file(&random).is_ok());
+            let _ = decode_frame(&random, u64::from(w));
+
+            let mut code = qr_image("TUCAI-PROP-0001", 4);
+            let n = code.as_raw().len();
+            for (at, v) in noise {
+                code.as_mut()[at % n] = v;
+            }
+            // Rows cut off the bottom: a truncated frame.
+            let rows = (code.height() as usize).saturating_sub(cut / code.width() as usize).max(1);
+            let cropped = image::imageops::crop_imm(&code, 0, 0, code.width(), rows as u32).to_image();
+            for picture in [&code, &cropped] {
+                let found = decode_file(picture);
+                proptest::prop_assert!(found.is_ok());
+                for d in found.unwrap_or_default().iter().chain(&decode_frame(picture, 1)) {
+                    proptest::prop_assert_eq!(d.payload.as_slice(), b"TUCAI-PROP-0001".as_slice());
+                }
+            }
+        }
     }
 }

@@ -424,3 +424,100 @@ fn cli_cameras_says_plainly_when_there_is_none() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("no camera found"), "{}", stdout(&out));
 }
+
+/// Calls of [`panics_three_times`] so far (a `FrameDecoder` is a plain fn: no captures).
+static DECODER_CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// A frame decoder that panics on its first three frames, as rqrr 0.11 did on a real photo, and
+/// then decodes normally.
+fn panics_three_times(grey: &image::GrayImage, n: u64) -> Vec<tucai::scan::Decoded> {
+    if DECODER_CALLS.fetch_add(1, std::sync::atomic::Ordering::SeqCst) < 3 {
+        panic!("assertion failed: x <= i32::MAX as f64 (injected)");
+    }
+    tucai::scan::decode_frame(grey, n)
+}
+
+#[test]
+fn a_panicking_decoder_skips_frames_but_the_scan_worker_keeps_reading() {
+    let src = ScriptedSource::new(
+        vec![ScriptStep::Image(code_frame("TUCAI-A-0001")); 40],
+        Duration::from_millis(30),
+    );
+    let camera = CameraWorker::start(scripted_factory(&src), Duration::from_secs(5));
+    let scanner = ScanWorker::start_with(camera.handle(), panics_three_times);
+    let mut events = Vec::new();
+    wait_until("the code read after three panics", || {
+        while let Some(e) = scanner.poll() {
+            events.push(e);
+        }
+        !events.is_empty()
+    });
+    assert_eq!(events[0].payload, b"TUCAI-A-0001");
+    assert_eq!(scanner.panics(), 3);
+}
+
+mod decoder_props {
+    use super::*;
+    use proptest::prelude::*;
+    use std::path::Path;
+
+    /// A generated code as an encoded file (PNG or JPEG bytes).
+    fn encoded(png: bool) -> Vec<u8> {
+        let img = frame(
+            b"TUCAI-A-0001",
+            &Shot {
+                size: 200.0,
+                ..Shot::default()
+            },
+        );
+        let small = image::imageops::resize(&img, 320, 180, image::imageops::FilterType::Triangle);
+        let mut out = std::io::Cursor::new(Vec::new());
+        let format = if png {
+            image::ImageFormat::Png
+        } else {
+            image::ImageFormat::Jpeg
+        };
+        small.write_to(&mut out, format).unwrap();
+        out.into_inner()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+        /// Random bytes, and PNG/JPEG files of a code cut short or with bytes overwritten, go
+        /// through the loader and every decoder: no panic reaches us, no decoder panics inside
+        /// (decode_rgb would say so), and nothing but the code's own payload comes out.
+        #[test]
+        fn random_and_truncated_files_never_panic_or_misread(
+            random in proptest::collection::vec(any::<u8>(), 0..2048),
+            png in any::<bool>(),
+            keep in 0.0f64..1.0,
+            flips in proptest::collection::vec((any::<usize>(), any::<u8>()), 0..8),
+        ) {
+            let limits = tucai::imageio::LoadLimits::default();
+            let name = Path::new("prop.bin");
+            if let Ok(img) = tucai::imageio::decode_rgb(&random, name, limits) {
+                prop_assert!(decode_rgb(&img).is_ok());
+            }
+            let mut bytes = encoded(png);
+            let n = bytes.len();
+            for (at, v) in flips {
+                // Past the header, so most cases still decode to (damaged) pixels.
+                let i = 64 + at % (n - 64);
+                bytes[i] = v;
+            }
+            bytes.truncate(((n as f64) * keep) as usize);
+            if let Ok(img) = tucai::imageio::decode_rgb(&bytes, name, limits) {
+                let found = decode_rgb(&img);
+                prop_assert!(found.is_ok());
+                for d in found.unwrap_or_default() {
+                    prop_assert_eq!(d.payload, b"TUCAI-A-0001".to_vec());
+                }
+                let grey = tucai::scan::luma(&img);
+                for d in tucai::scan::decode_frame(&grey, 1) {
+                    prop_assert_eq!(d.payload, b"TUCAI-A-0001".to_vec());
+                }
+            }
+        }
+    }
+}

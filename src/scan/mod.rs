@@ -7,13 +7,21 @@
 //! refused scan. What happens to a matched student (eligibility, locks) is `flow`'s business.
 
 mod decode;
+mod file;
 mod matching;
+mod text;
 mod wedge;
 mod worker;
+mod zx;
 
-pub use decode::{Decoded, decode_luma, decode_luma_with, decode_rgb, luma};
+pub use decode::{
+    Decoded, DecoderPanic, decode_file, decode_frame, decode_luma, decode_luma_with, decode_rgb,
+    luma,
+};
+pub use file::{ScanFileError, scan_file};
+pub use text::text_without_eci;
 pub use matching::{
     MatchError, Matched, MatchedBy, Matcher, PatternError, Refusal, record_refusal,
 };
 pub use wedge::{WedgeAccumulator, WedgeInput};
-pub use worker::{ScanEvent, ScanWorker};
+pub use worker::{FrameDecoder, ScanEvent, ScanWorker};

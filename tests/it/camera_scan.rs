@@ -189,7 +189,7 @@ fn student_number_pattern_and_other_school() {
     let m = Matcher::new(&scan, &school).unwrap();
     // The second student has no capture code: found by the number in the payload.
     let img = frame(b"XJ-202200002", &Shot::default());
-    let payload = decode_rgb(&img).remove(0).payload;
+    let payload = decode_rgb(&img).unwrap().remove(0).payload;
     let matched = m.match_payload(&store, session, &payload).unwrap();
     assert_eq!(matched.student.student_no, "202200002");
     assert_eq!(matched.by, MatchedBy::StudentNo);
@@ -236,7 +236,7 @@ fn malformed_payloads_in_real_codes_are_refused() {
                 ..Shot::default()
             },
         );
-        let found = decode_rgb(&img);
+        let found = decode_rgb(&img).unwrap();
         assert_eq!(found.len(), 1, "payload {payload:?} not decoded");
         assert_eq!(found[0].payload, payload);
         match m.match_payload(&store, session, &found[0].payload) {
@@ -257,7 +257,7 @@ fn hard_set_decodes_except_the_documented_misses() {
         if KNOWN_MISSES.contains(&name) {
             continue;
         }
-        let found = decode_rgb(&frame(DEMO_CAPTURE_CODE.as_bytes(), &shot));
+        let found = decode_rgb(&frame(DEMO_CAPTURE_CODE.as_bytes(), &shot)).unwrap();
         if !found
             .iter()
             .any(|d| d.payload == DEMO_CAPTURE_CODE.as_bytes())
@@ -373,7 +373,7 @@ fn demo_source_shows_the_demo_code_first() {
     let info = demo.open().unwrap();
     assert_eq!((info.width, info.height), (1280, 720));
     let first = demo.next_frame().unwrap();
-    let found = decode_rgb(&first);
+    let found = decode_rgb(&first).unwrap();
     assert_eq!(found[0].payload, DEMO_CAPTURE_CODE.as_bytes());
 }
 
@@ -423,4 +423,101 @@ fn cli_cameras_says_plainly_when_there_is_none() {
     let out = st.run(&["cameras"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("no camera found"), "{}", stdout(&out));
+}
+
+/// Calls of [`panics_three_times`] so far (a `FrameDecoder` is a plain fn: no captures).
+static DECODER_CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// A frame decoder that panics on its first three frames, as rqrr 0.11 did on a real photo, and
+/// then decodes normally.
+fn panics_three_times(grey: &image::GrayImage, n: u64) -> Vec<tucai::scan::Decoded> {
+    if DECODER_CALLS.fetch_add(1, std::sync::atomic::Ordering::SeqCst) < 3 {
+        panic!("assertion failed: x <= i32::MAX as f64 (injected)");
+    }
+    tucai::scan::decode_frame(grey, n)
+}
+
+#[test]
+fn a_panicking_decoder_skips_frames_but_the_scan_worker_keeps_reading() {
+    let src = ScriptedSource::new(
+        vec![ScriptStep::Image(code_frame("TUCAI-A-0001")); 40],
+        Duration::from_millis(30),
+    );
+    let camera = CameraWorker::start(scripted_factory(&src), Duration::from_secs(5));
+    let scanner = ScanWorker::start_with(camera.handle(), panics_three_times);
+    let mut events = Vec::new();
+    wait_until("the code read after three panics", || {
+        while let Some(e) = scanner.poll() {
+            events.push(e);
+        }
+        !events.is_empty()
+    });
+    assert_eq!(events[0].payload, b"TUCAI-A-0001");
+    assert_eq!(scanner.panics(), 3);
+}
+
+mod decoder_props {
+    use super::*;
+    use proptest::prelude::*;
+    use std::path::Path;
+
+    /// A generated code as an encoded file (PNG or JPEG bytes).
+    fn encoded(png: bool) -> Vec<u8> {
+        let img = frame(
+            b"TUCAI-A-0001",
+            &Shot {
+                size: 200.0,
+                ..Shot::default()
+            },
+        );
+        let small = image::imageops::resize(&img, 320, 180, image::imageops::FilterType::Triangle);
+        let mut out = std::io::Cursor::new(Vec::new());
+        let format = if png {
+            image::ImageFormat::Png
+        } else {
+            image::ImageFormat::Jpeg
+        };
+        small.write_to(&mut out, format).unwrap();
+        out.into_inner()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+        /// Random bytes, and PNG/JPEG files of a code cut short or with bytes overwritten, go
+        /// through the loader and every decoder: no panic reaches us, no decoder panics inside
+        /// (decode_rgb would say so), and nothing but the code's own payload comes out.
+        #[test]
+        fn random_and_truncated_files_never_panic_or_misread(
+            random in proptest::collection::vec(any::<u8>(), 0..2048),
+            png in any::<bool>(),
+            keep in 0.0f64..1.0,
+            flips in proptest::collection::vec((any::<usize>(), any::<u8>()), 0..8),
+        ) {
+            let limits = tucai::imageio::LoadLimits::default();
+            let name = Path::new("prop.bin");
+            if let Ok(img) = tucai::imageio::decode_rgb(&random, name, limits) {
+                prop_assert!(decode_rgb(&img).is_ok());
+            }
+            let mut bytes = encoded(png);
+            let n = bytes.len();
+            for (at, v) in flips {
+                // Past the header, so most cases still decode to (damaged) pixels.
+                let i = 64 + at % (n - 64);
+                bytes[i] = v;
+            }
+            bytes.truncate(((n as f64) * keep) as usize);
+            if let Ok(img) = tucai::imageio::decode_rgb(&bytes, name, limits) {
+                let found = decode_rgb(&img);
+                prop_assert!(found.is_ok());
+                for d in found.unwrap_or_default() {
+                    prop_assert_eq!(d.payload, b"TUCAI-A-0001".to_vec());
+                }
+                let grey = tucai::scan::luma(&img);
+                for d in tucai::scan::decode_frame(&grey, 1) {
+                    prop_assert_eq!(d.payload, b"TUCAI-A-0001".to_vec());
+                }
+            }
+        }
+    }
 }

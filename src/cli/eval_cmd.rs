@@ -2,6 +2,7 @@
 //! photos kept outside the project (docs/CHECKS.md, docs/PHOTO.md and docs/PERFORMANCE.md take
 //! their accuracy tables from it). Exit 0 when it ran, 2 when the folder cannot be read.
 
+use super::Context;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
@@ -24,10 +25,11 @@ pub struct EvalArgs {
     pub dir: PathBuf,
 }
 
-pub fn run(cmd: EvalCmd) -> Result<ExitCode> {
+pub fn run(ctx: &Context, cmd: EvalCmd) -> Result<ExitCode> {
+    let (config, _) = ctx.config()?;
     let report = match cmd {
         EvalCmd::Faces(a) => tucai::eval::faces::run(&a.dir)?,
-        EvalCmd::Photos(a) => tucai::eval::photos::run(&a.dir)?,
+        EvalCmd::Photos(a) => tucai::eval::photos::run(&a.dir, &config)?,
         EvalCmd::Qr(a) => tucai::eval::qr::run(&a.dir)?,
     };
     print!("{report}");

@@ -132,7 +132,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
         Some(Command::Make(args)) => photo_cmd::make(&ctx, args),
         Some(Command::Sheet(args)) => photo_cmd::sheet(&ctx, args),
         Some(Command::Photo(cmd)) => photo_cmd::photo(&ctx, cmd),
-        Some(Command::Eval(cmd)) => eval_cmd::run(cmd),
+        Some(Command::Eval(cmd)) => eval_cmd::run(&ctx, cmd),
     }
 }
 

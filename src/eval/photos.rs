@@ -555,8 +555,9 @@ pub fn estimate_quality(file: &[u8]) -> Option<u8> {
 mod tests {
     use super::*;
 
-    fn photo_like(bg: [u8; 3], top: u32) -> RgbImage {
-        // A dark head (ellipse) whose hair starts at `top`, on a flat background.
+    fn photo_like(bg: [u8; 3], top: i32) -> RgbImage {
+        // A dark head (ellipse) whose hair starts at `top` (above the photo when negative), on a
+        // flat background.
         RgbImage::from_fn(480, 640, |x, y| {
             let (dx, dy) = ((x as f32 - 240.0) / 130.0, (y as f32 - top as f32 - 170.0) / 170.0);
             if dx * dx + dy * dy < 1.0 || y > 520 {
@@ -594,7 +595,7 @@ mod tests {
         let top = head_top_by_background(&img, [100, 197, 255], 240.0, 240.0, 250.0).unwrap();
         assert!((top - 77.0).abs() <= 1.0, "{top}");
         // Hair at the very top: the head reaches the edge.
-        let cut = photo_like([100, 197, 255], 0);
+        let cut = photo_like([100, 197, 255], -60);
         assert_eq!(
             head_top_by_background(&cut, [100, 197, 255], 240.0, 240.0, 250.0),
             None

@@ -633,8 +633,9 @@ fn screens_render_in_both_languages() {
     k.clock.advance(Duration::seconds(7));
     k.settle();
     k.click("下一步");
-    // The measured hint, not the placeholder shown while the detector loads.
-    k.wait_for("a measured hint", |k| k.has("请靠近一些"));
+    // The measured hint, not the placeholder shown while the detector loads: the demo scene is
+    // framed as a station's.
+    k.wait_for("a measured hint", |k| k.has("位置很好"));
     snap(&mut k, "08-framing");
     k.click("开始拍摄");
     k.clock.advance(Duration::milliseconds(1200));
@@ -691,10 +692,27 @@ fn screens_render_in_both_languages() {
 }
 
 /// Issue 7: the framing hint is measured on the live picture (the real face detector on the
-/// scripted camera's demo person, who stands far back), not a constant "good position".
+/// scripted camera), not a constant "good position": the demo person shrunk to half size in the
+/// middle of the frame stands too far back.
 #[test]
-fn framing_hint_tells_the_far_away_demo_person_to_move_closer() {
-    let mut k = kiosk(vec![all_passed()]);
+fn framing_hint_tells_a_far_away_person_to_move_closer() {
+    let p = person();
+    let small = image::imageops::resize(
+        &*p,
+        p.width() / 2,
+        p.height() / 2,
+        image::imageops::FilterType::Triangle,
+    );
+    let mut far = image::RgbImage::from_pixel(p.width(), p.height(), *p.get_pixel(4, 4));
+    image::imageops::overlay(
+        &mut far,
+        &small,
+        i64::from(p.width() / 4),
+        i64::from(p.height() / 2),
+    );
+    let camera = scripted_camera(vec![ScriptStep::Image(Arc::new(far))], TEST_STALL);
+    let lab: Arc<dyn PhotoLab> = Arc::new(ScriptedLab::new(config().photo, vec![all_passed()]));
+    let mut k = kiosk_with_lab(config(), lab, Some(camera), (1280.0, 800.0));
     k.walk_to_framing();
     k.wait_for("a measured hint", |k| k.has("请靠近一些"));
     assert!(!k.has("位置很好"));

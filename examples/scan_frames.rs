@@ -1,7 +1,7 @@
 //! Writes the generated QR frames and measures the decoder on them.
 //!
 //! ```text
-//! cargo run --release --example scan_frames -- demo PORTRAIT     # rewrites assets/demo/*.jpg
+//! cargo run --example scan_frames -- demo                        # rewrites assets/demo/*.jpg
 //! cargo run --release --example scan_frames -- hard DIR          # writes the hard set as PNG
 //! cargo run --release --example scan_frames -- compare DIR       # tucai vs zbarimg, Markdown table
 //! cargo run --release --example scan_frames -- live DIR          # the scan worker's per-frame cost
@@ -24,14 +24,11 @@ const HARD_PAYLOAD: &str = "TUCAI-DEMO-0001";
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
-        Some("demo") => match args.get(1) {
-            Some(portrait) => demo(Path::new(portrait)),
-            None => eprintln!("usage: scan_frames demo PORTRAIT (see assets/demo/README.md)"),
-        },
+        Some("demo") => demo(),
         Some("hard") => hard(Path::new(args.get(1).map(String::as_str).unwrap_or("hard"))),
         Some("live") => live(Path::new(args.get(1).map(String::as_str).unwrap_or("hard"))),
         Some("compare") => compare(Path::new(args.get(1).map(String::as_str).unwrap_or("hard"))),
-        _ => eprintln!("usage: scan_frames demo PORTRAIT | hard DIR | compare DIR"),
+        _ => eprintln!("usage: scan_frames demo | hard DIR | live DIR | compare DIR"),
     }
 }
 
@@ -41,8 +38,7 @@ fn save_jpeg(img: &RgbImage, path: &Path, quality: u8) {
     img.write_with_encoder(enc).expect("encode JPEG");
 }
 
-/// `portrait`: the source of `person.jpg` (assets/demo/README.md names it); not shipped.
-fn demo(portrait: &Path) {
+fn demo() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo");
     // A phone held up slightly turned, as a student does.
     let shot = Shot {
@@ -56,16 +52,80 @@ fn demo(portrait: &Path) {
         &dir.join("phone_code.jpg"),
         85,
     );
-    // The person: the test portrait centred on a 1280×720 frame with a plain light backdrop.
-    let portrait = image::open(portrait)
-        .expect("portrait")
+    let capture = station_scene(&dir);
+    save_jpeg(&capture, &dir.join("person.jpg"), 90);
+    // The precautions page's example pair: the capture above and the photo the maker makes
+    // from it, through the same path as `tucai make`.
+    let capture = image::open(dir.join("person.jpg"))
+        .expect("the scene just written")
         .to_rgb8();
-    let scaled =
-        image::imageops::resize(&portrait, 576, 720, image::imageops::FilterType::Triangle);
-    let mut canvas = RgbImage::from_pixel(1280, 720, Rgb([214, 218, 222]));
-    image::imageops::overlay(&mut canvas, &scaled, (1280 - 576) / 2, 0);
-    save_jpeg(&canvas, &dir.join("person.jpg"), 85);
+    let face = tucai::face::FaceDetector::new()
+        .expect("detector")
+        .detect(&capture)
+        .expect("detect")
+        .into_iter()
+        .next()
+        .expect("a face in the demo scene");
+    let config = tucai::config::Config::default();
+    let photo = tucai::photo::PhotoMaker::new()
+        .expect("maker")
+        .make(&capture, &face, &config.photo)
+        .expect("the demo scene makes a standard photo");
+    std::fs::write(dir.join("person_made.jpg"), &photo.jpeg).expect("write the made photo");
     println!("wrote {}", dir.display());
+}
+
+/// The person of `tests/fixtures/faces/fr_obama.jpg` (an official US government portrait) as a
+/// station's webcam sees them: cut out with the segmentation model and placed on a plain mid-grey
+/// cloth with a lamp's gentle falloff, at the demo camera's 1280×720, the hair ~120 px under the
+/// top edge, with mild sensor noise (σ ≈ 2 levels, fixed seed).
+fn station_scene(dir: &Path) -> RgbImage {
+    let fixture = dir.join("../../tests/fixtures/faces/fr_obama.jpg");
+    let portrait = image::open(&fixture).expect("portrait").to_rgb8();
+    let mask = tucai::photo::Segmenter::new()
+        .expect("segmenter")
+        .mask(&portrait)
+        .expect("mask");
+    let k = 0.92f32;
+    let (pw, ph) = (
+        (portrait.width() as f32 * k) as u32,
+        (portrait.height() as f32 * k) as u32,
+    );
+    let small = image::imageops::resize(&portrait, pw, ph, image::imageops::FilterType::CatmullRom);
+    let (w, h) = (1280u32, 720u32);
+    let (ox, oy) = ((w - pw) as i64 / 2, 90i64);
+    let cloth = [150.0f32, 153.0, 158.0];
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut noise = move || {
+        // Sum of four uniforms: near-Gaussian, σ ≈ 2 levels.
+        let mut v = 0.0f32;
+        for _ in 0..4 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            v += (seed >> 40) as f32 / (1u64 << 24) as f32 - 0.5;
+        }
+        v * 3.5
+    };
+    RgbImage::from_fn(w, h, |x, y| {
+        let light = 1.0 - 0.10 * ((x as f32 - 640.0) / 640.0).powi(2)
+            - 0.05 * (y as f32 / h as f32);
+        let (px, py) = (x as i64 - ox, y as i64 - oy);
+        let (a, p) = if px >= 0 && py >= 0 && (px as u32) < pw && (py as u32) < ph {
+            let m = mask.at(px as f32 / k, py as f32 / k);
+            // The inner part of the model's soft edge: its outer part still holds the office.
+            let a = ((m - 0.55) / 0.35).clamp(0.0, 1.0);
+            (a, small.get_pixel(px as u32, py as u32).0.map(|c| c as f32))
+        } else {
+            (0.0, [0.0; 3])
+        };
+        let n = noise();
+        Rgb([0, 1, 2].map(|c| {
+            (a * p[c] + (1.0 - a) * cloth[c] * light + n)
+                .round()
+                .clamp(0.0, 255.0) as u8
+        }))
+    })
 }
 
 fn hard(dir: &Path) {

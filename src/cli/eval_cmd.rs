@@ -29,7 +29,7 @@ pub fn run(ctx: &Context, cmd: EvalCmd) -> Result<ExitCode> {
     let (config, _) = ctx.config()?;
     let report = match cmd {
         EvalCmd::Faces(a) => tucai::eval::faces::run(&a.dir, &config)?,
-        EvalCmd::Photos(a) => tucai::eval::photos::run(&a.dir)?,
+        EvalCmd::Photos(a) => tucai::eval::photos::run(&a.dir, &config)?,
         EvalCmd::Qr(a) => tucai::eval::qr::run(&a.dir)?,
     };
     print!("{report}");

@@ -52,16 +52,42 @@ const PLAIN_MAX_NOISE: f32 = 10.0;
 /// Below this person–backdrop contrast (levels) the colour projection is noise-dominated.
 const MIN_CONTRAST: f32 = 24.0;
 
-/// The matte of `img` given the model's person probability `coarse` (same size), and `band`: how
-/// many output pixels the model's edge may be off.
-pub fn refine(img: &RgbImage, coarse: &[f32], band: f32) -> (Matte, Backdrop, Surface) {
+/// The matte of `img` given the model's person probability `coarse` (same size), `band`: how
+/// many output pixels the model's edge may be off, and `covered`: the part of `img` that shows
+/// the capture, `(x0, y0, x1, y1)`. Beyond it the output is background (alpha 0): the person is
+/// never extended, and those pixels take no part in learning the old backdrop.
+pub fn refine(
+    img: &RgbImage,
+    coarse: &[f32],
+    band: f32,
+    covered: (u32, u32, u32, u32),
+) -> (Matte, Backdrop, Surface) {
     let (w, h) = img.dimensions();
     let n = (w * h) as usize;
-    let person: Vec<bool> = coarse.iter().map(|&c| c >= 0.5).collect();
+    let (cx0, cy0, cx1, cy1) = covered;
+    let in_capture = |i: usize| {
+        let (x, y) = ((i % w as usize) as u32, (i / w as usize) as u32);
+        x >= cx0 && x < cx1 && y >= cy0 && y < cy1
+    };
+    let person: Vec<bool> = coarse
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| c >= 0.5 && in_capture(i))
+        .collect();
     let inside = distance(&person, w, h);
     let outside = distance(&person.iter().map(|p| !p).collect::<Vec<_>>(), w, h);
     let sure_fg: Vec<bool> = (0..n).map(|i| person[i] && inside[i] > band).collect();
-    let sure_bg: Vec<bool> = (0..n).map(|i| !person[i] && outside[i] > band).collect();
+    let sure_bg: Vec<bool> = (0..n)
+        .map(|i| !person[i] && outside[i] > band && in_capture(i))
+        .collect();
+    let beyond = |mut alpha: Vec<f32>| {
+        for (i, a) in alpha.iter_mut().enumerate() {
+            if !in_capture(i) {
+                *a = 0.0;
+            }
+        }
+        alpha
+    };
 
     let surface = Surface::fit(img, &sure_bg);
     let plain = surface.as_ref().is_some_and(|s| s.noise <= PLAIN_MAX_NOISE);
@@ -78,7 +104,7 @@ pub fn refine(img: &RgbImage, coarse: &[f32], band: f32) -> (Matte, Backdrop, Su
             let matte = Matte {
                 width: w,
                 height: h,
-                alpha: smooth_coarse,
+                alpha: beyond(smooth_coarse),
             };
             return (matte, backdrop, s);
         }
@@ -125,7 +151,7 @@ pub fn refine(img: &RgbImage, coarse: &[f32], band: f32) -> (Matte, Backdrop, Su
             alpha[i] = a;
         }
     }
-    let alpha = box3(&alpha, w, h);
+    let alpha = beyond(box3(&alpha, w, h));
     let backdrop = Backdrop {
         colour: surface.colour,
         noise: surface.noise,
@@ -441,7 +467,7 @@ mod tests {
     #[test]
     fn the_colour_edge_wins_over_a_misplaced_model_edge() {
         let (img, coarse) = disc();
-        let (matte, backdrop, _) = refine(&img, &coarse, 8.0);
+        let (matte, backdrop, _) = refine(&img, &coarse, 8.0, (0, 0, 120, 120));
         assert!(backdrop.plain, "{backdrop:?}");
         // 2 px outside the true edge but inside the model's mask: backdrop.
         assert!(matte.at(60 + 32, 60) < 0.1, "{}", matte.at(92, 60));
@@ -451,7 +477,7 @@ mod tests {
     #[test]
     fn the_person_is_copied_unchanged_and_the_backdrop_replaced() {
         let (img, coarse) = disc();
-        let (matte, backdrop, surface) = refine(&img, &coarse, 8.0);
+        let (matte, backdrop, surface) = refine(&img, &coarse, 8.0, (0, 0, 120, 120));
         let out = replace(&img, &matte, &backdrop, &surface, [67, 142, 219]);
         assert_eq!(out.get_pixel(60, 60), img.get_pixel(60, 60));
         let corner = out.get_pixel(3, 3).0;

@@ -1,6 +1,8 @@
-//! The standard photo of SPEC §5, made from a capture and its face: level the eyes, scale and
-//! crop to the register's geometry, replace the backdrop, encode a JPEG of the right size; and
-//! the paper print sheets.
+//! The standard photo of SPEC §5, made from a capture and its face: scale and crop to the
+//! register's geometry, replace the backdrop, encode a JPEG of the right size; and the paper
+//! print sheets. Nothing is turned or mirrored (the standard forbids transforming the image or a
+//! part of it): a tilted head is refused, and where the crop reaches past the capture the new
+//! background continues, never the person.
 //!
 //! Owns: the selfie segmentation model (embedded from `assets/models/`), the matte and background
 //! replacement ([`matte`]), the crop geometry ([`geometry`]), the JPEG size search ([`jpeg`]),
@@ -182,7 +184,7 @@ pub struct Geometry {
     pub face_width: f32,
     /// Horizontal centre of the face box.
     pub face_centre_x: f32,
-    /// Roll that was levelled, degrees.
+    /// Roll of the eye line, degrees, as captured (the photo is never turned).
     pub roll_deg: f32,
     /// Output pixels per capture pixel.
     pub scale: f32,
@@ -224,7 +226,7 @@ impl PhotoMaker {
     }
 
     /// The standard photo of `face` (from the face detector, in `capture`'s pixels). The capture
-    /// itself is not changed: the caller keeps it as the original. The eye line is levelled from
+    /// itself is not changed: the caller keeps it as the original. The eye line is placed from
     /// the face mesh's eyes, not the detector's (see [`Face::with_mesh_eyes`]); a caller that has
     /// the mesh already passes such a face to [`make_with_mask`].
     pub fn make(
@@ -257,7 +259,7 @@ pub fn make_with_mask(
     let (ow, oh) = (config.width, config.height);
     let eyes = face.left_eye.midpoint(face.right_eye);
     for attempt in 0..2 {
-        let t = geometry::plan(face, top, w, h, config)?;
+        let t = geometry::plan(face, top, coarse, config)?;
         let out = geometry::warp(capture, &t, ow, oh);
         let coarse_out: Vec<f32> = (0..oh)
             .flat_map(|y| (0..ow).map(move |x| (x, y)))
@@ -269,7 +271,8 @@ pub fn make_with_mask(
         // How far the model's edge can be off: ~3 cells of its 256-px grid, at output scale.
         let cell = (w.max(h) as f32 / 256.0) * t.scale;
         let band = (3.0 * cell).max(8.0);
-        let (matte, backdrop, surface) = matte::refine(&out, &coarse_out, band);
+        let covered = t.covered(w, h, ow, oh);
+        let (matte, backdrop, surface) = matte::refine(&out, &coarse_out, band, covered);
         let eye_out = t.to_output(eyes);
         let centre = t.to_output(face.bbox.center());
         let face_width = face.bbox.w * t.scale;
@@ -310,7 +313,9 @@ pub fn make_with_mask(
                 eye_line: eye_out.y,
                 face_width,
                 face_centre_x: centre.x,
-                roll_deg: t.roll.to_degrees(),
+                roll_deg: (face.right_eye.y - face.left_eye.y)
+                    .atan2(face.right_eye.x - face.left_eye.x)
+                    .to_degrees(),
                 scale: t.scale,
             },
             transform: t,

@@ -111,7 +111,7 @@ pub struct KioskApp {
     pub live: Option<(u64, egui::TextureHandle)>,
     pub textures: std::collections::HashMap<String, egui::TextureHandle>,
     pub allow_close: bool,
-    /// Started with the demo camera: the photo is made without the automatic checks.
+    /// Started with the demo camera (a demo session with a demo roster was opened if none was).
     pub demo: bool,
     /// Measures the live frame for the framing hints; started the first time framing shows.
     pub hints: Option<super::framing_hint::HintWorker>,

@@ -151,7 +151,6 @@ texts! {
 
     CheckingTitle => "正在制作并检测照片", "Making and checking your photo";
     ResultTitle => "检测结果", "Check result";
-    DemoNoChecks => "演示模式：照片未经自动检测（使用真实摄像头时才运行全部检测）", "Demo mode: the photo was not checked (every check runs with a real camera)";
     ColStudentNo => "学号", "Student no.";
     ColName => "姓名", "Name";
     ColState => "状态", "State";
@@ -159,7 +158,6 @@ texts! {
     ColActions => "操作", "Actions";
     ColFee => "缴费", "Fee";
     CheckPassed => "检测通过，照片已存入草稿箱", "Passed: the photo is in your draft box";
-    DemoSaved => "照片已存入草稿箱", "Saved to your draft box";
     CheckFailed => "检测未通过", "The photo did not pass";
     CooldownLabel => "稍等片刻再重拍", "Please wait before the next shot";
     ToDrafts => "去草稿箱", "Go to draft box";

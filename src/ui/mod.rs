@@ -66,15 +66,9 @@ pub fn run(config: Config, launch: Launch) -> Result<(), UiError> {
     let store = crate::store::Store::open(&launch.data_dir)?;
     let admin = crate::store::Store::open_file(store.path())?;
     let flow = crate::flow::Flow::new(store, &config, Box::new(crate::flow::SystemClock));
-    // The demo camera's stock picture could never pass the real checks; the walk-through makes
-    // the photo without checking (the result screen says so).
-    let lab: Arc<dyn crate::lab::PhotoLab> = if demo {
-        Arc::new(crate::lab::PreviewLab {
-            spec: config.photo.clone(),
-        })
-    } else {
-        Arc::new(crate::lab::RealLab::new(&config))
-    };
+    // The demo camera too goes through the real checks and the real maker: its scene is a
+    // station-like capture (assets/demo/README.md), so the demo shows what a station does.
+    let lab: Arc<dyn crate::lab::PhotoLab> = Arc::new(crate::lab::RealLab::new(&config));
     eframe::run_native(
         "tucai",
         options,

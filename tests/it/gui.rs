@@ -633,8 +633,9 @@ fn screens_render_in_both_languages() {
     k.clock.advance(Duration::seconds(7));
     k.settle();
     k.click("下一步");
-    // The measured hint, not the placeholder shown while the detector loads.
-    k.wait_for("a measured hint", |k| k.has("请靠近一些"));
+    // The measured hint, not the placeholder shown while the detector loads: the demo scene is
+    // framed as a station's.
+    k.wait_for("a measured hint", |k| k.has("位置很好"));
     snap(&mut k, "08-framing");
     k.click("开始拍摄");
     k.clock.advance(Duration::milliseconds(1200));
@@ -691,10 +692,27 @@ fn screens_render_in_both_languages() {
 }
 
 /// Issue 7: the framing hint is measured on the live picture (the real face detector on the
-/// scripted camera's demo person, who stands far back), not a constant "good position".
+/// scripted camera), not a constant "good position": the demo person shrunk to half size in the
+/// middle of the frame stands too far back.
 #[test]
-fn framing_hint_tells_the_far_away_demo_person_to_move_closer() {
-    let mut k = kiosk(vec![all_passed()]);
+fn framing_hint_tells_a_far_away_person_to_move_closer() {
+    let p = person();
+    let small = image::imageops::resize(
+        &*p,
+        p.width() / 2,
+        p.height() / 2,
+        image::imageops::FilterType::Triangle,
+    );
+    let mut far = image::RgbImage::from_pixel(p.width(), p.height(), *p.get_pixel(4, 4));
+    image::imageops::overlay(
+        &mut far,
+        &small,
+        i64::from(p.width() / 4),
+        i64::from(p.height() / 2),
+    );
+    let camera = scripted_camera(vec![ScriptStep::Image(Arc::new(far))], TEST_STALL);
+    let lab: Arc<dyn PhotoLab> = Arc::new(ScriptedLab::new(config().photo, vec![all_passed()]));
+    let mut k = kiosk_with_lab(config(), lab, Some(camera), (1280.0, 800.0));
     k.walk_to_framing();
     k.wait_for("a measured hint", |k| k.has("请靠近一些"));
     assert!(!k.has("位置很好"));
@@ -788,20 +806,23 @@ fn an_unplugged_camera_is_shown_as_disconnected_and_comes_back_by_itself() {
     assert!(!k.disabled("Take photo"));
 }
 
-/// The real checks and photo maker on the demo person, whose hair touches the top edge: no
-/// standard photo, and the result says what to do in the student's language, not the maker's
-/// English reason (which goes to the audit log).
+/// The real checks and photo maker on the demo person with the picture's top 160 rows cut off,
+/// so the hair touches the top edge: no standard photo, and the result says what to do in the
+/// student's language, not the maker's English reason (which goes to the audit log).
 #[test]
 fn a_photo_that_cannot_be_made_says_what_to_do_in_chinese_then_english() {
     let config = config();
     let lab: Arc<dyn PhotoLab> = Arc::new(tucai::lab::RealLab::new(&config));
-    let mut k = kiosk_with_lab(config, lab, Some(camera()), (1280.0, 800.0));
+    let p = person();
+    let cut = Arc::new(image::imageops::crop_imm(&*p, 0, 160, p.width(), p.height() - 160).to_image());
+    let camera = scripted_camera(vec![ScriptStep::Image(cut)], TEST_STALL);
+    let mut k = kiosk_with_lab(config, lab, Some(camera), (1280.0, 800.0));
     k.walk_to_framing();
     k.shoot();
     let why = k
         .result()
         .make_error
-        .expect("the demo person cannot make a standard photo");
+        .expect("hair cut by the top edge cannot make a standard photo");
     assert!(why.reason.contains("top edge"), "{}", why.reason);
     k.wait_for_text("头部太靠上");
     assert!(
@@ -811,6 +832,27 @@ fn a_photo_that_cannot_be_made_says_what_to_do_in_chinese_then_english() {
     k.harness.state_mut().lang = tucai::ui::i18n::Lang::En;
     k.settle();
     k.wait_for_text("Your head is too high");
+}
+
+/// The demo scene through the real lab, as `--camera demo` runs it: the standard photo is made,
+/// and the smile fails mouth.closed with its hint on the result screen.
+#[test]
+fn the_demo_scene_runs_the_real_checks_and_makes_the_standard_photo() {
+    let config = config();
+    let lab: Arc<dyn PhotoLab> = Arc::new(tucai::lab::RealLab::new(&config));
+    let mut k = kiosk_with_lab(config, lab, Some(camera()), (1280.0, 800.0));
+    k.walk_to_framing();
+    k.shoot();
+    let r = k.result();
+    assert_eq!(r.make_error, None, "the demo scene makes a standard photo");
+    assert!(!r.passed);
+    let smile = r
+        .failed
+        .iter()
+        .find(|c| c.id == tucai::check::CheckId::MouthClosed)
+        .expect("the smile fails mouth.closed");
+    let hint = smile.hint_zh.clone();
+    k.wait_for_text(&hint);
 }
 
 /// Issue 7: the board fits a 1280-wide screen by offering only the actions that apply, with the

@@ -94,12 +94,15 @@ fn assert_geometry(name: &str, photo: &StandardPhoto, c: &PhotoConfig) {
         (f.bbox.center().x - c.width as f32 / 2.0).abs() < 0.05 * c.width as f32,
         "{name}: centre"
     );
-    // The eyes as the mesh finds them (the detector's own eye points lean with the head's
-    // pose by several pixels, so they cannot tell a levelled photo from a tilted one).
+    // The photo is not turned: the eyes as the mesh finds them keep the capture's roll, which
+    // the maker accepted (the detector's own eye points lean with the head's pose by several
+    // pixels, so they are not used).
     let (le, re) = mesh_model().landmarks(&decoded, f).unwrap().eye_centres();
+    let roll = (re.y - le.y).atan2(re.x - le.x).to_degrees();
     assert!(
-        (le.y - re.y).abs() < 0.03 * f.bbox.w,
-        "{name}: eyes not level: {le:?} {re:?}"
+        (roll - photo.geometry.roll_deg).abs() < 2.0,
+        "{name}: roll {roll:.1}° on the photo, {:.1}° captured",
+        photo.geometry.roll_deg
     );
     assert!(
         photo.jpeg.len() <= c.max_kb as usize * 1024
@@ -123,8 +126,7 @@ fn write_for_docs(name: &str, img: &RgbImage) {
     }
 }
 
-/// The real photos all have the hair within ~30 px of their top edge (see the refusals below),
-/// so the usable captures are their people on a station backdrop.
+/// Station captures: the people of the real photos on a plain station backdrop.
 #[test]
 fn every_usable_capture_meets_the_geometry_when_measured_again() {
     let c = PhotoConfig::default();
@@ -145,28 +147,43 @@ fn every_usable_capture_meets_the_geometry_when_measured_again() {
     }
 }
 
+/// Real portraits as they are: the room above the hair comes from the new background, so a
+/// portrait whose hair is ~30 px under its top edge is made; what cannot be filled honestly is
+/// refused with its reason.
 #[test]
-fn unusable_fixtures_are_refused_with_a_reason() {
+fn real_portraits_are_made_or_refused_with_a_reason() {
     let c = PhotoConfig::default();
-    let refusal = |name: &str, c: &PhotoConfig| match make(&fixture(name), c) {
+    let refusal = |img: &RgbImage, c: &PhotoConfig| match make(img, c) {
         Err(PhotoError::Refused(r)) => r,
-        other => panic!("{name}: {:?}", other.map(|p| p.geometry)),
+        other => panic!("{:?}", other.map(|p| p.geometry)),
     };
-    // Hair ~30 px under the top edge: 50 px of space above the head would be invented.
-    assert_eq!(
-        refusal("fr_obama.jpg", &c),
-        Refusal::OutOfFrame { side: Side::Top }
-    );
+    // The office portrait: hair ~30 px under the top edge, a busy background.
+    let obama = fixture("fr_obama.jpg");
+    let photo = make(&obama, &c).unwrap();
+    assert!(!photo.backdrop.plain);
+    assert_geometry("fr_obama_as_is", &photo, &c);
+    // Above the capture's top edge the photo is the new background, exactly.
+    let (_, y0, _, _) = photo.transform.covered(obama.width(), obama.height(), c.width, c.height);
+    assert!(y0 > 0, "the crop reaches above the capture");
+    for y in 0..y0 {
+        for x in 0..c.width {
+            assert_eq!(photo.image.get_pixel(x, y).0, c.background, "({x}, {y})");
+        }
+    }
+    // The same portrait with its top 60 rows cut off: the hair touches the top edge.
+    let cut = image::imageops::crop_imm(&obama, 0, 60, obama.width(), obama.height() - 60)
+        .to_image();
+    assert_eq!(refusal(&cut, &c), Refusal::OutOfFrame { side: Side::Top });
     assert!(matches!(
-        refusal("fr_obama_partial_face.jpg", &c),
+        refusal(&fixture("fr_obama_partial_face.jpg"), &c),
         Refusal::OutOfFrame { .. }
     ));
     assert!(matches!(
-        refusal("pillow_hopper_128.png", &c),
+        refusal(&fixture("pillow_hopper_128.png"), &c),
         Refusal::FaceTooSmall { .. }
     ));
-    // A 91-px face needs ~2.4× enlargement; allowed that, it still runs out at the top.
-    match refusal("skimage_astronaut.png", &c) {
+    // A 93-px face needs ~2× enlargement; allowed that, it is made on the new background.
+    match refusal(&fixture("skimage_astronaut.png"), &c) {
         Refusal::FaceTooSmall { upscale_needed, .. } => assert!(upscale_needed > c.max_upscale),
         other => panic!("{other:?}"),
     }
@@ -174,9 +191,36 @@ fn unusable_fixtures_are_refused_with_a_reason() {
         max_upscale: 3.0,
         ..PhotoConfig::default()
     };
-    assert_eq!(
-        refusal("skimage_astronaut.png", &loose),
-        Refusal::OutOfFrame { side: Side::Top }
+    assert_geometry(
+        "astronaut_as_is",
+        &make(&fixture("skimage_astronaut.png"), &loose).unwrap(),
+        &loose,
+    );
+}
+
+/// The precautions page shows assets/demo/person_made.jpg as the photo made from
+/// assets/demo/person.jpg: it must be what the maker makes from it today.
+#[test]
+fn the_demo_example_pair_is_the_capture_and_the_photo_made_from_it() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo");
+    let capture = image::open(root.join("person.jpg")).unwrap().to_rgb8();
+    assert_eq!(capture.dimensions(), (1280, 720));
+    let c = PhotoConfig::default();
+    let made = make(&capture, &c).unwrap();
+    assert_geometry("demo", &made, &c);
+    let shipped = image::open(root.join("person_made.jpg")).unwrap().to_rgb8();
+    let now = image::load_from_memory(&made.jpeg).unwrap().to_rgb8();
+    assert_eq!(shipped.dimensions(), now.dimensions());
+    let diff: f64 = shipped
+        .as_raw()
+        .iter()
+        .zip(now.as_raw())
+        .map(|(a, b)| (*a as f64 - *b as f64).abs())
+        .sum::<f64>()
+        / shipped.as_raw().len() as f64;
+    assert!(
+        diff < 2.0,
+        "person_made.jpg is {diff:.2} levels off what the maker makes now: run `cargo run --example scan_frames -- demo`"
     );
 }
 

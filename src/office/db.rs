@@ -12,7 +12,10 @@ use std::path::Path;
 use std::time::Duration;
 
 /// Append, never edit; `user_version` records how many have run.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_office.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_office.sql"),
+    include_str!("migrations/0002_first_review.sql"),
+];
 
 pub(super) fn open(path: &Path) -> Result<Connection> {
     let err = |e: rusqlite::Error| OfficeError::Database {

@@ -280,6 +280,16 @@ texts! {
     PackageWhere => "选择上报包的存放位置（会在其中新建一个文件夹）", "Choose where to write the package (a new folder is made there)";
     WritePackage => "生成上报包和打印文件", "Write the package and print sheets";
     Writing => "正在写入……", "Writing…";
+    OfficeReview => "学校初审", "First review";
+    ClerkField => "审核人", "Reviewer";
+    Approve => "通过", "Approve";
+    RejectTyped => "按输入的原因退回", "Reject with the reason typed";
+    ReviewPending => "待审", "To review";
+    ReviewApproved => "通过", "Approved";
+    ReviewRejected => "退回", "Rejected";
+    NoPhotosToReview => "还没有已确认的照片可审", "No confirmed photos to review yet";
+    WriteResetList => "把退回名单写到：", "Write the reject list to:";
+    NoRejects => "没有退回的照片，无需写出名单", "No rejected photos: no list to write";
 }
 
 /// The text of `t` in `lang`.
@@ -587,6 +597,31 @@ pub fn package_to(lang: Lang, place: &str) -> String {
     match lang {
         Lang::Zh => format!("写到：{place}"),
         Lang::En => format!("Write to: {place}"),
+    }
+}
+
+pub fn reject_with(lang: Lang, reason: &str) -> String {
+    match lang {
+        Lang::Zh => format!("退回：{reason}"),
+        Lang::En => format!("Reject: {reason}"),
+    }
+}
+
+pub fn reset_list_written(lang: Lang, path: &str, n: usize) -> String {
+    match lang {
+        Lang::Zh => {
+            format!("已写出退回名单 {path}（{n} 名学生）：请在采集站教师模式的“审核重置”中导入")
+        }
+        Lang::En => format!(
+            "Reject list written to {path} ({n} students): import it at the station in teacher mode, Resets"
+        ),
+    }
+}
+
+pub fn review_progress(lang: Lang, decided: usize, total: usize, rejected: usize) -> String {
+    match lang {
+        Lang::Zh => format!("已审 {decided}/{total}，退回 {rejected}"),
+        Lang::En => format!("Reviewed {decided}/{total}, {rejected} rejected"),
     }
 }
 

@@ -68,6 +68,18 @@ pub fn place_name(lang: Lang, place: &Place) -> String {
     }
 }
 
+/// Starts finding the places on a thread unless they are known or being found: a few small
+/// folders under /media, /run/media and /mnt, read once, not every frame.
+pub fn ensure_places(places: &mut Option<Background<Vec<Place>>>, data_dir: &Path) {
+    if places.is_none() {
+        let home = std::env::var_os("HOME").map(PathBuf::from);
+        let data_dir = data_dir.to_path_buf();
+        *places = Some(Background::spawn(move || {
+            roster_picker::starting_places(home, data_dir)
+        }));
+    }
+}
+
 /// The row of starting places with Refresh. The places are found on a thread the first time and
 /// on Refresh, not every frame. Returns the place tapped.
 pub fn places_ui(
@@ -76,14 +88,7 @@ pub fn places_ui(
     lang: Lang,
     ui: &mut egui::Ui,
 ) -> Option<PathBuf> {
-    if places.is_none() {
-        // A few small folders under /media, /run/media and /mnt: read once, not every frame.
-        let home = std::env::var_os("HOME").map(PathBuf::from);
-        let data_dir = data_dir.to_path_buf();
-        *places = Some(Background::spawn(move || {
-            roster_picker::starting_places(home, data_dir)
-        }));
-    }
+    ensure_places(places, data_dir);
     let mut open = None;
     let mut refresh = false;
     ui.horizontal_wrapped(|ui| {

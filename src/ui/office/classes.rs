@@ -19,6 +19,8 @@ pub struct ClassesView {
     /// The report, read when the page opens (and again after another page changed it).
     pub report: Option<Result<Vec<ClassReport>, String>>,
     pub thumbs: Option<Background<Thumbs>>,
+    /// Students whose photo the first review rejected, with the reason.
+    pub rejected: std::collections::HashMap<String, String>,
 }
 
 const THUMB: (u32, u32) = (60, 80);
@@ -40,6 +42,16 @@ pub fn ui(app: &mut OfficeApp, ui: &mut egui::Ui) {
             app.classes.thumbs = Some(Background::spawn(move || thumbnails(&files)));
         }
         app.classes.report = Some(report);
+        app.classes.rejected = app
+            .office
+            .review_items()
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|i| match i.decision {
+                Some(d) if !d.approved => Some((i.student_no, d.reason)),
+                _ => None,
+            })
+            .collect();
     }
     if let Some(Some(thumbs)) = app.classes.thumbs.as_mut().map(|b| b.get()) {
         let ctx = ui.ctx().clone();
@@ -132,6 +144,13 @@ pub fn ui(app: &mut OfficeApp, ui: &mut egui::Ui) {
                             }
                             ui.label(RichText::new(&s.student_no).size(16.0));
                             ui.label(RichText::new(&s.name).size(18.0));
+                            if let Some(why) = app.classes.rejected.get(&s.student_no) {
+                                ui.label(
+                                    RichText::new(i18n::reject_with(lang, why))
+                                        .size(16.0)
+                                        .color(theme::BAD),
+                                );
+                            }
                         });
                     }
                 });

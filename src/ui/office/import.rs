@@ -15,11 +15,14 @@ use eframe::egui::{self, RichText};
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// The batches found in a folder, or why it could not be read.
+pub type Found = Result<Vec<FoundBatch>, String>;
+
 #[derive(Debug)]
 pub struct ImportView {
     pub picker: Picker,
     /// The batches found in the folder shown.
-    pub found: Option<(PathBuf, Background<Result<Vec<FoundBatch>, String>>)>,
+    pub found: Option<(PathBuf, Background<Found>)>,
     pub job: Option<Job<Result<Imported, OfficeError>>>,
     pub result: Option<Result<Imported, OfficeError>>,
 }

@@ -1,5 +1,6 @@
 //! The office window, `tucai office` with no subcommand: import the stations' batches from a
-//! stick, trust stations, see each class (confirmed with thumbnail, missing), and write the
+//! stick, trust stations, see each class (confirmed with thumbnail, missing), review each photo
+//! (学校初审: approve, or reject with a reason into a reset list for the stations), and write the
 //! upload package with the print sheets. The kiosk's theme and CJK font, Chinese first with the
 //! English switch; one module per page; long work on [`crate::ui::job::Job`] threads.
 //!
@@ -9,6 +10,7 @@ mod classes;
 mod import;
 pub mod jobs;
 mod package;
+mod review;
 mod stations;
 
 use super::i18n::{Lang, T, tr};
@@ -23,6 +25,7 @@ use std::path::PathBuf;
 pub use classes::ClassesView;
 pub use import::ImportView;
 pub use package::PackageView;
+pub use review::ReviewView;
 pub use stations::StationsView;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -31,6 +34,7 @@ pub enum OfficePage {
     Import,
     Stations,
     Classes,
+    Review,
     Package,
 }
 
@@ -46,6 +50,7 @@ pub struct OfficeApp {
     pub import: ImportView,
     pub stations: StationsView,
     pub classes: ClassesView,
+    pub review: ReviewView,
     pub package: PackageView,
     pub textures: HashMap<String, egui::TextureHandle>,
 }
@@ -63,6 +68,7 @@ impl OfficeApp {
             import: ImportView::default(),
             stations: StationsView::default(),
             classes: ClassesView::default(),
+            review: ReviewView::default(),
             package: PackageView::default(),
             textures: HashMap::new(),
         }
@@ -99,6 +105,7 @@ impl OfficeApp {
                 (OfficePage::Import, T::OfficeImport),
                 (OfficePage::Stations, T::OfficeStations),
                 (OfficePage::Classes, T::OfficeClasses),
+                (OfficePage::Review, T::OfficeReview),
                 (OfficePage::Package, T::OfficePackage),
             ] {
                 let b = egui::Button::selectable(
@@ -110,6 +117,7 @@ impl OfficeApp {
                     self.page = page;
                     // What another page changed (an import) shows when a page is opened.
                     self.classes.report = None;
+                    self.review.items = None;
                 }
             }
         });
@@ -118,6 +126,7 @@ impl OfficeApp {
             OfficePage::Import => import::ui(self, ui),
             OfficePage::Stations => stations::ui(self, ui),
             OfficePage::Classes => classes::ui(self, ui),
+            OfficePage::Review => review::ui(self, ui),
             OfficePage::Package => package::ui(self, ui),
         }
     }

@@ -12,8 +12,8 @@ use tucai::ui::i18n::Lang;
 use tucai::ui::office::{OfficeApp, OfficePage};
 use tucai::ui::roster_picker::{Background, Place};
 
-struct OfficeWindow {
-    harness: Harness<'static, OfficeApp>,
+pub(super) struct OfficeWindow {
+    pub(super) harness: Harness<'static, OfficeApp>,
     _dir: tempfile::TempDir,
 }
 
@@ -56,7 +56,7 @@ fn station_exports(
     dest.batch_dir(&batch)
 }
 
-fn office_window(stick: &std::path::Path) -> OfficeWindow {
+pub(super) fn office_window(stick: &std::path::Path) -> OfficeWindow {
     let dir = tempfile::tempdir().unwrap();
     let office = Office::open(&dir.path().join("office")).unwrap();
     let places = vec![
@@ -78,14 +78,14 @@ fn office_window(stick: &std::path::Path) -> OfficeWindow {
 }
 
 impl OfficeWindow {
-    fn has_text(&self, part: &str) -> bool {
+    pub(super) fn has_text(&self, part: &str) -> bool {
         self.harness
             .query_all_by_label_contains(part)
             .next()
             .is_some()
     }
 
-    fn wait_for_text(&mut self, part: &str) {
+    pub(super) fn wait_for_text(&mut self, part: &str) {
         for _ in 0..WAIT_STEPS {
             if self.has_text(part) {
                 self.harness.run_steps(2);
@@ -101,15 +101,19 @@ impl OfficeWindow {
         panic!("no text containing {part:?} in the office window (picture in the temp dir)");
     }
 
-    fn click(&mut self, label: &str) {
+    pub(super) fn click(&mut self, label: &str) {
         self.wait_for_text(label);
+        self.harness.get_by_label(label).scroll_to_me();
+        self.harness.run_steps(2);
         self.harness.get_by_label(label).click();
         self.harness.run_steps(3);
     }
 
-    fn snap(&mut self, name: &str) {
+    pub(super) fn snap(&mut self, name: &str) {
         let write = std::env::var_os("TUCAI_WRITE_SCREENS").is_some();
         let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screens");
+        // The renderer learns textures made before its first picture only on a second one.
+        let _ = self.harness.render();
         for (lang, tag) in [(Lang::Zh, "zh"), (Lang::En, "en")] {
             self.harness.state_mut().lang = lang;
             self.harness.remove_cursor();
@@ -200,7 +204,7 @@ fn an_office_clerk_trusts_imports_sees_the_class_and_writes_the_package() {
 }
 
 impl OfficeWindow {
-    fn wait_for(&mut self, what: &str, done: impl Fn(&OfficeWindow) -> bool) {
+    pub(super) fn wait_for(&mut self, what: &str, done: impl Fn(&OfficeWindow) -> bool) {
         for _ in 0..WAIT_STEPS {
             if done(self) {
                 return;

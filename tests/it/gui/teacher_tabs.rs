@@ -197,7 +197,7 @@ fn after_the_office_receipt_the_teacher_purges_with_a_confirmation_naming_class_
     let station = k.harness.state().config.station.id.clone();
     let key = TrustedKey::load(&stick.join(format!("{station}.trust.json"))).unwrap();
     office.trust(&key, at(60)).unwrap();
-    let report = tucai::office::import_batches(&mut office, &[stick.clone()], at(60));
+    let report = tucai::office::import_batches(&mut office, std::slice::from_ref(&stick), at(60));
     assert!(report.refused.is_empty(), "{:?}", report.refused.len());
     assert_eq!(report.batches.len(), 1);
 
@@ -299,6 +299,82 @@ fn review_resets_from_the_stick_show_on_the_board_and_to_the_student() {
     k.tab(TeacherTab::Board);
     k.wait_for_text("要求重拍：面部不清晰");
     // The student scans: the status screen gives the reason.
+    k.tap("返回学生界面");
+    k.scan(tucai::camera::DEMO_CAPTURE_CODE);
+    k.wait_for_text("背景不符合要求");
+}
+
+/// The whole round of issue 15 without a command: the teacher exports to the stick with the
+/// trust file, the office clerk trusts the station, imports the stick and rejects one photo in
+/// the first review, the reject list goes onto the stick, the teacher imports it, and the student
+/// scanning their code is told the reason.
+#[test]
+fn a_photo_rejected_in_the_office_first_review_reaches_the_student_through_the_stick() {
+    let mut k = teacher(vec![all_passed()]);
+    let confirmed = k.confirm_students(2);
+    let stick = k.with_stick();
+    k.tab(TeacherTab::Export);
+    k.tap("U 盘 KINGSTON");
+    k.tap("导出本场次");
+    k.wait_for_text("已导出 2 名学生");
+    k.tap("写入信任文件");
+    k.wait_for_text("信任文件已写入");
+
+    let mut w = super::office_window::office_window(&stick);
+    let station = k.harness.state().config.station.id.clone();
+    w.click("信任的工作站");
+    w.click("U 盘 KINGSTON");
+    w.click(&format!("{station}.trust.json"));
+    w.click("信任此工作站");
+    w.wait_for_text(&format!("已信任工作站 {station}"));
+    w.click("导入批次");
+    w.click("U 盘 KINGSTON");
+    w.wait_for_text("找到 1 个批次");
+    w.click("导入这些批次");
+    w.wait_for_text("已导入");
+    w.click("学校初审");
+    w.wait_for_text("已审 0/2，退回 0");
+    w.harness.state_mut().review.clerk = "王老师".into();
+    // The first photo is shown first: reject it with a reason from the list.
+    w.wait_for_text(&format!("{} 张小明", confirmed[0]));
+    w.click("退回：背景不符合要求");
+    w.wait_for_text("已审 1/2，退回 1");
+    // The next one is shown by itself: approve it.
+    w.click("通过");
+    w.wait_for_text("已审 2/2，退回 1");
+    w.wait_for("the photo under review", |w| {
+        w.harness
+            .state()
+            .textures
+            .keys()
+            .any(|k| k.starts_with("review/"))
+    });
+    w.harness.run_steps(3);
+    w.snap("34-office-first-review");
+    w.click("U 盘 KINGSTON");
+    w.wait_for_text("已写出退回名单");
+    let items = w.harness.state().office.review_items().unwrap();
+    let rejected: Vec<_> = items
+        .iter()
+        .filter(|i| i.decision.as_ref().is_some_and(|d| !d.approved))
+        .collect();
+    assert_eq!(rejected.len(), 1);
+    assert_eq!(rejected[0].student_no, confirmed[0]);
+    assert_eq!(rejected[0].decision.as_ref().unwrap().clerk, "王老师");
+    let list = std::fs::read_dir(&stick)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| n.starts_with("school-review-"))
+        .expect("the reject list on the stick");
+
+    // Back at the station: the teacher imports the list like the provincial one.
+    k.tab(TeacherTab::Review);
+    k.tap("U 盘 KINGSTON");
+    k.tap(&list);
+    k.tap("导入重置名单");
+    k.wait_for_text("已为 1 名学生开放重拍");
+    k.wait_for_text("要求重拍：背景不符合要求");
     k.tap("返回学生界面");
     k.scan(tucai::camera::DEMO_CAPTURE_CODE);
     k.wait_for_text("背景不符合要求");

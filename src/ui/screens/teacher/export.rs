@@ -387,7 +387,7 @@ fn purge_ui(
     let lang = app.lang;
     ui.label(
         RichText::new(t(app, T::PurgeTitle))
-            .size(22.0)
+            .size(20.0)
             .color(theme::MUTED),
     );
     let Some(session) = app.session() else {
@@ -428,11 +428,11 @@ fn purge_ui(
         let mut no = false;
         egui::Frame::new()
             .stroke(egui::Stroke::new(2.0, theme::BAD))
-            .inner_margin(12.0)
+            .inner_margin(8.0)
             .show(ui, |ui| {
                 ui.label(
                     RichText::new(i18n::purge_confirm(lang, &class, n))
-                        .size(24.0)
+                        .size(21.0)
                         .strong()
                         .color(theme::BAD),
                 );

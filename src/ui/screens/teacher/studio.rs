@@ -117,7 +117,7 @@ pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
                 app.teacher.studio.outcome = Outcome::None;
             }
         },
-        |app, ui| right_ui(app, ui),
+        right_ui,
     );
 }
 

@@ -12,8 +12,9 @@ pub struct OfficeArgs {
     /// Office data directory (its own database and imported photos); default `<data>/office`.
     #[arg(long, value_name = "DIR", global = true)]
     pub office: Option<PathBuf>,
+    /// Without a subcommand the office window opens (import, stations, classes, package).
     #[command(subcommand)]
-    pub cmd: OfficeCmd,
+    pub cmd: Option<OfficeCmd>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -62,8 +63,15 @@ pub fn run(ctx: &Context, args: OfficeArgs) -> Result<ExitCode> {
             ctx.data_dir(&config, path.as_deref()).join("office")
         }
     };
+    let Some(cmd) = args.cmd else {
+        // Office staff do not open terminals: the same work in a window.
+        let (config, _) = ctx.config()?;
+        tucai::ui::office::run(config, dir)
+            .map_err(|e| anyhow::anyhow!("cannot open the office window: {e}"))?;
+        return Ok(ExitCode::SUCCESS);
+    };
     let mut office = Office::open(&dir)?;
-    match args.cmd {
+    match cmd {
         OfficeCmd::Import { dirs, trust } => {
             let now = Utc::now();
             let offered = trust
@@ -196,7 +204,7 @@ mod tests {
         };
         assert_eq!(args.office.as_deref(), Some(std::path::Path::new("o")));
         match args.cmd {
-            super::OfficeCmd::Import { dirs, trust } => {
+            Some(super::OfficeCmd::Import { dirs, trust }) => {
                 assert_eq!(dirs.len(), 2);
                 assert_eq!(trust.len(), 2);
             }

@@ -15,6 +15,7 @@ use std::time::Duration;
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_office.sql"),
     include_str!("migrations/0002_office_audit.sql"),
+    include_str!("migrations/0003_first_review.sql"),
 ];
 
 pub(super) fn open(path: &Path) -> Result<Connection> {

@@ -10,6 +10,7 @@
 //! Errors name batch folders, files and student numbers, never names, ID or phone numbers.
 
 mod db;
+pub mod first_review;
 pub mod import;
 pub mod package;
 pub mod report;

@@ -8,6 +8,8 @@ use super::{Office, OfficeError, Result, db};
 pub struct ReportStudent {
     pub student_no: String,
     pub name: String,
+    /// The confirmed photo's digest (its file is [`Office::photo_path`]); `None` when missing.
+    pub photo_sha256: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,11 +40,13 @@ pub fn class_report(office: &Office) -> Result<Vec<ClassReport>> {
         let Some(class) = classes.last_mut() else {
             continue;
         };
+        let confirmed = line.photo_sha256.is_some();
         let student = ReportStudent {
             student_no: line.student_no,
             name: line.name,
+            photo_sha256: line.photo_sha256,
         };
-        if line.photo_sha256.is_some() {
+        if confirmed {
             class.confirmed.push(student);
         } else {
             class.missing.push(student);

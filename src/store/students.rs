@@ -173,6 +173,18 @@ impl Store {
         Ok(rows)
     }
 
+    /// The class names on any roster imported so far, sorted: teacher mode offers them when a
+    /// new session is opened, so a class is typed once (by the roster) and not again.
+    pub fn roster_classes(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT DISTINCT class_name FROM students WHERE class_name <> '' ORDER BY class_name",
+        )?;
+        let rows = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(rows)
+    }
+
     pub fn student_by_code(&self, session: SessionId, code: &str) -> Result<Option<Student>> {
         let sql = format!(
             "SELECT {} FROM students WHERE session_id = ?1 AND capture_code = ?2",

@@ -227,6 +227,67 @@ texts! {
     StateDrafted => "有草稿", "Drafted";
     StateConfirmed => "已确认", "Confirmed";
     StateLocked => "已锁定", "Locked";
+    TabExport => "导出", "Export";
+    TabStudio => "补录照片", "Studio photo";
+    TabReview => "审核重置", "Resets";
+    OpenSessions => "进行中的场次", "Open sessions";
+    SwitchSession => "切换到此场次", "Switch to it";
+    CurrentSession => "当前场次", "Current";
+    NewSession => "开始新场次", "Open a new session";
+    RosterClasses => "名单中的班级（点一下填入）：", "Classes on the rosters (tap to fill in):";
+    ExportWhere => "选择导出位置：点 U 盘（可再进入其中的文件夹），批次写在显示的文件夹里", "Choose where to export: tap the USB stick (and a folder in it if you like); the batch goes into the folder shown";
+    ExportButton => "导出本场次", "Export this session";
+    Retry => "重试", "Retry";
+    NoDestination => "尚未选择导出位置", "No destination chosen";
+    NothingConfirmed => "本场次还没有已确认的照片，无需导出", "No confirmed photos in this session yet: nothing to export";
+    OfferTrust => "学校办公室第一次导入本站的批次时需要本站的信任文件", "The school office needs this station's trust file the first time it imports its batches";
+    WriteTrust => "写入信任文件", "Write the trust file";
+    PurgeTitle => "办公室回执与清除个人数据", "Office receipt and deleting personal data";
+    ReceiptNone => "此处没有本场次的批次", "No batch of this session here";
+    PurgeButton => "清除本场次个人数据", "Delete this session's personal data";
+    PurgeYes => "确定清除", "Delete";
+    StudioPickStudent => "请先在“进度”页点学生那一行的“补录照片”", "First tap Studio photo on the student's row in Progress";
+    StudioFile => "选择照片文件（JPG、PNG）", "Choose the photo file (JPG, PNG)";
+    MakeAndCheck => "制作并检测", "Make and check";
+    StudioWorking => "正在制作并检测照片……", "Making and checking the photo…";
+    StudioPassed => "全部检测通过，可以存为该学生的草稿", "Every check passed: it can be saved as the student's draft";
+    StudioFailed => "以下检测未通过，照片未保存：", "These checks failed; the photo was not saved:";
+    SaveDraft => "存为草稿", "Save as draft";
+    ReviewFile => "选择审核重置名单（CSV：学号,原因）", "Choose the reset list (CSV: student_no,reason)";
+    ImportResets => "导入重置名单", "Import the reset list";
+    RetakeRequested => "要求重拍", "Retake requested";
+    JobLost => "后台任务意外停止，请重试", "The background task stopped unexpectedly; try again";
+    OfficeTitle => "学校办公室：图像采集汇总", "School office: graduate photos";
+    OfficeImport => "导入批次", "Import";
+    OfficeStations => "信任的工作站", "Trusted stations";
+    OfficeClasses => "班级情况", "Classes";
+    OfficePackage => "上报包", "Package";
+    ImportWhere => "选择 U 盘或文件夹：显示的文件夹中的批次都会列出", "Choose the USB stick or folder: every batch in the folder shown is listed";
+    NoBatchesFound => "此文件夹中没有批次", "No batches in this folder";
+    ImportBatches => "导入这些批次", "Import these batches";
+    ColBatch => "批次", "Batch";
+    ColStation => "工作站", "Station";
+    ColCount => "人数", "Students";
+    ColFingerprint => "密钥指纹", "Key fingerprint";
+    TrustWhere => "选择工作站的信任文件（.trust.json，导出时写在 U 盘上）", "Choose the station's trust file (.trust.json, written on the stick at export)";
+    TrustStation => "信任此工作站", "Trust this station";
+    NoStations => "还没有信任任何工作站：先添加工作站的信任文件", "No station is trusted yet: add a station's trust file first";
+    SearchStudent => "按学号或姓名查找：", "Search by number or name:";
+    StateMissing => "未采集", "Missing";
+    NoImports => "还没有导入任何批次", "No batches imported yet";
+    PackageWhere => "选择上报包的存放位置（会在其中新建一个文件夹）", "Choose where to write the package (a new folder is made there)";
+    WritePackage => "生成上报包和打印文件", "Write the package and print sheets";
+    Writing => "正在写入……", "Writing…";
+    OfficeReview => "学校初审", "First review";
+    ClerkField => "审核人", "Reviewer";
+    Approve => "通过", "Approve";
+    RejectTyped => "按输入的原因退回", "Reject with the reason typed";
+    ReviewPending => "待审", "To review";
+    ReviewApproved => "通过", "Approved";
+    ReviewRejected => "退回", "Rejected";
+    NoPhotosToReview => "还没有已确认的照片可审", "No confirmed photos to review yet";
+    WriteResetList => "把退回名单写到：", "Write the reject list to:";
+    NoRejects => "没有退回的照片，无需写出名单", "No rejected photos: no list to write";
 }
 
 /// The text of `t` in `lang`.
@@ -441,6 +502,291 @@ pub fn welcome_student(lang: Lang, masked_name: &str) -> String {
     match lang {
         Lang::Zh => format!("{masked_name} 同学，你好"),
         Lang::En => format!("Hello, {masked_name}"),
+    }
+}
+
+pub fn students_count(lang: Lang, n: u32) -> String {
+    match lang {
+        Lang::Zh => format!("{n} 名学生"),
+        Lang::En => format!("{n} students"),
+    }
+}
+
+pub fn batches_found(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Zh => format!("找到 {n} 个批次"),
+        Lang::En => format!("{n} batches found"),
+    }
+}
+
+pub fn importing_batches(lang: Lang, done: usize, total: usize) -> String {
+    match lang {
+        Lang::Zh => format!("正在校验并导入 {done}/{total}……"),
+        Lang::En => format!("Verifying and importing {done}/{total}…"),
+    }
+}
+
+pub fn batch_imported(
+    lang: Lang,
+    batch: &str,
+    students: usize,
+    added: usize,
+    updated: usize,
+) -> String {
+    match lang {
+        Lang::Zh => format!("已导入 {batch}：{students} 名学生（新增 {added}，更新 {updated}）"),
+        Lang::En => {
+            format!("Imported {batch}: {students} students ({added} new, {updated} updated)")
+        }
+    }
+}
+
+pub fn batch_already(lang: Lang, batch: &str) -> String {
+    match lang {
+        Lang::Zh => format!("{batch} 以前已导入，没有变化"),
+        Lang::En => format!("{batch} was imported before; nothing changed"),
+    }
+}
+
+pub fn batch_refused(lang: Lang, why: &str) -> String {
+    match lang {
+        Lang::Zh => format!("拒绝导入（文件被改动、未受信任的工作站或未写完整）：{why}"),
+        Lang::En => format!("Refused (altered, untrusted station or incomplete): {why}"),
+    }
+}
+
+pub fn conflict(lang: Lang, student_no: &str, kept: &str, dropped: &str) -> String {
+    match lang {
+        Lang::Zh => {
+            format!("学号 {student_no} 在两个批次中都已确认：保留较新的 {kept}，不用 {dropped}")
+        }
+        Lang::En => format!(
+            "{student_no} was confirmed in two batches: kept the newer {kept}, not {dropped}"
+        ),
+    }
+}
+
+pub fn trusted_station(lang: Lang, station: &str, fingerprint: &str) -> String {
+    match lang {
+        Lang::Zh => format!("已信任工作站 {station}（指纹 {fingerprint}）"),
+        Lang::En => format!("Station {station} is trusted (fingerprint {fingerprint})"),
+    }
+}
+
+pub fn class_line(lang: Lang, class: &str, confirmed: usize, missing: usize) -> String {
+    match lang {
+        Lang::Zh => format!("{class}：已确认 {confirmed}，未采集 {missing}"),
+        Lang::En => format!("{class}: {confirmed} confirmed, {missing} missing"),
+    }
+}
+
+pub fn package_written(lang: Lang, path: &str, photos: usize, sheets: u32) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "上报包已写入 {path}：{photos} 张照片和 list.csv，{sheets} 张打印页（print/ 中每班一个 PDF）"
+        ),
+        Lang::En => format!(
+            "Package written to {path}: {photos} photos and list.csv, {sheets} print sheets (one PDF per class in print/)"
+        ),
+    }
+}
+
+pub fn package_to(lang: Lang, place: &str) -> String {
+    match lang {
+        Lang::Zh => format!("写到：{place}"),
+        Lang::En => format!("Write to: {place}"),
+    }
+}
+
+pub fn reject_with(lang: Lang, reason: &str) -> String {
+    match lang {
+        Lang::Zh => format!("退回：{reason}"),
+        Lang::En => format!("Reject: {reason}"),
+    }
+}
+
+pub fn reset_list_written(lang: Lang, path: &str, n: usize) -> String {
+    match lang {
+        Lang::Zh => {
+            format!("已写出退回名单 {path}（{n} 名学生）：请在采集站教师模式的“审核重置”中导入")
+        }
+        Lang::En => format!(
+            "Reject list written to {path} ({n} students): import it at the station in teacher mode, Resets"
+        ),
+    }
+}
+
+pub fn review_progress(lang: Lang, decided: usize, total: usize, rejected: usize) -> String {
+    match lang {
+        Lang::Zh => format!("已审 {decided}/{total}，退回 {rejected}"),
+        Lang::En => format!("Reviewed {decided}/{total}, {rejected} rejected"),
+    }
+}
+
+pub fn export_to(lang: Lang, place: &str) -> String {
+    match lang {
+        Lang::Zh => format!("导出到：{place}"),
+        Lang::En => format!("Export to: {place}"),
+    }
+}
+
+pub fn exporting(lang: Lang, done: usize, total: usize) -> String {
+    match lang {
+        Lang::Zh => format!("正在导出 {done}/{total}……"),
+        Lang::En => format!("Exporting {done}/{total}…"),
+    }
+}
+
+pub fn exported(lang: Lang, students: usize, place: &str, batch: &str, files: usize) -> String {
+    match lang {
+        Lang::Zh => {
+            format!("已导出 {students} 名学生到 {place}（批次 {batch}，已读回核对 {files} 个文件）")
+        }
+        Lang::En => format!(
+            "{students} students exported to {place} (batch {batch}, {files} files read back and checked)"
+        ),
+    }
+}
+
+pub fn still_missing(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Zh => format!("还有 {n} 名学生没有确认照片"),
+        Lang::En if n == 1 => "1 student has not confirmed a photo yet".into(),
+        Lang::En => format!("{n} students have not confirmed a photo yet"),
+    }
+}
+
+pub fn nothing_new(lang: Lang, batch: &str) -> String {
+    match lang {
+        Lang::Zh => format!("没有新内容：批次 {batch} 已是最新，未写入任何文件"),
+        Lang::En => format!("Nothing new: batch {batch} is up to date; nothing was written"),
+    }
+}
+
+pub fn destination_gone(lang: Lang, path: &str) -> String {
+    match lang {
+        Lang::Zh => {
+            format!("找不到 {path}：U 盘可能已拔出。请重新插好后点“重试”（没有留下看似完整的批次）")
+        }
+        Lang::En => format!(
+            "{path} is not there: the USB stick may have been pulled out. Plug it in and tap Retry (no complete-looking batch was left)"
+        ),
+    }
+}
+
+pub fn destination_full(lang: Lang, path: &str) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "{path} 空间已满：请换一个 U 盘或删除不需要的文件后点“重试”（没有留下看似完整的批次）"
+        ),
+        Lang::En => format!(
+            "{path} is full: use another USB stick or delete files you do not need, then tap Retry (no complete-looking batch was left)"
+        ),
+    }
+}
+
+pub fn verify_failed(lang: Lang, why: &str) -> String {
+    match lang {
+        Lang::Zh => {
+            format!("导出的文件读回时与写入的不一致（U 盘可能有故障），请换一个 U 盘后重试：{why}")
+        }
+        Lang::En => format!(
+            "The exported files do not read back as written (the USB stick may be failing); retry on another stick: {why}"
+        ),
+    }
+}
+
+pub fn failed(lang: Lang, why: &str) -> String {
+    match lang {
+        Lang::Zh => format!("未完成：{why}"),
+        Lang::En => format!("Not done: {why}"),
+    }
+}
+
+pub fn trust_written(lang: Lang, path: &str) -> String {
+    match lang {
+        Lang::Zh => format!("信任文件已写入 {path}，请与批次一起交给学校办公室"),
+        Lang::En => {
+            format!("Trust file written to {path}; hand it to the school office with the batch")
+        }
+    }
+}
+
+pub fn receipt_missing(lang: Lang, batch: &str) -> String {
+    match lang {
+        Lang::Zh => format!("批次 {batch} 还没有学校办公室的回执：办公室导入后才能清除"),
+        Lang::En => format!(
+            "Batch {batch} has no receipt from the school office yet: delete only after the office imported it"
+        ),
+    }
+}
+
+pub fn receipt_present(lang: Lang, batch: &str) -> String {
+    match lang {
+        Lang::Zh => format!("已找到学校办公室的回执（批次 {batch}）"),
+        Lang::En => format!("The school office's receipt is here (batch {batch})"),
+    }
+}
+
+pub fn purge_confirm(lang: Lang, class: &str, n: u32) -> String {
+    match lang {
+        Lang::Zh => format!("确定清除「{class}」{n} 名学生的个人信息和照片吗？清除后不能恢复。"),
+        Lang::En => format!(
+            "Delete the personal data and photos of the {n} students of {class}? This cannot be undone."
+        ),
+    }
+}
+
+pub fn purged(lang: Lang, class: &str, n: u32, files: u32) -> String {
+    match lang {
+        Lang::Zh => format!("已清除「{class}」{n} 名学生的个人数据，删除 {files} 个文件"),
+        Lang::En => format!("Personal data of the {n} students of {class} deleted ({files} files)"),
+    }
+}
+
+pub fn studio_for(lang: Lang, student_no: &str, name: &str) -> String {
+    match lang {
+        Lang::Zh => format!("为 {student_no} {name} 补录照片"),
+        Lang::En => format!("Studio photo for {student_no} {name}"),
+    }
+}
+
+pub fn studio_saved(lang: Lang, student_no: &str) -> String {
+    match lang {
+        Lang::Zh => format!("已存为 {student_no} 的草稿，学生扫码后可在草稿箱中确认"),
+        Lang::En => {
+            format!("Saved as a draft of {student_no}; the student confirms it in their draft box")
+        }
+    }
+}
+
+pub fn no_standard_photo(lang: Lang, why: &str) -> String {
+    match lang {
+        Lang::Zh => format!("无法制作证件照：{why}"),
+        Lang::En => format!("No standard photo could be made: {why}"),
+    }
+}
+
+pub fn resets_applied(lang: Lang, n: u32) -> String {
+    match lang {
+        Lang::Zh => format!("已为 {n} 名学生开放重拍，学生扫码时会看到原因"),
+        Lang::En => format!("{n} students may retake; they see the reason when they scan"),
+    }
+}
+
+pub fn resets_not_in_session(lang: Lang, numbers: &[String]) -> String {
+    let n = numbers.len();
+    let list = numbers.join(" ");
+    match lang {
+        Lang::Zh => format!("{n} 人不在本场次名单中：{list}"),
+        Lang::En => format!("{n} listed students are not in this session: {list}"),
+    }
+}
+
+pub fn retake_requested(lang: Lang, reason: &str) -> String {
+    match lang {
+        Lang::Zh => format!("要求重拍：{reason}"),
+        Lang::En => format!("Retake requested: {reason}"),
     }
 }
 

@@ -8,7 +8,11 @@ pub mod demo;
 pub mod fonts;
 pub mod framing_hint;
 pub mod i18n;
+pub mod job;
+pub mod office;
+pub mod picker;
 pub mod roster_picker;
+pub mod teacher_jobs;
 
 mod screens;
 pub mod theme;

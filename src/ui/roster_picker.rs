@@ -19,13 +19,41 @@ pub enum Entry {
     /// The parent folder (`..`).
     Up(PathBuf),
     Folder(PathBuf),
-    Csv(PathBuf),
+    /// A file of the kind the picker looks for ([`Files`]).
+    File(PathBuf),
+}
+
+/// Which files a listing shows besides folders: the roster and review tabs want CSV files, the
+/// studio photo images, the export destination none (a folder is what is chosen).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Files {
+    #[default]
+    Csv,
+    Images,
+    /// Trust files (`*.json`) for the office window.
+    Json,
+    None,
+}
+
+impl Files {
+    fn shows(self, path: &Path) -> bool {
+        let ext = |wanted: &[&str]| {
+            path.extension()
+                .is_some_and(|e| wanted.iter().any(|w| e.eq_ignore_ascii_case(w)))
+        };
+        match self {
+            Files::Csv => ext(&["csv"]),
+            Files::Images => ext(&["jpg", "jpeg", "png", "webp"]),
+            Files::Json => ext(&["json"]),
+            Files::None => false,
+        }
+    }
 }
 
 impl Entry {
     pub fn path(&self) -> &Path {
         match self {
-            Entry::Up(p) | Entry::Folder(p) | Entry::Csv(p) => p,
+            Entry::Up(p) | Entry::Folder(p) | Entry::File(p) => p,
         }
     }
 
@@ -33,7 +61,7 @@ impl Entry {
     pub fn name(&self) -> String {
         match self {
             Entry::Up(_) => "..".into(),
-            Entry::Folder(p) | Entry::Csv(p) => p
+            Entry::Folder(p) | Entry::File(p) => p
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default(),
@@ -46,6 +74,11 @@ impl Entry {
 /// whose type cannot be read (a broken link, no permission) is skipped rather than failing the
 /// whole folder; a folder that cannot be read at all is the error.
 pub fn list_folder(dir: &Path) -> std::io::Result<Vec<Entry>> {
+    list_folder_showing(dir, Files::Csv)
+}
+
+/// [`list_folder`] with the files of another kind (images, or folders only).
+pub fn list_folder_showing(dir: &Path, kind: Files) -> std::io::Result<Vec<Entry>> {
     let mut folders = Vec::new();
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir)? {
@@ -62,11 +95,7 @@ pub fn list_folder(dir: &Path) -> std::io::Result<Vec<Entry>> {
         };
         if meta.is_dir() {
             folders.push(path);
-        } else if meta.is_file()
-            && path
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
-        {
+        } else if meta.is_file() && kind.shows(&path) {
             files.push(path);
         }
     }
@@ -78,7 +107,7 @@ pub fn list_folder(dir: &Path) -> std::io::Result<Vec<Entry>> {
         out.push(Entry::Up(parent.to_path_buf()));
     }
     out.extend(folders.into_iter().map(Entry::Folder));
-    out.extend(files.into_iter().map(Entry::Csv));
+    out.extend(files.into_iter().map(Entry::File));
     Ok(out)
 }
 

@@ -19,6 +19,9 @@ use tucai::lab::{PhotoLab, ScriptedLab, all_passed, failing};
 use tucai::store::Store;
 use tucai::ui::{KioskApp, Overlay, Page, Parts, PinPurpose};
 
+mod office_window;
+mod teacher_tabs;
+
 const PERSON: &[u8] = include_bytes!("../../assets/demo/person.jpg");
 const PIN: &str = "2468";
 /// Bound for the condition waits: about 10 s of 10 ms steps, far beyond a loaded machine's delay.
@@ -675,7 +678,7 @@ fn screens_render_in_both_languages() {
     {
         use tucai::ui::roster_picker::{Background, Place};
         let data = k.data_dir();
-        k.harness.state_mut().teacher.roster.places = Some(Background::ready(vec![
+        k.harness.state_mut().teacher.places = Some(Background::ready(vec![
             Place::Media("/media/teacher/KINGSTON".into()),
             Place::Home("/home/kiosk".into()),
             Place::Data(data.clone()),
@@ -906,7 +909,7 @@ fn the_teacher_imports_a_roster_picked_in_the_kiosk() {
     assert!(k.disabled("导入"), "Import before a file is chosen");
     k.wait_for_label("stick/");
     k.click("class-2201.csv");
-    let chosen = k.harness.state().teacher.roster.chosen.clone();
+    let chosen = k.harness.state().teacher.roster.picker.chosen.clone();
     assert_eq!(chosen, Some(k.data_dir().join("class-2201.csv")));
     k.wait_for_text("class-2201.csv");
     k.click("导入");

@@ -1,12 +1,16 @@
-//! Teacher mode behind the PIN: session, roster import, progress board with the actions on the
-//! current student (unlock, lift lock, allow retake, delete draft, fee state), the audit log, and
-//! leaving the kiosk. The PIN prompt persists its lockout through the store.
+//! Teacher mode behind the PIN: progress board with the actions on the current student (unlock,
+//! lift lock, allow retake, delete draft, fee state, studio photo), sessions, roster import,
+//! export and purge, studio photo, review resets, the audit log, and leaving the kiosk. One module
+//! per tab below this one; the PIN prompt persists its lockout through the store.
+
+mod export;
+mod review;
+mod session;
+mod studio;
 
 use super::super::app::{KioskApp, Overlay, PinPurpose, t};
 use super::super::i18n::{self, T};
-use super::super::roster_picker::{
-    self, Background, Entry, ImportError, ImportJob, ImportRequest, Place, list_folder,
-};
+use super::super::roster_picker::{Background, ImportError, ImportJob, ImportRequest, Place};
 use super::super::{theme, widgets};
 use crate::config::FeeState;
 use crate::flow::{Progress, ProgressRow};
@@ -20,6 +24,9 @@ pub enum Tab {
     Board,
     Session,
     Roster,
+    Export,
+    Studio,
+    Review,
     Audit,
 }
 
@@ -31,20 +38,22 @@ pub struct TeacherView {
     pub place: String,
     pub operator: String,
     pub message: Option<String>,
+    /// The picker's starting places, shared by every tab that picks a file or folder: found
+    /// when first needed and on Refresh, not every frame.
+    pub places: Option<Background<Vec<Place>>>,
     pub roster: RosterPicker,
+    pub export: export::ExportView,
+    pub studio: studio::StudioView,
+    pub review: review::ReviewView,
 }
 
-/// A folder's entries, or why it could not be read (shown as is).
-pub type Listing = Result<Vec<Entry>, String>;
+use super::super::picker;
+use super::super::picker::Picker;
 
-/// View state of the roster tab's file picker (see [`roster_picker`]).
+/// View state of the roster tab: its file picker and the import behind it.
 #[derive(Debug, Default)]
 pub struct RosterPicker {
-    /// Found when the tab is first shown and on Refresh, not every frame.
-    pub places: Option<Background<Vec<Place>>>,
-    /// The folder shown and its listing, or why it could not be read.
-    pub folder: Option<(PathBuf, Background<Listing>)>,
-    pub chosen: Option<PathBuf>,
+    pub picker: Picker,
     pub job: Option<ImportJob>,
     pub result: Option<Result<u32, ImportError>>,
 }
@@ -131,9 +140,16 @@ fn try_pin(app: &mut KioskApp, ctx: &egui::Context) {
     }
 }
 
+/// Who is named in the audit log: the operator typed in the session tab, else the current
+/// session's, else "teacher".
 fn operator(app: &KioskApp) -> String {
     match app.teacher.operator.trim() {
-        "" => "teacher".into(),
+        "" => app
+            .session()
+            .and_then(|id| app.admin.session(id).ok())
+            .map(|s| s.operator)
+            .filter(|o| !o.trim().is_empty())
+            .unwrap_or_else(|| "teacher".into()),
         o => o.into(),
     }
 }
@@ -168,15 +184,18 @@ pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
             (Tab::Board, T::TabBoard),
             (Tab::Session, T::TabSession),
             (Tab::Roster, T::TabRoster),
+            (Tab::Export, T::TabExport),
+            (Tab::Studio, T::TabStudio),
+            (Tab::Review, T::TabReview),
             (Tab::Audit, T::TabAudit),
         ] {
             if ui
                 .add(
                     egui::Button::selectable(
                         app.teacher.tab == tab,
-                        RichText::new(t(app, label)).size(28.0),
+                        RichText::new(t(app, label)).size(26.0),
                     )
-                    .min_size(egui::vec2(160.0, 60.0)),
+                    .min_size(egui::vec2(120.0, 60.0)),
                 )
                 .clicked()
             {
@@ -187,8 +206,11 @@ pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
     ui.separator();
     match app.teacher.tab {
         Tab::Board => board_ui(app, ui),
-        Tab::Session => session_ui(app, ui),
+        Tab::Session => session::ui(app, ui),
         Tab::Roster => roster_ui(app, ui),
+        Tab::Export => export::ui(app, ui),
+        Tab::Studio => studio::ui(app, ui),
+        Tab::Review => review::ui(app, ui),
         Tab::Audit => audit_ui(app, ui),
     }
     if leave {
@@ -217,6 +239,7 @@ enum Action {
     AllowRetake,
     DeleteDrafts,
     Fee(FeeState),
+    Studio,
 }
 
 fn board_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
@@ -277,11 +300,20 @@ fn board_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
                         } else {
                             theme::ACCENT
                         };
-                        ui.label(
-                            RichText::new(t(app, progress_label(row.progress)))
-                                .size(22.0)
-                                .color(color),
-                        );
+                        // A reset from the review says so with its reason: the teacher sees why
+                        // a confirmed student is back in progress.
+                        match &row.retake_reason {
+                            Some(why) => ui.label(
+                                RichText::new(i18n::retake_requested(app.lang, why))
+                                    .size(22.0)
+                                    .color(theme::BAD),
+                            ),
+                            None => ui.label(
+                                RichText::new(t(app, progress_label(row.progress)))
+                                    .size(22.0)
+                                    .color(color),
+                            ),
+                        };
                         ui.label(
                             RichText::new(format!("{} / {}", row.attempts, row.drafts)).size(20.0),
                         );
@@ -312,10 +344,15 @@ fn board_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
                             if row.drafts > 0 && small(ui, t(app, T::DeleteDraft)) {
                                 todo = Some((row.clone(), Action::DeleteDrafts));
                             }
+                            let studio = row.progress != Progress::Confirmed;
+                            if studio && small(ui, t(app, T::TabStudio)) {
+                                todo = Some((row.clone(), Action::Studio));
+                            }
                             let any = until_teacher
                                 || lock.is_some()
                                 || (row.progress == Progress::Confirmed && !row.retake_allowed)
-                                || row.drafts > 0;
+                                || row.drafts > 0
+                                || studio;
                             if !any {
                                 // Says "nothing to do" rather than leaving a gap that looks broken.
                                 ui.label(RichText::new("—").size(22.0).color(theme::MUTED));
@@ -343,6 +380,15 @@ fn board_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
                     }
                 });
         });
+    if let Some((row, Action::Studio)) = &todo {
+        app.teacher.studio.pick(studio::Pick {
+            id: row.student,
+            student_no: row.student_no.clone(),
+            name: row.name.clone(),
+        });
+        app.teacher.tab = Tab::Studio;
+        return;
+    }
     if let Some((row, action)) = todo {
         let op = operator(app);
         let r = match action {
@@ -351,6 +397,7 @@ fn board_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
             Action::AllowRetake => app.flow.allow_retake(&op, row.student),
             Action::Fee(f) => app.flow.set_fee_state(&op, row.student, f),
             Action::DeleteDrafts => delete_last_draft(app, &op, &row),
+            Action::Studio => Ok(()),
         };
         app.teacher.message = Some(match r {
             Ok(()) => format!("✔ {}", row.student_no),
@@ -371,66 +418,6 @@ fn delete_last_draft(app: &mut KioskApp, op: &str, row: &ProgressRow) -> crate::
     }
 }
 
-fn session_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
-    let current = app.session().and_then(|id| app.admin.session(id).ok());
-    if let Some(s) = &current {
-        ui.label(
-            RichText::new(format!(
-                "#{} {} · {} · {}",
-                s.id.0, s.class_name, s.place, s.operator
-            ))
-            .size(26.0),
-        );
-        if widgets::big_button_ui(ui, t(app, T::CloseSession), true).clicked() {
-            let op = if app.teacher.operator.is_empty() {
-                s.operator.clone()
-            } else {
-                app.teacher.operator.clone()
-            };
-            app.teacher.message = Some(match app.flow.close_session(&op, s.id) {
-                Ok(effects) => {
-                    app.apply(effects);
-                    "session.close ✔".into()
-                }
-                Err(e) => e.to_string(),
-            });
-            app.flow.set_session(None);
-        }
-        return;
-    }
-    let lang = app.lang;
-    let v = &mut app.teacher;
-    egui::Grid::new("open")
-        .spacing(egui::vec2(20.0, 14.0))
-        .show(ui, |ui| {
-            for (label, field) in [
-                (T::ClassField, &mut v.class_name),
-                (T::PlaceField, &mut v.place),
-                (T::OperatorField, &mut v.operator),
-            ] {
-                ui.label(RichText::new(i18n::tr(lang, label)).size(24.0));
-                ui.add(
-                    egui::TextEdit::singleline(field)
-                        .desired_width(500.0)
-                        .font(egui::FontId::proportional(26.0)),
-                );
-                ui.end_row();
-            }
-        });
-    if widgets::primary_button_ui(ui, t(app, T::OpenSession), true).clicked() {
-        let now = app.now();
-        let v = &app.teacher;
-        let (c, p, o) = (v.class_name.clone(), v.place.clone(), v.operator.clone());
-        match app.admin.open_session(&c, &p, &o, now) {
-            Ok(id) => {
-                app.flow.set_session(Some(id));
-                app.teacher.message = Some("session.open ✔".into());
-            }
-            Err(e) => app.teacher.message = Some(e.to_string()),
-        }
-    }
-}
-
 fn roster_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
     let lang = app.lang;
     // The data directory is where the database lives; a roster copied there by ssh shows up.
@@ -440,24 +427,17 @@ fn roster_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
         .parent()
         .map(PathBuf::from)
         .unwrap_or_default();
-    let picker = &mut app.teacher.roster;
-    if let Some(job) = &picker.job {
+    let roster = &mut app.teacher.roster;
+    if let Some(job) = &roster.job {
         match job.poll() {
             Some(r) => {
-                picker.job = None;
-                picker.result = Some(r);
+                roster.job = None;
+                roster.result = Some(r);
             }
             None => ui
                 .ctx()
                 .request_repaint_after(std::time::Duration::from_millis(50)),
         }
-    }
-    if picker.places.is_none() {
-        // A few small folders under /media, /run/media and /mnt: read once, not every frame.
-        let home = std::env::var_os("HOME").map(PathBuf::from);
-        picker.places = Some(Background::spawn(move || {
-            roster_picker::starting_places(home, data_dir)
-        }));
     }
     ui.label(RichText::new(t(app, T::RosterPath)).size(24.0));
     // A teacher new to the station does not know where a USB stick shows up.
@@ -466,206 +446,87 @@ fn roster_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
             .size(20.0)
             .color(theme::MUTED),
     );
-    let picker = &mut app.teacher.roster;
-    let mut open: Option<PathBuf> = None;
-    let mut refresh = false;
-    ui.horizontal_wrapped(|ui| {
-        let places: Vec<Place> = match picker.places.as_mut().and_then(|b| b.get()) {
-            Some(p) => p.clone(),
-            None => {
-                ui.ctx()
-                    .request_repaint_after(std::time::Duration::from_millis(50));
-                Vec::new()
+    if let Some(dir) = picker::places_ui(&mut app.teacher.places, &data_dir, lang, ui) {
+        app.teacher.roster.picker.open(dir);
+    }
+    let busy = app.teacher.roster.job.is_some();
+    picker::two_columns(
+        ui,
+        app,
+        600.0,
+        |app, ui, h| {
+            if picker::listing_ui(&mut app.teacher.roster.picker, lang, !busy, 600.0, h, ui) {
+                app.teacher.roster.result = None;
             }
-        };
-        if !places.iter().any(|p| matches!(p, Place::Media(_))) {
-            ui.label(RichText::new(i18n::tr(lang, T::NoPlaces)).size(22.0));
+        },
+        |app, ui| roster_import_ui(app, ui, busy),
+    );
+}
+
+fn roster_import_ui(app: &mut KioskApp, ui: &mut egui::Ui, busy: bool) {
+    let lang = app.lang;
+    ui.add_space(8.0);
+    picker::chosen_ui(&app.teacher.roster.picker, lang, ui);
+    let session = app.flow.session();
+    let can_import = session.is_some() && app.teacher.roster.picker.chosen.is_some() && !busy;
+    if widgets::primary_button_ui(ui, t(app, T::ImportRoster), can_import).clicked()
+        && let (Some(session), Some(file)) = (session, app.teacher.roster.picker.chosen.clone())
+    {
+        app.teacher.roster.result = None;
+        app.teacher.roster.job = Some(ImportJob::spawn(ImportRequest {
+            file,
+            db: app.admin.path().to_path_buf(),
+            session,
+            operator: operator(app),
+            fee_default: app.config.teacher.fee_default,
+            now: app.now(),
+        }));
+    }
+    if session.is_none() {
+        ui.label(RichText::new(t(app, T::NoSession)).size(22.0));
+    }
+    let roster = &app.teacher.roster;
+    if roster.job.is_some() {
+        ui.label(RichText::new(i18n::tr(lang, T::Importing)).size(26.0));
+    }
+    match &roster.result {
+        None => {}
+        Some(Ok(n)) => {
+            ui.label(
+                RichText::new(i18n::roster_imported(lang, *n))
+                    .size(28.0)
+                    .color(theme::GOOD),
+            );
         }
-        for place in &places {
-            let text = match place {
-                Place::Media(p) => format!(
-                    "{} {}",
-                    i18n::tr(lang, T::PlaceMedia),
-                    p.file_name()
-                        .map(|n| n.to_string_lossy())
-                        .unwrap_or_default()
-                ),
-                Place::Home(_) => i18n::tr(lang, T::PlaceHome).into(),
-                Place::Data(_) => i18n::tr(lang, T::PlaceData).into(),
-            };
-            if widgets::big_button_ui(ui, &text, true).clicked() {
-                open = Some(place.path().to_path_buf());
-            }
-        }
-        if widgets::big_button_ui(ui, i18n::tr(lang, T::RefreshPlaces), true).clicked() {
-            refresh = true;
-        }
-    });
-    let busy = picker.job.is_some();
-    // The list and the import side by side in what is left above the bottom bar.
-    let height = ui.available_height().max(160.0);
-    let list_height = (height - 40.0).max(120.0);
-    ui.horizontal_top(|ui| {
-        ui.allocate_ui(egui::vec2(600.0, height), |ui| {
-            ui.vertical(|ui| {
-                let RosterPicker {
-                    folder,
-                    chosen,
-                    result,
-                    ..
-                } = &mut app.teacher.roster;
-                if let Some((folder, listing)) = folder {
-                    let Some(listing) = listing.get() else {
-                        ui.label(RichText::new(i18n::tr(lang, T::Reading)).size(24.0));
-                        ui.ctx()
-                            .request_repaint_after(std::time::Duration::from_millis(50));
-                        return;
-                    };
-                    ui.label(
-                        RichText::new(folder.display().to_string())
-                            .size(22.0)
-                            .monospace(),
-                    );
-                    match listing {
-                        Err(why) => {
+        Some(Err(e)) => match e.bad_rows() {
+            Some(rows) => {
+                ui.label(
+                    RichText::new(i18n::roster_bad_rows(lang, rows.len()))
+                        .size(24.0)
+                        .color(theme::BAD),
+                );
+                egui::ScrollArea::vertical()
+                    .id_salt("bad_rows")
+                    .max_height(ui.available_height())
+                    .show(ui, |ui| {
+                        for r in rows {
                             ui.label(
-                                RichText::new(i18n::folder_unreadable(
-                                    lang,
-                                    &folder.display().to_string(),
-                                    why,
-                                ))
-                                .size(24.0)
-                                .color(theme::BAD),
+                                RichText::new(i18n::roster_row(lang, r))
+                                    .size(22.0)
+                                    .monospace(),
                             );
                         }
-                        Ok(entries) if entries.iter().all(|e| matches!(e, Entry::Up(_))) => {
-                            ui.label(RichText::new(i18n::tr(lang, T::FolderEmpty)).size(22.0));
-                        }
-                        Ok(_) => {}
-                    }
-                    if let Ok(entries) = listing {
-                        egui::ScrollArea::vertical()
-                            .max_height(list_height)
-                            .show(ui, |ui| {
-                                for e in entries {
-                                    // A trailing slash marks a folder: no icon glyphs the kiosk font lacks.
-                                    let (text, is_file) = match e {
-                                        Entry::Up(_) => ("..".to_string(), false),
-                                        Entry::Folder(_) => (format!("{}/", e.name()), false),
-                                        Entry::Csv(_) => (e.name(), true),
-                                    };
-                                    let selected = is_file && chosen.as_deref() == Some(e.path());
-                                    let button = egui::Button::selectable(
-                                        selected,
-                                        RichText::new(text).size(26.0),
-                                    )
-                                    .min_size(egui::vec2(560.0, 56.0));
-                                    let r = ui.add_enabled(!busy, button);
-                                    if r.clicked() {
-                                        if is_file {
-                                            *chosen = Some(e.path().to_path_buf());
-                                            *result = None;
-                                        } else {
-                                            open = Some(e.path().to_path_buf());
-                                        }
-                                    }
-                                }
-                            });
-                    }
-                }
-            });
-        });
-        ui.add_space(24.0);
-        ui.vertical(|ui| {
-            if let Some(dir) = open {
-                let on_thread = dir.clone();
-                let listing =
-                    Background::spawn(move || list_folder(&on_thread).map_err(|e| e.to_string()));
-                app.teacher.roster.folder = Some((dir, listing));
+                    });
             }
-            if refresh {
-                app.teacher.roster.places = None;
+            None => {
+                ui.label(
+                    RichText::new(i18n::roster_failed(lang, &e.to_string()))
+                        .size(24.0)
+                        .color(theme::BAD),
+                );
             }
-            ui.add_space(8.0);
-            ui.horizontal(|ui| {
-                let chosen = match &app.teacher.roster.chosen {
-                    Some(p) => i18n::chosen_file(
-                        lang,
-                        &p.file_name()
-                            .map(|n| n.to_string_lossy().into_owned())
-                            .unwrap_or_default(),
-                    ),
-                    None => i18n::tr(lang, T::NoFileChosen).into(),
-                };
-                ui.label(RichText::new(chosen).size(24.0));
-            });
-            let session = app.flow.session();
-            let can_import = session.is_some() && app.teacher.roster.chosen.is_some() && !busy;
-            if widgets::primary_button_ui(ui, t(app, T::ImportRoster), can_import).clicked()
-                && let (Some(session), Some(file)) = (session, app.teacher.roster.chosen.clone())
-            {
-                let operator = if app.teacher.operator.is_empty() {
-                    "teacher".to_string()
-                } else {
-                    app.teacher.operator.clone()
-                };
-                app.teacher.roster.result = None;
-                app.teacher.roster.job = Some(ImportJob::spawn(ImportRequest {
-                    file,
-                    db: app.admin.path().to_path_buf(),
-                    session,
-                    operator,
-                    fee_default: app.config.teacher.fee_default,
-                    now: app.now(),
-                }));
-            }
-            if session.is_none() {
-                ui.label(RichText::new(t(app, T::NoSession)).size(22.0));
-            }
-            let picker = &app.teacher.roster;
-            if picker.job.is_some() {
-                ui.label(RichText::new(i18n::tr(lang, T::Importing)).size(26.0));
-            }
-            match &picker.result {
-                None => {}
-                Some(Ok(n)) => {
-                    ui.label(
-                        RichText::new(i18n::roster_imported(lang, *n))
-                            .size(28.0)
-                            .color(theme::GOOD),
-                    );
-                }
-                Some(Err(e)) => match e.bad_rows() {
-                    Some(rows) => {
-                        ui.label(
-                            RichText::new(i18n::roster_bad_rows(lang, rows.len()))
-                                .size(24.0)
-                                .color(theme::BAD),
-                        );
-                        egui::ScrollArea::vertical()
-                            .id_salt("bad_rows")
-                            .max_height(ui.available_height())
-                            .show(ui, |ui| {
-                                for r in rows {
-                                    ui.label(
-                                        RichText::new(i18n::roster_row(lang, r))
-                                            .size(22.0)
-                                            .monospace(),
-                                    );
-                                }
-                            });
-                    }
-                    None => {
-                        ui.label(
-                            RichText::new(i18n::roster_failed(lang, &e.to_string()))
-                                .size(24.0)
-                                .color(theme::BAD),
-                        );
-                    }
-                },
-            }
-        });
-    });
+        },
+    }
 }
 
 /// How many audit lines the tab shows: the newest, read with a LIMIT (the log is never cut).

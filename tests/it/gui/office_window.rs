@@ -1,0 +1,217 @@
+//! The office window (`tucai office` without a subcommand) driven like an office clerk: trust
+//! two stations from their trust files on the stick, import both stations' batches (one of
+//! them altered on the way and refused, naming the file), see the class with its confirmed and
+//! missing students, and write the upload package with the print sheets. Batches are made by
+//! the station's own export code over real SQLite files and real signatures.
+
+use super::*;
+use crate::export_fixture::{add_student, at, confirm, open_session};
+use tucai::export::{ExportOutcome, ExportRequest, FolderDestination, StationKey, export_session};
+use tucai::office::Office;
+use tucai::ui::i18n::Lang;
+use tucai::ui::office::{OfficeApp, OfficePage};
+use tucai::ui::roster_picker::{Background, Place};
+
+pub(super) struct OfficeWindow {
+    pub(super) harness: Harness<'static, OfficeApp>,
+    _dir: tempfile::TempDir,
+}
+
+/// A station that confirmed `confirmed` of `students` of class 酒店2201 and exported the batch
+/// to `stick`, with its trust file beside it. Returns the batch folder.
+fn station_exports(
+    id: &str,
+    numbers: &[&str],
+    confirmed: usize,
+    stick: &std::path::Path,
+) -> std::path::PathBuf {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let key = StationKey::load_or_create(store.data_dir()).unwrap();
+    let session = open_session(&mut store, "酒店2201");
+    for (i, no) in numbers.iter().enumerate() {
+        let s = add_student(&store, session, no, "酒店2201");
+        if i < confirmed {
+            confirm(&store, s, at(10 + i as i64), i as u32 + 7);
+        }
+    }
+    let dest = FolderDestination::new(stick);
+    let req = ExportRequest {
+        station_id: id,
+        key: &key,
+        session,
+        operator: "董老师",
+        now: at(600),
+    };
+    let ExportOutcome::Written { batch, .. } =
+        export_session(&mut store, &req, &dest, &mut |_| {}).unwrap()
+    else {
+        panic!("no batch written");
+    };
+    std::fs::write(
+        stick.join(format!("{id}.trust.json")),
+        key.trusted(id).to_json(),
+    )
+    .unwrap();
+    dest.batch_dir(&batch)
+}
+
+pub(super) fn office_window(stick: &std::path::Path) -> OfficeWindow {
+    let dir = tempfile::tempdir().unwrap();
+    let office = Office::open(&dir.path().join("office")).unwrap();
+    let places = vec![
+        Place::Media(stick.to_path_buf()),
+        Place::Data(dir.path().to_path_buf()),
+    ];
+    let harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_accessibility_check(false)
+        .with_theme(egui::Theme::Light)
+        .build_eframe(move |cc| {
+            let mut app = OfficeApp::new(&cc.egui_ctx, config(), office);
+            app.places = Some(Background::ready(places));
+            app
+        });
+    let mut w = OfficeWindow { harness, _dir: dir };
+    w.harness.run_steps(3);
+    w
+}
+
+impl OfficeWindow {
+    pub(super) fn has_text(&self, part: &str) -> bool {
+        self.harness
+            .query_all_by_label_contains(part)
+            .next()
+            .is_some()
+    }
+
+    pub(super) fn wait_for_text(&mut self, part: &str) {
+        for _ in 0..WAIT_STEPS {
+            if self.has_text(part) {
+                self.harness.run_steps(2);
+                return;
+            }
+            self.harness.step();
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        let _ = self
+            .harness
+            .render()
+            .map(|img| img.save(std::env::temp_dir().join("office-window-timeout.png")));
+        panic!("no text containing {part:?} in the office window (picture in the temp dir)");
+    }
+
+    pub(super) fn click(&mut self, label: &str) {
+        self.wait_for_text(label);
+        self.harness.get_by_label(label).scroll_to_me();
+        self.harness.run_steps(2);
+        self.harness.get_by_label(label).click();
+        self.harness.run_steps(3);
+    }
+
+    pub(super) fn snap(&mut self, name: &str) {
+        let write = std::env::var_os("TUCAI_WRITE_SCREENS").is_some();
+        let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screens");
+        // The renderer learns textures made before its first picture only on a second one.
+        let _ = self.harness.render();
+        for (lang, tag) in [(Lang::Zh, "zh"), (Lang::En, "en")] {
+            self.harness.state_mut().lang = lang;
+            self.harness.remove_cursor();
+            self.harness.run_steps(3);
+            let img = self.harness.render().expect("render");
+            if write {
+                img.save(out.join(format!("{name}-{tag}.png"))).unwrap();
+            }
+        }
+        self.harness.state_mut().lang = Lang::Zh;
+        self.harness.run_steps(3);
+    }
+}
+
+#[test]
+fn an_office_clerk_trusts_imports_sees_the_class_and_writes_the_package() {
+    let stick_dir = tempfile::tempdir().unwrap();
+    let stick = stick_dir.path().join("KINGSTON");
+    std::fs::create_dir(&stick).unwrap();
+    station_exports(
+        "station-a",
+        &["202200001", "202200002", "202200003"],
+        2,
+        &stick,
+    );
+    let b = station_exports("station-b", &["202200004", "202200005"], 2, &stick);
+    // Station B's batch is altered on the way: one photo byte changed.
+    let photo = b.join("photos/202200005.jpg");
+    let mut bytes = std::fs::read(&photo).unwrap();
+    let last = bytes.len() - 10;
+    bytes[last] ^= 0xff;
+    std::fs::write(&photo, bytes).unwrap();
+
+    let mut w = office_window(&stick);
+    // Trusted stations: both trust files from the stick.
+    w.click("信任的工作站");
+    w.wait_for_text("还没有信任任何工作站");
+    w.click("U 盘 KINGSTON");
+    for id in ["station-a", "station-b"] {
+        w.click(&format!("{id}.trust.json"));
+        w.click("信任此工作站");
+        w.wait_for_text(&format!("已信任工作站 {id}"));
+    }
+    w.snap("31-office-stations");
+    assert_eq!(w.harness.state().office.trusted_keys().unwrap().len(), 2);
+
+    // Import: both batches listed with station, class and count; one refused naming the file.
+    w.click("导入批次");
+    w.click("U 盘 KINGSTON");
+    w.wait_for_text("找到 2 个批次");
+    w.wait_for_text("station-b");
+    w.click("导入这些批次");
+    w.wait_for_text("已导入 station-a");
+    w.wait_for_text("拒绝导入");
+    w.wait_for_text("photos/202200005.jpg");
+    w.snap("30-office-import");
+    w.harness.state_mut().lang = Lang::En;
+    w.harness.run_steps(3);
+    w.wait_for_text("Refused");
+
+    // Classes: the class with its confirmed (thumbnails) and missing students; search.
+    w.harness.state_mut().lang = Lang::Zh;
+    w.click("班级情况");
+    w.wait_for_text("酒店2201：已确认 2，未采集 1");
+    w.wait_for_text("202200003");
+    w.wait_for("the thumbnails", |w| w.harness.state().textures.len() == 2);
+    w.snap("32-office-classes");
+    w.harness.state_mut().classes.search = "202200002".into();
+    w.harness.run_steps(3);
+    assert!(w.has_text("202200002"));
+    assert!(!w.has_text("202200003"), "the search hides the others");
+
+    // Package: into a new folder on the stick, with the counts.
+    w.harness.state_mut().page = OfficePage::Package;
+    w.harness.run_steps(3);
+    w.click("U 盘 KINGSTON");
+    w.click("生成上报包和打印文件");
+    w.wait_for_text("上报包已写入");
+    w.wait_for_text("2 张照片");
+    w.snap("33-office-package");
+    let package = std::fs::read_dir(&stick)
+        .unwrap()
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy().starts_with("tucai-upload-"))
+        .expect("the package folder");
+    assert!(package.path().join("list.csv").is_file());
+    assert!(package.path().join("photos/202200001.jpg").is_file());
+}
+
+impl OfficeWindow {
+    pub(super) fn wait_for(&mut self, what: &str, done: impl Fn(&OfficeWindow) -> bool) {
+        for _ in 0..WAIT_STEPS {
+            if done(self) {
+                return;
+            }
+            self.harness.step();
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        panic!("timed out waiting for {what}");
+    }
+}

@@ -158,6 +158,7 @@ texts! {
     ColShots => "拍摄/草稿", "Shots/drafts";
     ColActions => "操作", "Actions";
     ColFee => "缴费", "Fee";
+    ColPhoto => "照片", "Photo";
     CheckPassed => "检测通过，照片已存入草稿箱", "Passed: the photo is in your draft box";
     DemoSaved => "照片已存入草稿箱", "Saved to your draft box";
     CheckFailed => "检测未通过", "The photo did not pass";

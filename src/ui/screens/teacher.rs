@@ -7,6 +7,7 @@ mod export;
 mod review;
 mod session;
 mod studio;
+mod thumbs;
 
 use super::super::app::{KioskApp, Overlay, PinPurpose, t};
 use super::super::i18n::{self, T};
@@ -45,6 +46,7 @@ pub struct TeacherView {
     pub export: export::ExportView,
     pub studio: studio::StudioView,
     pub review: review::ReviewView,
+    pub thumbs: thumbs::Thumbs,
 }
 
 use super::super::picker;
@@ -195,6 +197,10 @@ pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
                 )
                 .clicked()
             {
+                if tab == Tab::Board {
+                    // Photos confirmed since the last look show up.
+                    app.teacher.thumbs.clear();
+                }
                 app.teacher.tab = tab;
             }
         }
@@ -250,6 +256,21 @@ fn board_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
             return;
         }
     };
+    let confirmed: Vec<_> = board
+        .rows
+        .iter()
+        .filter(|r| r.progress == Progress::Confirmed)
+        .map(|r| r.student)
+        .collect();
+    let data_dir = app
+        .admin
+        .path()
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    app.teacher
+        .thumbs
+        .poll(ui.ctx(), app.flow.store(), &data_dir, &confirmed);
     let c = board.counts;
     ui.horizontal_wrapped(|ui| {
         for (k, n) in [
@@ -277,6 +298,11 @@ fn board_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
                 .striped(true)
                 .spacing(egui::vec2(16.0, 8.0))
                 .show(ui, |ui| {
+                    ui.label(
+                        RichText::new(t(app, T::ColPhoto))
+                            .size(20.0)
+                            .color(theme::MUTED),
+                    );
                     for k in [
                         T::ColStudentNo,
                         T::ColName,
@@ -289,6 +315,14 @@ fn board_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
                     }
                     ui.end_row();
                     for row in &board.rows {
+                        match app.teacher.thumbs.get(row.student) {
+                            Some(tex) if row.progress == Progress::Confirmed => {
+                                ui.add(egui::Image::new(tex).fit_to_exact_size(thumbs::SIZE));
+                            }
+                            _ => {
+                                ui.label("");
+                            }
+                        }
                         ui.label(RichText::new(&row.student_no).size(22.0));
                         ui.label(RichText::new(&row.name).size(22.0));
                         let color = if row.progress == Progress::Locked {

@@ -119,6 +119,12 @@ fn a_teacher_opens_a_session_switches_and_exports_to_a_stick() {
     assert_eq!(k.session_id(), first);
 
     let confirmed = k.confirm_students(2);
+    // The board shows the confirmed photos as thumbnails.
+    k.tap("进度");
+    k.wait_for("the thumbnails", |k| {
+        k.harness.state().teacher.thumbs.count() == 2
+    });
+    k.snap("27-teacher-board-thumbnails");
     let stick = k.with_stick();
     k.tab(TeacherTab::Export);
     assert!(k.disabled("导出本场次"), "no export before a destination");

@@ -159,6 +159,10 @@ texts! {
     ColActions => "操作", "Actions";
     ColFee => "缴费", "Fee";
     ColPhoto => "照片", "Photo";
+    ColManual => "人工核查", "By eye";
+    ManualEarrings => "无耳饰", "No earrings";
+    ManualHairEars => "耳朵露出", "Ears clear";
+    ManualMakeup => "无浓妆", "No makeup";
     CheckPassed => "检测通过，照片已存入草稿箱", "Passed: the photo is in your draft box";
     DemoSaved => "照片已存入草稿箱", "Saved to your draft box";
     CheckFailed => "检测未通过", "The photo did not pass";

@@ -242,6 +242,8 @@ enum Action {
     DeleteDrafts,
     Fee(FeeState),
     Studio,
+    /// Tick (true) or untick an item of the checklist no machine judges.
+    Manual(&'static str, bool),
 }
 
 fn board_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
@@ -271,6 +273,7 @@ fn board_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
     app.teacher
         .thumbs
         .poll(ui.ctx(), app.flow.store(), &data_dir, &confirmed);
+    let manual = app.admin.manual_checks(session).unwrap_or_default();
     let c = board.counts;
     ui.horizontal_wrapped(|ui| {
         for (k, n) in [
@@ -310,6 +313,7 @@ fn board_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
                         T::ColShots,
                         T::ColActions,
                         T::ColFee,
+                        T::ColManual,
                     ] {
                         ui.label(RichText::new(t(app, k)).size(20.0).color(theme::MUTED));
                     }
@@ -389,6 +393,10 @@ fn board_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
                             }
                         });
                         ui.horizontal(|ui| {
+                            // Tighter buttons in the fee and checklist cells: the whole row fits
+                            // a 1280-wide screen.
+                            ui.spacing_mut().button_padding = egui::vec2(10.0, 8.0);
+                            ui.spacing_mut().item_spacing.x = 6.0;
                             for fee in [FeeState::Unpaid, FeeState::Paid, FeeState::Waived] {
                                 let label = super::finish::fee_label(app, fee);
                                 if ui
@@ -403,6 +411,39 @@ fn board_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
                                     && row.fee != fee
                                 {
                                     todo = Some((row.clone(), Action::Fee(fee)));
+                                }
+                            }
+                        });
+                        // What no machine judges, ticked by the teacher on the confirmed photo.
+                        ui.horizontal(|ui| {
+                            if row.progress != Progress::Confirmed {
+                                return;
+                            }
+                            ui.spacing_mut().button_padding = egui::vec2(10.0, 8.0);
+                            ui.spacing_mut().item_spacing.x = 6.0;
+                            let ticked = manual.get(&row.student);
+                            for (item, label) in crate::store::MANUAL_ITEMS.into_iter().zip([
+                                T::ManualEarrings,
+                                T::ManualHairEars,
+                                T::ManualMakeup,
+                            ]) {
+                                let on = ticked.is_some_and(|t| t.iter().any(|i| i == item));
+                                let text = if on {
+                                    format!("✔ {}", t(app, label))
+                                } else {
+                                    t(app, label).to_string()
+                                };
+                                if ui
+                                    .add(
+                                        egui::Button::selectable(
+                                            on,
+                                            RichText::new(text).size(18.0),
+                                        )
+                                        .min_size(egui::vec2(0.0, 44.0)),
+                                    )
+                                    .clicked()
+                                {
+                                    todo = Some((row.clone(), Action::Manual(item, !on)));
                                 }
                             }
                         });
@@ -428,6 +469,12 @@ fn board_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
             Action::Fee(f) => app.flow.set_fee_state(&op, row.student, f),
             Action::DeleteDrafts => delete_last_draft(app, &op, &row),
             Action::Studio => Ok(()),
+            Action::Manual(item, on) => {
+                let now = app.now();
+                app.admin
+                    .set_manual_check(row.student, item, on, &op, now)
+                    .map_err(Into::into)
+            }
         };
         app.teacher.message = Some(match r {
             Ok(()) => format!("✔ {}", row.student_no),

@@ -10,6 +10,7 @@
 
 mod attempts;
 mod audit;
+mod checklist;
 mod choices;
 mod drafts;
 mod export;
@@ -20,6 +21,7 @@ mod students;
 
 pub use attempts::{Attempt, AttemptId, NewAttempt, NewLock, RecordedAttempt};
 pub use audit::{AuditEntry, NewAudit};
+pub use checklist::MANUAL_ITEMS;
 pub use drafts::{Confirmation, Draft, DraftId};
 pub use export::{ConfirmedRecord, PurgeSummary, ReviewReset, ReviewSummary, UnconfirmedRecord};
 pub use locks::{Lock, LockId, LockKind};
@@ -35,7 +37,10 @@ use std::time::Duration;
 pub const DB_FILE: &str = "tucai.sqlite3";
 
 /// Migrations in order; `user_version` records how many have run. Append, never edit.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_init.sql"),
+    include_str!("migrations/0002_manual_checks.sql"),
+];
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

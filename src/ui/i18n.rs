@@ -157,6 +157,11 @@ texts! {
     ColShots => "拍摄/草稿", "Shots/drafts";
     ColActions => "操作", "Actions";
     ColFee => "缴费", "Fee";
+    ColPhoto => "照片", "Photo";
+    ColManual => "人工核查", "By eye";
+    ManualEarrings => "无耳饰", "No earrings";
+    ManualHairEars => "耳朵露出", "Ears clear";
+    ManualMakeup => "无浓妆", "No makeup";
     CheckPassed => "检测通过，照片已存入草稿箱", "Passed: the photo is in your draft box";
     CheckFailed => "检测未通过", "The photo did not pass";
     CooldownLabel => "稍等片刻再重拍", "Please wait before the next shot";

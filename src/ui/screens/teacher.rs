@@ -7,6 +7,7 @@ mod export;
 mod review;
 mod session;
 mod studio;
+mod thumbs;
 
 use super::super::app::{KioskApp, Overlay, PinPurpose, t};
 use super::super::i18n::{self, T};
@@ -45,6 +46,7 @@ pub struct TeacherView {
     pub export: export::ExportView,
     pub studio: studio::StudioView,
     pub review: review::ReviewView,
+    pub thumbs: thumbs::Thumbs,
 }
 
 use super::super::picker;
@@ -199,6 +201,10 @@ pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
                 )
                 .clicked()
             {
+                if tab == Tab::Board {
+                    // Photos confirmed since the last look show up.
+                    app.teacher.thumbs.clear();
+                }
                 app.teacher.tab = tab;
             }
         }
@@ -240,6 +246,8 @@ enum Action {
     DeleteDrafts,
     Fee(FeeState),
     Studio,
+    /// Tick (true) or untick an item of the checklist no machine judges.
+    Manual(&'static str, bool),
 }
 
 fn board_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
@@ -254,6 +262,22 @@ fn board_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
             return;
         }
     };
+    let confirmed: Vec<_> = board
+        .rows
+        .iter()
+        .filter(|r| r.progress == Progress::Confirmed)
+        .map(|r| r.student)
+        .collect();
+    let data_dir = app
+        .admin
+        .path()
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    app.teacher
+        .thumbs
+        .poll(ui.ctx(), app.flow.store(), &data_dir, &confirmed);
+    let manual = app.admin.manual_checks(session).unwrap_or_default();
     let c = board.counts;
     ui.horizontal_wrapped(|ui| {
         for (k, n) in [
@@ -281,6 +305,11 @@ fn board_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
                 .striped(true)
                 .spacing(egui::vec2(16.0, 8.0))
                 .show(ui, |ui| {
+                    ui.label(
+                        RichText::new(t(app, T::ColPhoto))
+                            .size(20.0)
+                            .color(theme::MUTED),
+                    );
                     for k in [
                         T::ColStudentNo,
                         T::ColName,
@@ -288,11 +317,20 @@ fn board_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
                         T::ColShots,
                         T::ColActions,
                         T::ColFee,
+                        T::ColManual,
                     ] {
                         ui.label(RichText::new(t(app, k)).size(20.0).color(theme::MUTED));
                     }
                     ui.end_row();
                     for row in &board.rows {
+                        match app.teacher.thumbs.get(row.student) {
+                            Some(tex) if row.progress == Progress::Confirmed => {
+                                ui.add(egui::Image::new(tex).fit_to_exact_size(thumbs::SIZE));
+                            }
+                            _ => {
+                                ui.label("");
+                            }
+                        }
                         ui.label(RichText::new(&row.student_no).size(22.0));
                         ui.label(RichText::new(&row.name).size(22.0));
                         let color = if row.progress == Progress::Locked {
@@ -359,6 +397,10 @@ fn board_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
                             }
                         });
                         ui.horizontal(|ui| {
+                            // Tighter buttons in the fee and checklist cells: the whole row fits
+                            // a 1280-wide screen.
+                            ui.spacing_mut().button_padding = egui::vec2(10.0, 8.0);
+                            ui.spacing_mut().item_spacing.x = 6.0;
                             for fee in [FeeState::Unpaid, FeeState::Paid, FeeState::Waived] {
                                 let label = super::finish::fee_label(app, fee);
                                 if ui
@@ -373,6 +415,39 @@ fn board_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
                                     && row.fee != fee
                                 {
                                     todo = Some((row.clone(), Action::Fee(fee)));
+                                }
+                            }
+                        });
+                        // What no machine judges, ticked by the teacher on the confirmed photo.
+                        ui.horizontal(|ui| {
+                            if row.progress != Progress::Confirmed {
+                                return;
+                            }
+                            ui.spacing_mut().button_padding = egui::vec2(10.0, 8.0);
+                            ui.spacing_mut().item_spacing.x = 6.0;
+                            let ticked = manual.get(&row.student);
+                            for (item, label) in crate::store::MANUAL_ITEMS.into_iter().zip([
+                                T::ManualEarrings,
+                                T::ManualHairEars,
+                                T::ManualMakeup,
+                            ]) {
+                                let on = ticked.is_some_and(|t| t.iter().any(|i| i == item));
+                                let text = if on {
+                                    format!("✔ {}", t(app, label))
+                                } else {
+                                    t(app, label).to_string()
+                                };
+                                if ui
+                                    .add(
+                                        egui::Button::selectable(
+                                            on,
+                                            RichText::new(text).size(18.0),
+                                        )
+                                        .min_size(egui::vec2(0.0, 44.0)),
+                                    )
+                                    .clicked()
+                                {
+                                    todo = Some((row.clone(), Action::Manual(item, !on)));
                                 }
                             }
                         });
@@ -398,6 +473,12 @@ fn board_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
             Action::Fee(f) => app.flow.set_fee_state(&op, row.student, f),
             Action::DeleteDrafts => delete_last_draft(app, &op, &row),
             Action::Studio => Ok(()),
+            Action::Manual(item, on) => {
+                let now = app.now();
+                app.admin
+                    .set_manual_check(row.student, item, on, &op, now)
+                    .map_err(Into::into)
+            }
         };
         app.teacher.message = Some(match r {
             Ok(()) => format!("✔ {}", row.student_no),

@@ -119,6 +119,30 @@ fn a_teacher_opens_a_session_switches_and_exports_to_a_stick() {
     assert_eq!(k.session_id(), first);
 
     let confirmed = k.confirm_students(2);
+    // The board shows the confirmed photos as thumbnails.
+    k.tap("进度");
+    k.wait_for("the thumbnails", |k| {
+        k.harness.state().teacher.thumbs.count() == 2
+    });
+    // The checklist no machine judges: ticked on the first confirmed photo, audited.
+    let first_row = k.harness.get_all_by_label("无耳饰").next().unwrap();
+    first_row.scroll_to_me();
+    k.settle();
+    k.harness.get_all_by_label("无耳饰").next().unwrap().click();
+    k.settle();
+    k.wait_for_label("✔ 无耳饰");
+    {
+        let app = k.harness.state();
+        let ticks = app.admin.manual_checks(first).unwrap();
+        assert_eq!(ticks.len(), 1);
+        assert_eq!(
+            ticks.values().next().unwrap(),
+            &vec!["earrings".to_string()]
+        );
+        let audit = app.admin.audit_newest(Some(first), Some(20)).unwrap();
+        assert!(audit.iter().any(|l| l.action == "photo.manual_check"));
+    }
+    k.snap("27-teacher-board-thumbnails");
     let stick = k.with_stick();
     k.tab(TeacherTab::Export);
     assert!(k.disabled("导出本场次"), "no export before a destination");
@@ -163,6 +187,16 @@ fn a_teacher_opens_a_session_switches_and_exports_to_a_stick() {
     k.wait_for_text("the USB stick may have been pulled out");
     k.harness.state_mut().lang = Lang::Zh;
     k.settle();
+    // A new photo is to be looked at again: the tick was for the old one.
+    assert!(
+        k.harness
+            .state()
+            .admin
+            .manual_checks(first)
+            .unwrap()
+            .is_empty(),
+        "ticks belong to the photo they were given for"
+    );
     std::fs::rename(&away, &stick).unwrap();
     k.tap("重试");
     k.wait_for_text("已导出 3 名学生到 U 盘 KINGSTON");

@@ -277,6 +277,10 @@ texts! {
     TrustWhere => "选择工作站的信任文件（.trust.json，导出时写在 U 盘上）", "Choose the station's trust file (.trust.json, written on the stick at export)";
     TrustStation => "信任此工作站", "Trust this station";
     NoStations => "还没有信任任何工作站：先添加工作站的信任文件", "No station is trusted yet: add a station's trust file first";
+    RevokeOperator => "经办人（撤销信任时必填）：", "Operator (needed to revoke):";
+    Revoke => "撤销信任", "Revoke";
+    ConfirmRevoke => "确认撤销", "Confirm revoke";
+    CancelRevoke => "取消", "Cancel";
     SearchStudent => "按学号或姓名查找：", "Search by number or name:";
     StateMissing => "未采集", "Missing";
     NoImports => "还没有导入任何批次", "No batches imported yet";
@@ -575,6 +579,15 @@ pub fn trusted_station(lang: Lang, station: &str, fingerprint: &str) -> String {
     match lang {
         Lang::Zh => format!("已信任工作站 {station}（指纹 {fingerprint}）"),
         Lang::En => format!("Station {station} is trusted (fingerprint {fingerprint})"),
+    }
+}
+
+pub fn revoked_station(lang: Lang, station: &str) -> String {
+    match lang {
+        Lang::Zh => format!("已撤销对工作站 {station} 的信任（已导入的批次保留；新批次需重新添加信任文件）"),
+        Lang::En => format!(
+            "Station {station} is no longer trusted (imported batches stay; new ones need its trust file again)"
+        ),
     }
 }
 

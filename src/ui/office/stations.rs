@@ -1,6 +1,6 @@
-//! Trusted stations page: add a station's trust file (picked from the stick) and the list of the
-//! stations the office accepts batches from. Revoking a station is the office core's to add;
-//! this page lists what the office database exposes today.
+//! Trusted stations page: add a station's trust file (picked from the stick), the list of the
+//! stations the office accepts batches from, and revoking one (a wrong trust file, a replaced
+//! station key): named operator, a second click to confirm, an audit line in the office database.
 
 use super::jobs;
 use super::{OfficeApp, bad};
@@ -19,6 +19,12 @@ pub struct StationsView {
     pub picker: Picker,
     pub job: Option<Job<Result<TrustedKey, OfficeError>>>,
     pub result: Option<Result<TrustedKey, OfficeError>>,
+    /// Who revokes (the audit names them).
+    pub operator: String,
+    /// The station whose Revoke was clicked once, waiting for the confirmation.
+    pub confirm_revoke: Option<String>,
+    /// The last revocation's outcome, in words.
+    pub revoked: Option<Result<String, String>>,
 }
 
 impl Default for StationsView {
@@ -27,6 +33,9 @@ impl Default for StationsView {
             picker: Picker::new(Files::Json),
             job: None,
             result: None,
+            operator: String::new(),
+            confirm_revoke: None,
+            revoked: None,
         }
     }
 }
@@ -91,17 +100,31 @@ pub fn ui(app: &mut OfficeApp, ui: &mut egui::Ui) {
 }
 
 fn list_ui(app: &mut OfficeApp, ui: &mut egui::Ui) {
-    let keys = match app.office.trusted_keys() {
+    let lang = app.lang;
+    let stations = match app.office.trusted_stations() {
         Ok(k) => k,
         Err(e) => {
             bad(ui, e.to_string());
             return;
         }
     };
-    if keys.is_empty() {
+    match &app.stations.revoked {
+        None => {}
+        Some(Ok(line)) => {
+            ui.label(RichText::new(line).size(20.0).color(theme::GOOD));
+        }
+        Some(Err(e)) => bad(ui, i18n::failed(lang, e)),
+    }
+    if stations.is_empty() {
         ui.label(RichText::new(app.t(T::NoStations)).size(22.0));
         return;
     }
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(app.t(T::RevokeOperator)).size(20.0));
+        ui.add(egui::TextEdit::singleline(&mut app.stations.operator).desired_width(200.0));
+    });
+    let can_revoke = !app.stations.operator.trim().is_empty();
+    let mut revoke: Option<String> = None;
     egui::Grid::new("stations")
         .striped(true)
         .spacing(egui::vec2(20.0, 8.0))
@@ -110,10 +133,34 @@ fn list_ui(app: &mut OfficeApp, ui: &mut egui::Ui) {
                 ui.label(RichText::new(app.t(k)).size(20.0).color(theme::MUTED));
             }
             ui.end_row();
-            for k in &keys {
+            for k in &stations {
                 ui.label(RichText::new(&k.station_id).size(22.0));
                 ui.label(RichText::new(&k.fingerprint).size(20.0).monospace());
+                if app.stations.confirm_revoke.as_deref() == Some(k.station_id.as_str()) {
+                    if ui.button(app.t(T::ConfirmRevoke)).clicked() {
+                        revoke = Some(k.station_id.clone());
+                    }
+                    if ui.button(app.t(T::CancelRevoke)).clicked() {
+                        app.stations.confirm_revoke = None;
+                    }
+                } else if ui
+                    .add_enabled(can_revoke, egui::Button::new(app.t(T::Revoke)))
+                    .clicked()
+                {
+                    app.stations.confirm_revoke = Some(k.station_id.clone());
+                }
                 ui.end_row();
             }
         });
+    if let Some(station) = revoke {
+        app.stations.confirm_revoke = None;
+        // One small SQLite transaction, like the list read above: no worker needed.
+        let operator = app.stations.operator.clone();
+        app.stations.revoked = Some(
+            app.office
+                .revoke_trusted(&station, &operator, chrono::Utc::now())
+                .map(|t| i18n::revoked_station(lang, &t.station_id))
+                .map_err(|e| e.to_string()),
+        );
+    }
 }

@@ -215,3 +215,41 @@ impl OfficeWindow {
         panic!("timed out waiting for {what}");
     }
 }
+
+#[test]
+fn a_wrongly_trusted_station_is_revoked_by_a_named_operator_and_audited() {
+    let stick_dir = tempfile::tempdir().unwrap();
+    let stick = stick_dir.path().join("KINGSTON");
+    std::fs::create_dir(&stick).unwrap();
+    station_exports("station-a", &["202200001"], 2, &stick);
+    let mut w = office_window(&stick);
+    w.click("信任的工作站");
+    w.click("U 盘 KINGSTON");
+    w.click("station-a.trust.json");
+    w.click("信任此工作站");
+    w.wait_for_text("已信任工作站 station-a");
+    // Revoke needs a named operator: the button is disabled until one is typed.
+    assert!(
+        w.harness
+            .get_by_label("撤销信任")
+            .accesskit_node()
+            .is_disabled()
+    );
+    w.harness.state_mut().stations.operator = "王老师".into();
+    w.harness.run_steps(3);
+    w.click("撤销信任");
+    // The first click only asks; nothing is removed yet.
+    w.wait_for_text("确认撤销");
+    assert_eq!(w.harness.state().office.trusted_stations().unwrap().len(), 1);
+    w.click("确认撤销");
+    w.wait_for_text("已撤销对工作站 station-a 的信任");
+    w.wait_for_text("还没有信任任何工作站");
+    let office = &w.harness.state().office;
+    assert!(office.trusted_stations().unwrap().is_empty());
+    let audit = office.audit_log().unwrap();
+    let last = audit.last().expect("an audit line");
+    assert_eq!(
+        (last.action.as_str(), last.station.as_str(), last.operator.as_str()),
+        ("trust.revoke", "station-a", "王老师")
+    );
+}

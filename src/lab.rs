@@ -137,7 +137,7 @@ impl PhotoLab for RealLab {
                 ((h as f32 * k).round() as u32).max(1),
             )
         });
-        // The eye line is levelled from the mesh's eyes, as `PhotoMaker::make` does.
+        // The eye line is placed from the mesh's eyes, as `PhotoMaker::make` does.
         let photo_face = found
             .faces
             .first()

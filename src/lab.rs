@@ -146,11 +146,15 @@ impl PhotoLab for RealLab {
             let photo = s.spawn(|| match (photo_face, &coarse) {
                 (None, _) => Err(crate::photo::MakeFailure::no_face()),
                 (Some(_), Err(e)) => Err(crate::photo::MakeFailure::from(e)),
-                (Some(face), Ok(coarse)) => {
-                    crate::photo::make_with_mask(capture, coarse, &face, &self.config.photo)
-                        .map(|p| p.jpeg)
-                        .map_err(|e| crate::photo::MakeFailure::from(&e))
-                }
+                (Some(face), Ok(coarse)) => crate::photo::make_with_segmenter(
+                    capture,
+                    coarse,
+                    &face,
+                    &self.config.photo,
+                    segmenter,
+                )
+                .map(|p| p.jpeg)
+                .map_err(|e| crate::photo::MakeFailure::from(&e)),
             });
             let checked = checker.check_found(
                 &crate::check::CheckInput {

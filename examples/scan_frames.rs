@@ -108,8 +108,8 @@ fn station_scene(dir: &Path) -> RgbImage {
         v * 3.5
     };
     RgbImage::from_fn(w, h, |x, y| {
-        let light = 1.0 - 0.10 * ((x as f32 - 640.0) / 640.0).powi(2)
-            - 0.05 * (y as f32 / h as f32);
+        let light =
+            1.0 - 0.10 * ((x as f32 - 640.0) / 640.0).powi(2) - 0.05 * (y as f32 / h as f32);
         let (px, py) = (x as i64 - ox, y as i64 - oy);
         let (a, p) = if px >= 0 && py >= 0 && (px as u32) < pw && (py as u32) < ph {
             let m = mask.at(px as f32 / k, py as f32 / k);

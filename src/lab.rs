@@ -156,7 +156,7 @@ impl PhotoLab for RealLab {
                 ((h as f32 * k).round() as u32).max(1),
             )
         });
-        // The eye line is levelled from the mesh's eyes, as `PhotoMaker::make` does.
+        // The eye line is placed from the mesh's eyes, as `PhotoMaker::make` does.
         let photo_face = found
             .faces
             .first()
@@ -165,11 +165,15 @@ impl PhotoLab for RealLab {
             let photo = s.spawn(|| match (photo_face, &coarse) {
                 (None, _) => Err(crate::photo::MakeFailure::no_face()),
                 (Some(_), Err(e)) => Err(crate::photo::MakeFailure::from(e)),
-                (Some(face), Ok(coarse)) => {
-                    crate::photo::make_with_mask(capture, coarse, &face, &self.config.photo)
-                        .map(|p| p.jpeg)
-                        .map_err(|e| crate::photo::MakeFailure::from(&e))
-                }
+                (Some(face), Ok(coarse)) => crate::photo::make_with_segmenter(
+                    capture,
+                    coarse,
+                    &face,
+                    &self.config.photo,
+                    segmenter,
+                )
+                .map(|p| p.jpeg)
+                .map_err(|e| crate::photo::MakeFailure::from(&e)),
             });
             let checked = checker.check_found(
                 &crate::check::CheckInput {

@@ -183,6 +183,9 @@ mod tests {
     fn a_jpeg_quality_under_the_standards_60_is_refused() {
         let err = photo("[photo]\nmin_quality = 50\n").unwrap_err();
         assert_eq!(err.key(), "photo.min_quality", "{err}");
-        assert_eq!(photo("[photo]\nmin_quality = 75\n").unwrap().min_quality, 75);
+        assert_eq!(
+            photo("[photo]\nmin_quality = 75\n").unwrap().min_quality,
+            75
+        );
     }
 }

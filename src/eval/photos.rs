@@ -92,7 +92,10 @@ impl Measures {
         }
         let kb = self.bytes as f32 / jpeg::KB as f32;
         if self.bytes < c.min_kb as usize * jpeg::KB || self.bytes > c.max_kb as usize * jpeg::KB {
-            add("kb", format!("{kb:.1} KB, expected {}–{}", c.min_kb, c.max_kb));
+            add(
+                "kb",
+                format!("{kb:.1} KB, expected {}–{}", c.min_kb, c.max_kb),
+            );
         }
         let dpi = c.dpi.min(u16::MAX as u32) as u16;
         if self.dpi != Some((dpi, dpi)) {
@@ -202,11 +205,7 @@ pub enum Outcome {
 
 impl Outcome {
     /// Classifies a maker's result against the label `make`.
-    pub fn classify(
-        make: bool,
-        made: Result<Measures, String>,
-        config: &PhotoConfig,
-    ) -> Outcome {
+    pub fn classify(make: bool, made: Result<Measures, String>, config: &PhotoConfig) -> Outcome {
         match (make, made) {
             (true, Ok(m)) => {
                 let off = m.off_spec(config);
@@ -528,9 +527,9 @@ pub fn background_stats(
 /// against the standard table it is a scaling of. `None` when the file has no 8-bit table.
 pub fn estimate_quality(file: &[u8]) -> Option<u8> {
     const STD: [u16; 64] = [
-        16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57,
-        69, 56, 14, 17, 22, 29, 51, 87, 80, 62, 18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64,
-        81, 104, 113, 92, 49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99,
+        16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57, 69,
+        56, 14, 17, 22, 29, 51, 87, 80, 62, 18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81,
+        104, 113, 92, 49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99,
     ];
     let at = file.windows(2).position(|w| w == [0xFF, 0xDB])?;
     let body = file.get(at + 4..)?;
@@ -559,7 +558,10 @@ mod tests {
         // A dark head (ellipse) whose hair starts at `top` (above the photo when negative), on a
         // flat background.
         RgbImage::from_fn(480, 640, |x, y| {
-            let (dx, dy) = ((x as f32 - 240.0) / 130.0, (y as f32 - top as f32 - 170.0) / 170.0);
+            let (dx, dy) = (
+                (x as f32 - 240.0) / 130.0,
+                (y as f32 - top as f32 - 170.0) / 170.0,
+            );
             if dx * dx + dy * dy < 1.0 || y > 520 {
                 image::Rgb([60, 40, 30])
             } else {
@@ -690,7 +692,13 @@ mod tests {
             t.add(o);
         }
         assert_eq!(
-            (t.to_spec, t.off_spec, t.refused_wrongly, t.refused_correctly, t.made_wrongly),
+            (
+                t.to_spec,
+                t.off_spec,
+                t.refused_wrongly,
+                t.refused_correctly,
+                t.made_wrongly
+            ),
             (1, 1, 1, 1, 1)
         );
         let s = t.summary();

@@ -264,7 +264,11 @@ impl EdgeProfile {
                     person += usize::from(p);
                 }
             }
-            if n == 0 { 0.0 } else { person as f32 / n as f32 }
+            if n == 0 {
+                0.0
+            } else {
+                person as f32 / n as f32
+            }
         };
         let mut worst: Option<(f32, Side)> = None;
         let mut consider = |crossed: bool, s: f32, side: Side| {
@@ -273,7 +277,11 @@ impl EdgeProfile {
             }
         };
         consider(a.y < 0.0, share(&self.top, a.x, b.x), Side::Top);
-        consider(b.y > self.height, share(&self.bottom, a.x, b.x), Side::Bottom);
+        consider(
+            b.y > self.height,
+            share(&self.bottom, a.x, b.x),
+            Side::Bottom,
+        );
         consider(a.x < 0.0, share(&self.left, a.y, b.y), Side::Left);
         consider(b.x > self.width, share(&self.right, a.y, b.y), Side::Right);
         worst.map(|(_, side)| side)
@@ -474,7 +482,12 @@ mod tests {
         // there would be background beside a cut-off shoulder.
         let (_, t) = plan_for((300, 800), 150.0, 300.0, 170.0, 80.0, 2000.0);
         assert!(
-            matches!(t, Err(Refusal::OutOfFrame { side: Side::Left | Side::Right })),
+            matches!(
+                t,
+                Err(Refusal::OutOfFrame {
+                    side: Side::Left | Side::Right
+                })
+            ),
             "{t:?}"
         );
         // The same person with room beside the shoulders is made.

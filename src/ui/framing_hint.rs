@@ -414,9 +414,6 @@ mod tests {
             .unwrap()
             .to_rgb8();
         let detector = FaceDetector::new().unwrap();
-        assert_eq!(
-            measure(&detector, &img, &spec(), LIGHT),
-            Some(Hint::Good)
-        );
+        assert_eq!(measure(&detector, &img, &spec(), LIGHT), Some(Hint::Good));
     }
 }

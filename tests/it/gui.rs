@@ -817,7 +817,8 @@ fn a_photo_that_cannot_be_made_says_what_to_do_in_chinese_then_english() {
     let config = config();
     let lab: Arc<dyn PhotoLab> = Arc::new(tucai::lab::RealLab::new(&config));
     let p = person();
-    let cut = Arc::new(image::imageops::crop_imm(&*p, 0, 160, p.width(), p.height() - 160).to_image());
+    let cut =
+        Arc::new(image::imageops::crop_imm(&*p, 0, 160, p.width(), p.height() - 160).to_image());
     let camera = scripted_camera(vec![ScriptStep::Image(cut)], TEST_STALL);
     let mut k = kiosk_with_lab(config, lab, Some(camera), (1280.0, 800.0));
     k.walk_to_framing();

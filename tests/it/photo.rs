@@ -163,7 +163,9 @@ fn real_portraits_are_made_or_refused_with_a_reason() {
     assert!(!photo.backdrop.plain);
     assert_geometry("fr_obama_as_is", &photo, &c);
     // Above the capture's top edge the photo is the new background, exactly.
-    let (_, y0, _, _) = photo.transform.covered(obama.width(), obama.height(), c.width, c.height);
+    let (_, y0, _, _) = photo
+        .transform
+        .covered(obama.width(), obama.height(), c.width, c.height);
     assert!(y0 > 0, "the crop reaches above the capture");
     for y in 0..y0 {
         for x in 0..c.width {
@@ -171,8 +173,8 @@ fn real_portraits_are_made_or_refused_with_a_reason() {
         }
     }
     // The same portrait with its top 60 rows cut off: the hair touches the top edge.
-    let cut = image::imageops::crop_imm(&obama, 0, 60, obama.width(), obama.height() - 60)
-        .to_image();
+    let cut =
+        image::imageops::crop_imm(&obama, 0, 60, obama.width(), obama.height() - 60).to_image();
     assert_eq!(refusal(&cut, &c), Refusal::OutOfFrame { side: Side::Top });
     assert!(matches!(
         refusal(&fixture("fr_obama_partial_face.jpg"), &c),

@@ -24,6 +24,7 @@
 //! The geometry checks (face.position, face.size) predict the crop the photo maker will take
 //! from the capture (face width scaled to the middle of `[photo]`'s range); see `docs/CHECKS.md`.
 
+mod face_rules;
 mod fraud;
 mod liveness;
 mod pixels;
@@ -36,7 +37,7 @@ pub use liveness::{BurstTrack, Challenge};
 pub use report::{CheckId, CheckReport, CheckResult, FailureKind};
 
 use crate::config::{ChecksConfig, PhotoConfig};
-use crate::face::{Face, FaceDetector, FaceError, FaceMesh, Mesh};
+use crate::face::{Eye, Face, FaceDetector, FaceError, FaceMesh, HeadPose, IrisModel, Mesh};
 use image::{GrayImage, RgbImage};
 use std::sync::Arc;
 
@@ -80,6 +81,15 @@ pub struct Found {
     pub faces: Vec<Face>,
     /// The main face's mesh, when the mesh model saw a face there (presence ≥ 0.5).
     pub mesh: Option<Mesh>,
+    /// Both eyes of the main face from the iris model (image-left first), when there is a mesh.
+    pub eyes: Option<[Eye; 2]>,
+}
+
+impl Found {
+    /// The main face's head pose (3-D fit of its mesh), what pose.frontal judges.
+    pub fn head_pose(&self) -> Option<HeadPose> {
+        self.mesh.as_ref().and_then(crate::face::head_pose)
+    }
 }
 
 /// Runs every check. Holds the face models (shared, loaded once) and the thresholds.
@@ -87,16 +97,18 @@ pub struct Found {
 pub struct Checker {
     detector: Arc<FaceDetector>,
     mesh: Arc<FaceMesh>,
+    iris: Arc<IrisModel>,
     cfg: ChecksConfig,
     photo: PhotoConfig,
 }
 
 impl Checker {
-    /// Loads both face models (~150 ms).
+    /// Loads the three face models (~200 ms).
     pub fn new(cfg: &ChecksConfig, photo: &PhotoConfig) -> Result<Self, CheckError> {
         Ok(Self::with_models(
             Arc::new(FaceDetector::new()?),
             Arc::new(FaceMesh::new()?),
+            Arc::new(IrisModel::new()?),
             cfg,
             photo,
         ))
@@ -106,12 +118,14 @@ impl Checker {
     pub fn with_models(
         detector: Arc<FaceDetector>,
         mesh: Arc<FaceMesh>,
+        iris: Arc<IrisModel>,
         cfg: &ChecksConfig,
         photo: &PhotoConfig,
     ) -> Self {
         Checker {
             detector,
             mesh,
+            iris,
             cfg: cfg.clone(),
             photo: photo.clone(),
         }
@@ -136,8 +150,9 @@ impl Checker {
         self.check_found(input, self.find(input.capture)?)
     }
 
-    /// The face models' part of the checks (detector, then the mesh on the main face): the slow
-    /// half, which needs no person mask, so a caller can run it while the mask is computed.
+    /// The face models' part of the checks (detector, then the mesh and the iris model on the
+    /// main face): the slow half, which needs no person mask, so a caller can run it while the
+    /// mask is computed.
     pub fn find(&self, capture: &RgbImage) -> Result<Found, CheckError> {
         let cfg = &self.cfg;
         let (w, h) = capture.dimensions();
@@ -157,7 +172,11 @@ impl Checker {
             Some(f) => scene::usable(self.mesh.landmarks(capture, f)?),
             None => None,
         };
-        Ok(Found { faces, mesh })
+        let eyes = match &mesh {
+            Some(m) => Some(self.iris.eyes(capture, m)?),
+            None => None,
+        };
+        Ok(Found { faces, mesh, eyes })
     }
 
     /// [`Checker::check_capture`] with the faces already found by [`Checker::find`] on
@@ -190,11 +209,11 @@ impl Checker {
     fn still(
         &self,
         capture: &RgbImage,
-        Found { faces, mesh }: Found,
+        Found { faces, mesh, eyes }: Found,
         person_mask: Option<&GrayImage>,
     ) -> (CheckReport, Option<Face>, Option<Mesh>) {
         let cfg = &self.cfg;
-        let s = scene::Scene::new(capture, faces, mesh, person_mask, &self.photo);
+        let s = scene::Scene::new(capture, faces, mesh, eyes, person_mask, &self.photo);
         let areas = s.geo.as_ref().map(|g| rules::face_areas(&s, g));
         let face_check = |id: CheckId, f: &dyn Fn(&rules::FaceAreas) -> CheckResult| match &areas {
             Some(a) => f(a),
@@ -204,9 +223,9 @@ impl Checker {
             rules::face_single(&s, cfg),
             rules::face_position(&s, cfg),
             rules::face_size(&s, cfg, &self.photo),
-            rules::pose_frontal(&s, cfg),
-            rules::eyes_open(&s, cfg),
-            rules::mouth_closed(&s, cfg),
+            face_rules::pose_frontal(&s, cfg),
+            face_rules::eyes_open(&s, cfg),
+            face_rules::mouth_closed(&s, cfg),
             face_check(CheckId::LightExposure, &|a| {
                 rules::light_exposure(&s, cfg, a)
             }),
@@ -231,6 +250,7 @@ impl Checker {
             cfg,
             0,
         ));
+        checks.push(face_rules::face_occluded(&s, cfg));
         debug_assert!(checks.iter().map(|c| c.id).eq(CheckId::ALL));
         (CheckReport { checks }, s.face, s.mesh)
     }

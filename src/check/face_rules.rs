@@ -318,9 +318,9 @@ fn warmth(p: [f32; 3]) -> f32 {
 
 /// What a covering of the lower face does to its colours, each against the same face's own skin
 /// (so neither complexion, light colour nor the camera counts):
-/// - the lower face loses the skin's warmth: the warmest upper skin patch minus the median of
-///   the lower patches (hair on the forehead or a glasses bridge only lower the upper patches,
-///   which the maximum ignores);
+/// - the lower face loses the skin's warmth: the median of the upper patches minus the median
+///   of the lower ones (hair over the forehead, brown and warmer than skin, or a glasses bridge
+///   take one upper patch, which the median ignores);
 /// - the lips stop being redder than the chin below them (red / green of the redder lip middle
 ///   minus the chin's).
 ///
@@ -334,6 +334,7 @@ pub fn occlusion_score(img: &RgbImage, m: &Mesh) -> Option<f32> {
     let r = 0.04 * face_w;
     let at = |i: usize| patch(img, m.point(i), r);
     let upper: Vec<[f32; 3]> = UPPER_SKIN.iter().filter_map(|&i| at(i)).collect();
+    let n_upper = upper.len();
     let mut lower: Vec<f32> = LOWER_FACE
         .iter()
         .filter_map(|&i| at(i))
@@ -341,11 +342,13 @@ pub fn occlusion_score(img: &RgbImage, m: &Mesh) -> Option<f32> {
         .collect();
     let lips: Vec<[f32; 3]> = LIP_MIDDLES.iter().filter_map(|&i| at(i)).collect();
     let chin = at(CHIN)?;
-    if upper.is_empty() || lips.is_empty() || lower.len() < LOWER_FACE.len() {
+    if n_upper < UPPER_SKIN.len() || lips.is_empty() || lower.len() < LOWER_FACE.len() {
         return None;
     }
     lower.sort_by(f32::total_cmp);
-    let skin = upper.iter().map(|&p| warmth(p)).fold(f32::MIN, f32::max);
+    let mut upper: Vec<f32> = upper.into_iter().map(warmth).collect();
+    upper.sort_by(f32::total_cmp);
+    let skin = upper[upper.len() / 2];
     let warmth_drop = skin - lower[lower.len() / 2];
     let lip_red = lips.iter().map(|&p| redness(p)).fold(f32::MIN, f32::max) - redness(chin);
     Some(warmth_drop - lip_red)
@@ -361,17 +364,6 @@ pub fn face_occluded(s: &Scene, cfg: &ChecksConfig) -> CheckResult {
     let Some(v) = occlusion_score(s.img, m) else {
         return not_measured(CheckId::FaceOccluded, Unmeasured::Mesh);
     };
-    if std::env::var_os("TUCAI_DEBUG_GEO").is_some() {
-        eprintln!(
-            "geo occl={v:.3} pose={:?} teeth={:?} eyes={:?}",
-            s.pose
-                .map(|p| [p.yaw.round(), p.pitch.round(), p.roll.round()]),
-            teeth_share(s.img, m),
-            s.eyes
-                .as_ref()
-                .map(|[l, r]| [l.openness(), r.openness(), l.gaze(), r.gaze()]),
-        );
-    }
     outcome(
         CheckId::FaceOccluded,
         v,

@@ -37,7 +37,7 @@ pub use liveness::{BurstTrack, Challenge};
 pub use report::{CheckId, CheckReport, CheckResult, FailureKind};
 
 use crate::config::{ChecksConfig, PhotoConfig};
-use crate::face::{Eye, Face, FaceDetector, FaceError, FaceMesh, HeadPose, IrisModel, Mesh};
+use crate::face::{Face, FaceDetector, FaceError, FaceMesh, HeadPose, IrisModel, Mesh};
 use image::{GrayImage, RgbImage};
 use std::sync::Arc;
 
@@ -81,8 +81,6 @@ pub struct Found {
     pub faces: Vec<Face>,
     /// The main face's mesh, when the mesh model saw a face there (presence ≥ 0.5).
     pub mesh: Option<Mesh>,
-    /// Both eyes of the main face from the iris model (image-left first), when there is a mesh.
-    pub eyes: Option<[Eye; 2]>,
 }
 
 impl Found {
@@ -150,9 +148,10 @@ impl Checker {
         self.check_found(input, self.find(input.capture)?)
     }
 
-    /// The face models' part of the checks (detector, then the mesh and the iris model on the
-    /// main face): the slow half, which needs no person mask, so a caller can run it while the
-    /// mask is computed.
+    /// The face models' part of the checks (detector, then the mesh on the main face): the slow
+    /// half, which needs no person mask, so a caller can run it while the mask is computed. The
+    /// iris model runs later, in [`Checker::check_found`]: the station runs that beside the photo
+    /// maker, which takes longer, so the eyes cost no wall time there.
     pub fn find(&self, capture: &RgbImage) -> Result<Found, CheckError> {
         let cfg = &self.cfg;
         let (w, h) = capture.dimensions();
@@ -172,17 +171,13 @@ impl Checker {
             Some(f) => scene::usable(self.mesh.landmarks(capture, f)?),
             None => None,
         };
-        let eyes = match &mesh {
-            Some(m) => Some(self.iris.eyes(capture, m)?),
-            None => None,
-        };
-        Ok(Found { faces, mesh, eyes })
+        Ok(Found { faces, mesh })
     }
 
     /// [`Checker::check_capture`] with the faces already found by [`Checker::find`] on
     /// `input.capture` (on another capture the checks would measure the wrong pixels).
     pub fn check_found(&self, input: &CheckInput, found: Found) -> Result<Checked, CheckError> {
-        let (mut report, face, mesh) = self.still(input.capture, found, input.person_mask);
+        let (mut report, face, mesh) = self.still(input.capture, found, input.person_mask)?;
         let same_size = input
             .burst
             .first()
@@ -202,17 +197,21 @@ impl Checker {
         capture: &RgbImage,
         person_mask: Option<&GrayImage>,
     ) -> Result<CheckReport, CheckError> {
-        Ok(self.still(capture, self.find(capture)?, person_mask).0)
+        Ok(self.still(capture, self.find(capture)?, person_mask)?.0)
     }
 
     /// The still checks, the main face and its mesh (the start of the burst tracking).
     fn still(
         &self,
         capture: &RgbImage,
-        Found { faces, mesh, eyes }: Found,
+        Found { faces, mesh }: Found,
         person_mask: Option<&GrayImage>,
-    ) -> (CheckReport, Option<Face>, Option<Mesh>) {
+    ) -> Result<(CheckReport, Option<Face>, Option<Mesh>), CheckError> {
         let cfg = &self.cfg;
+        let eyes = match &mesh {
+            Some(m) => Some(self.iris.eyes(capture, m)?),
+            None => None,
+        };
         let s = scene::Scene::new(capture, faces, mesh, eyes, person_mask, &self.photo);
         let areas = s.geo.as_ref().map(|g| rules::face_areas(&s, g));
         let face_check = |id: CheckId, f: &dyn Fn(&rules::FaceAreas) -> CheckResult| match &areas {
@@ -252,7 +251,7 @@ impl Checker {
         ));
         checks.push(face_rules::face_occluded(&s, cfg));
         debug_assert!(checks.iter().map(|c| c.id).eq(CheckId::ALL));
-        (CheckReport { checks }, s.face, s.mesh)
+        Ok((CheckReport { checks }, s.face, s.mesh))
     }
 
     /// Liveness alone, for a station that judges the burst while the student looks at the preview.

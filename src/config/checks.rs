@@ -99,7 +99,7 @@ impl Default for ChecksConfig {
             beautified_min_texture: 0.15,
             liveness_blink_max_ratio: 0.5,
             liveness_min_turn_deg: 6.0,
-            occluded_max_score: 0.025,
+            occluded_max_score: 0.02,
         }
     }
 }

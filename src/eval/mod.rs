@@ -134,7 +134,7 @@ mod tests {
         let names: Vec<_> = sets.iter().map(|s| s.name.as_str()).collect();
         assert_eq!(names, ["a", "b"]);
         assert_eq!(sets[0].labels["y.png"].make, Some(true));
-        assert_eq!(sets[1].labels["x.jpg"].checks["eyes.open"], false);
+        assert!(!sets[1].labels["x.jpg"].checks["eyes.open"]);
         let one = labelled_sets(&root.path().join("b")).unwrap();
         assert_eq!(one.len(), 1);
     }

@@ -139,7 +139,7 @@ const TABLE: &[(CheckId, usize, usize, usize, usize)] = &[
     (FacePosition, 3, 3, 0, 46),
     (FaceSize, 2, 2, 0, 47),
     (PoseFrontal, 3, 3, 0, 44),
-    (EyesOpen, 0, 2, 0, 45),
+    (EyesOpen, 2, 2, 0, 43),
     (MouthClosed, 46, 46, 0, 0),
     (LightExposure, 4, 4, 0, 39),
     (LightUniform, 2, 2, 0, 43),
@@ -154,6 +154,7 @@ const TABLE: &[(CheckId, usize, usize, usize, usize)] = &[
     (ClothingPattern, 1, 2, 0, 34),
     (Recapture, 4, 4, 0, 41),
     (Beautified, 2, 2, 0, 23),
+    (FaceOccluded, 0, 0, 0, 47),
 ];
 
 fn assert_table(table: &BTreeMap<CheckId, Tally>) {

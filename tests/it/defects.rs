@@ -779,6 +779,8 @@ pub fn labelled_set(detector: &FaceDetector) -> Vec<Labelled> {
             PoseFrontal,
             LightUniform,
             GlassesTinted,
+            // Half the face is outside the frame: the chin and cheek patches are not there.
+            FaceOccluded,
         ],
     );
     add(
@@ -808,7 +810,9 @@ pub fn labelled_set(detector: &FaceDetector) -> Vec<Labelled> {
         "glare",
         glare(&base),
         &[GlassesGlare],
-        &[Beautified, LightHotspot],
+        // The painted glare is an opaque white oval over the whole eye: whether the eye under it
+        // is open cannot be seen (the iris model finds no lids there).
+        &[Beautified, LightHotspot, EyesOpen],
     );
     add("red-eye", red_eye(&base), &[EyesRedeye], &[Beautified]);
     add(
@@ -873,7 +877,9 @@ pub fn labelled_set(detector: &FaceDetector) -> Vec<Labelled> {
         "glare-2",
         glare(&base2),
         &[GlassesGlare],
-        &[Beautified, LightHotspot],
+        // The painted glare is an opaque white oval over the whole eye: whether the eye under it
+        // is open cannot be seen (the iris model finds no lids there).
+        &[Beautified, LightHotspot, EyesOpen],
     );
     add("red-eye-2", red_eye(&base2), &[EyesRedeye], &[Beautified]);
     add(
@@ -925,6 +931,8 @@ pub fn labelled_set(detector: &FaceDetector) -> Vec<Labelled> {
             PoseFrontal,
             LightUniform,
             GlassesTinted,
+            // Half the face is outside the frame: the chin and cheek patches are not there.
+            FaceOccluded,
         ],
     );
     add(

@@ -259,3 +259,35 @@ fn no_face_is_not_measured_never_passed() {
     }
     assert_eq!(r.checks.len(), CheckId::ALL.len());
 }
+
+/// The face-geometry checks on real faces that ship with the repo, and a mask painted on one.
+#[test]
+fn real_faces_pass_pose_eyes_and_occlusion_and_a_mask_fails() {
+    for name in ["fr_obama.jpg", "skimage_astronaut.png"] {
+        let img = defects::fixture(name);
+        let r = checker().check_still(&img, None).unwrap();
+        for id in [
+            CheckId::PoseFrontal,
+            CheckId::EyesOpen,
+            CheckId::FaceOccluded,
+        ] {
+            let c = r.get(id).unwrap();
+            assert!(c.passed, "{name}: {c:?}");
+        }
+    }
+    let base = &set()[0].capture;
+    for colour in [
+        [235.0, 238.0, 240.0],
+        [120.0, 175.0, 215.0],
+        [35.0, 35.0, 40.0],
+    ] {
+        let masked = defects::face_mask(base, colour);
+        let r = checker().check_still(&masked.img, None).unwrap();
+        let c = r.get(CheckId::FaceOccluded).unwrap();
+        assert!(!c.passed, "{colour:?}: {c:?}");
+        assert!(
+            c.hint_en.contains("mask") && c.hint_zh.contains("口罩"),
+            "{c:?}"
+        );
+    }
+}

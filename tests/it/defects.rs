@@ -466,6 +466,19 @@ pub fn glare(c: &Capture) -> Capture {
     with_img(c, img)
 }
 
+/// A face mask of cloth `colour` over the nose tip, mouth and chin; the eyes, brows and forehead
+/// left free.
+pub fn face_mask(c: &Capture, colour: [f32; 3]) -> Capture {
+    let mut img = c.img.clone();
+    let e = c.eye_dist();
+    let mouth = c.face.mouth_left.midpoint(c.face.mouth_right);
+    let cy = (c.face.nose.y + mouth.y) / 2.0 + 0.25 * e;
+    paint_ellipse(&mut img, c.face.nose.x, cy, 0.95 * e, 0.75 * e, |p, a| {
+        [0, 1, 2].map(|k| p[k] * (1.0 - a) + colour[k] * a)
+    });
+    with_img(c, img)
+}
+
 pub fn red_eye(c: &Capture) -> Capture {
     let mut img = c.img.clone();
     let e = c.eye_dist();

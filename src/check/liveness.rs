@@ -8,10 +8,10 @@
 //! `docs/CHECKS.md`.
 
 use super::rules::{Unmeasured, not_measured, outcome};
-use super::scene::{eye_openness, usable, yaw_degrees};
+use super::scene::{eye_openness, usable};
 use super::{CheckError, CheckId, CheckResult};
 use crate::config::ChecksConfig;
-use crate::face::{FaceDetector, FaceMesh, Mesh};
+use crate::face::{FaceDetector, FaceMesh, Mesh, head_pose};
 use image::RgbImage;
 use serde::{Deserialize, Serialize};
 
@@ -55,9 +55,9 @@ pub fn track(
                 None => None,
             },
         };
-        if let Some(m) = &mesh {
+        if let Some((m, pose)) = mesh.as_ref().and_then(|m| Some((m, head_pose(m)?))) {
             out.openness.push(eye_openness(m));
-            out.yaw_deg.push(yaw_degrees(m));
+            out.yaw_deg.push(pose.yaw);
         }
         previous = mesh;
     }

@@ -24,6 +24,7 @@
 //! The geometry checks (face.position, face.size) predict the crop the photo maker will take
 //! from the capture (face width scaled to the middle of `[photo]`'s range); see `docs/CHECKS.md`.
 
+mod face_rules;
 mod fraud;
 mod liveness;
 mod pixels;
@@ -36,7 +37,7 @@ pub use liveness::{BurstTrack, Challenge};
 pub use report::{CheckId, CheckReport, CheckResult, FailureKind};
 
 use crate::config::{ChecksConfig, PhotoConfig};
-use crate::face::{Face, FaceDetector, FaceError, FaceMesh, Mesh};
+use crate::face::{Face, FaceDetector, FaceError, FaceMesh, HeadPose, IrisModel, Mesh};
 use image::{GrayImage, RgbImage};
 use std::sync::Arc;
 
@@ -82,21 +83,30 @@ pub struct Found {
     pub mesh: Option<Mesh>,
 }
 
+impl Found {
+    /// The main face's head pose (3-D fit of its mesh), what pose.frontal judges.
+    pub fn head_pose(&self) -> Option<HeadPose> {
+        self.mesh.as_ref().and_then(crate::face::head_pose)
+    }
+}
+
 /// Runs every check. Holds the face models (shared, loaded once) and the thresholds.
 #[derive(Debug, Clone)]
 pub struct Checker {
     detector: Arc<FaceDetector>,
     mesh: Arc<FaceMesh>,
+    iris: Arc<IrisModel>,
     cfg: ChecksConfig,
     photo: PhotoConfig,
 }
 
 impl Checker {
-    /// Loads both face models (~150 ms).
+    /// Loads the three face models (~200 ms).
     pub fn new(cfg: &ChecksConfig, photo: &PhotoConfig) -> Result<Self, CheckError> {
         Ok(Self::with_models(
             Arc::new(FaceDetector::new()?),
             Arc::new(FaceMesh::new()?),
+            Arc::new(IrisModel::new()?),
             cfg,
             photo,
         ))
@@ -106,12 +116,14 @@ impl Checker {
     pub fn with_models(
         detector: Arc<FaceDetector>,
         mesh: Arc<FaceMesh>,
+        iris: Arc<IrisModel>,
         cfg: &ChecksConfig,
         photo: &PhotoConfig,
     ) -> Self {
         Checker {
             detector,
             mesh,
+            iris,
             cfg: cfg.clone(),
             photo: photo.clone(),
         }
@@ -137,7 +149,9 @@ impl Checker {
     }
 
     /// The face models' part of the checks (detector, then the mesh on the main face): the slow
-    /// half, which needs no person mask, so a caller can run it while the mask is computed.
+    /// half, which needs no person mask, so a caller can run it while the mask is computed. The
+    /// iris model runs later, in [`Checker::check_found`]: the station runs that beside the photo
+    /// maker, which takes longer, so the eyes cost no wall time there.
     pub fn find(&self, capture: &RgbImage) -> Result<Found, CheckError> {
         let cfg = &self.cfg;
         let (w, h) = capture.dimensions();
@@ -163,7 +177,7 @@ impl Checker {
     /// [`Checker::check_capture`] with the faces already found by [`Checker::find`] on
     /// `input.capture` (on another capture the checks would measure the wrong pixels).
     pub fn check_found(&self, input: &CheckInput, found: Found) -> Result<Checked, CheckError> {
-        let (mut report, face, mesh) = self.still(input.capture, found, input.person_mask);
+        let (mut report, face, mesh) = self.still(input.capture, found, input.person_mask)?;
         let same_size = input
             .burst
             .first()
@@ -183,7 +197,7 @@ impl Checker {
         capture: &RgbImage,
         person_mask: Option<&GrayImage>,
     ) -> Result<CheckReport, CheckError> {
-        Ok(self.still(capture, self.find(capture)?, person_mask).0)
+        Ok(self.still(capture, self.find(capture)?, person_mask)?.0)
     }
 
     /// The still checks, the main face and its mesh (the start of the burst tracking).
@@ -192,9 +206,13 @@ impl Checker {
         capture: &RgbImage,
         Found { faces, mesh }: Found,
         person_mask: Option<&GrayImage>,
-    ) -> (CheckReport, Option<Face>, Option<Mesh>) {
+    ) -> Result<(CheckReport, Option<Face>, Option<Mesh>), CheckError> {
         let cfg = &self.cfg;
-        let s = scene::Scene::new(capture, faces, mesh, person_mask, &self.photo);
+        let eyes = match &mesh {
+            Some(m) => Some(self.iris.eyes(capture, m)?),
+            None => None,
+        };
+        let s = scene::Scene::new(capture, faces, mesh, eyes, person_mask, &self.photo);
         let areas = s.geo.as_ref().map(|g| rules::face_areas(&s, g));
         let face_check = |id: CheckId, f: &dyn Fn(&rules::FaceAreas) -> CheckResult| match &areas {
             Some(a) => f(a),
@@ -204,9 +222,9 @@ impl Checker {
             rules::face_single(&s, cfg),
             rules::face_position(&s, cfg),
             rules::face_size(&s, cfg, &self.photo),
-            rules::pose_frontal(&s, cfg),
-            rules::eyes_open(&s, cfg),
-            rules::mouth_closed(&s, cfg),
+            face_rules::pose_frontal(&s, cfg),
+            face_rules::eyes_open(&s, cfg),
+            face_rules::mouth_closed(&s, cfg),
             face_check(CheckId::LightExposure, &|a| {
                 rules::light_exposure(&s, cfg, a)
             }),
@@ -231,8 +249,9 @@ impl Checker {
             cfg,
             0,
         ));
+        checks.push(face_rules::face_occluded(&s, cfg));
         debug_assert!(checks.iter().map(|c| c.id).eq(CheckId::ALL));
-        (CheckReport { checks }, s.face, s.mesh)
+        Ok((CheckReport { checks }, s.face, s.mesh))
     }
 
     /// Liveness alone, for a station that judges the burst while the student looks at the preview.

@@ -47,11 +47,13 @@ pub enum CheckId {
     Beautified,
     #[serde(rename = "liveness")]
     Liveness,
+    #[serde(rename = "face.occluded")]
+    FaceOccluded,
 }
 
 impl CheckId {
     /// All checks in the order of SPEC §4 (and of the report).
-    pub const ALL: [CheckId; 20] = [
+    pub const ALL: [CheckId; 21] = [
         CheckId::FaceSingle,
         CheckId::FacePosition,
         CheckId::FaceSize,
@@ -72,6 +74,7 @@ impl CheckId {
         CheckId::Recapture,
         CheckId::Beautified,
         CheckId::Liveness,
+        CheckId::FaceOccluded,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -96,6 +99,7 @@ impl CheckId {
             CheckId::Recapture => "recapture",
             CheckId::Beautified => "beautified",
             CheckId::Liveness => "liveness",
+            CheckId::FaceOccluded => "face.occluded",
         }
     }
 

@@ -3,10 +3,10 @@
 //! `[checks]` threshold.
 
 use super::pixels::{self, Area};
-use super::scene::{Geometry, Scene, eye_openness};
+use super::scene::{Geometry, Scene};
 use super::{CheckId, CheckResult};
 use crate::config::{ChecksConfig, PhotoConfig};
-use crate::face::{Face, mesh_index as mi};
+use crate::face::Face;
 
 /// A measured outcome. The hint is what to change when it failed; "OK" when it passed.
 pub fn outcome(
@@ -144,77 +144,6 @@ pub fn face_size(s: &Scene, cfg: &ChecksConfig, photo: &PhotoConfig) -> CheckRes
         scale >= cfg.size_min_scale,
         "脸部太小（分辨率不足）。请靠近镜头。",
         "Face too small (too few pixels). Move closer to the camera.",
-    )
-}
-
-pub fn pose_frontal(s: &Scene, cfg: &ChecksConfig) -> CheckResult {
-    let Some(g) = &s.geo else {
-        return not_measured(CheckId::PoseFrontal, Unmeasured::Face);
-    };
-    let Some(yaw) = g.yaw_deg else {
-        return not_measured(CheckId::PoseFrontal, Unmeasured::Mesh);
-    };
-    let roll = g.roll_deg;
-    let shoulders = s.shoulder_tilt_deg();
-    // Report the angle that is nearest its limit.
-    let candidates = [
-        (
-            yaw.abs(),
-            cfg.pose_max_yaw_deg,
-            "头部偏向一侧。请正对镜头。",
-            "Head turned to one side. Look straight into the camera.",
-        ),
-        (
-            roll.abs(),
-            cfg.pose_max_roll_deg,
-            "头部歪斜。请坐正，头部保持水平。",
-            "Head tilted. Sit straight and keep your head level.",
-        ),
-        (
-            shoulders.map_or(0.0, f32::abs),
-            cfg.pose_max_shoulder_deg,
-            "肩膀不平。请坐正，双肩保持水平。",
-            "Shoulders not level. Sit straight with both shoulders level.",
-        ),
-    ];
-    let (v, limit, zh, en) = candidates
-        .into_iter()
-        .max_by(|a, b| (a.0 / a.1).total_cmp(&(b.0 / b.1)))
-        .unwrap_or(candidates[0]);
-    outcome(CheckId::PoseFrontal, v, limit, v <= limit, zh, en)
-}
-
-pub fn eyes_open(s: &Scene, cfg: &ChecksConfig) -> CheckResult {
-    let Some(m) = &s.mesh else {
-        return not_measured(CheckId::EyesOpen, Unmeasured::Mesh);
-    };
-    let v = eye_openness(m);
-    outcome(
-        CheckId::EyesOpen,
-        v,
-        cfg.eyes_min_open,
-        v >= cfg.eyes_min_open,
-        "眼睛没有睁开。请自然睁大眼睛，平视镜头。",
-        "Eyes not open. Open your eyes naturally and look at the camera.",
-    )
-}
-
-pub fn mouth_closed(s: &Scene, cfg: &ChecksConfig) -> CheckResult {
-    let Some(m) = &s.mesh else {
-        return not_measured(CheckId::MouthClosed, Unmeasured::Mesh);
-    };
-    let width = m
-        .point(mi::MOUTH_LEFT)
-        .distance(m.point(mi::MOUTH_RIGHT))
-        .max(1e-3);
-    let v = m.point(mi::LIP_TOP).distance(m.point(mi::LIP_BOTTOM)) / width;
-    outcome(
-        CheckId::MouthClosed,
-        v,
-        cfg.mouth_max_open,
-        v <= cfg.mouth_max_open,
-        "嘴巴张开。请自然闭上嘴唇，不要露齿。",
-        "Mouth open. Close your lips naturally, no teeth showing.",
     )
 }
 

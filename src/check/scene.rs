@@ -3,7 +3,7 @@
 
 use super::pixels::{self, Area};
 use crate::config::PhotoConfig;
-use crate::face::{Face, Mesh, Point, Rect, mesh_index as mi};
+use crate::face::{Eye, Face, HeadPose, Mesh, Point, Rect, head_pose, mesh_index as mi};
 use image::{GrayImage, RgbImage};
 
 /// Long side of the downscaled copy the backdrop and clothing checks read (their defects are
@@ -23,9 +23,6 @@ pub struct Geometry {
     pub chin_y: f32,
     /// Cheek-to-cheek width (mesh) or detector box width.
     pub face_width: f32,
-    pub roll_deg: f32,
-    /// Head turn from the mesh depth; `None` without a mesh.
-    pub yaw_deg: Option<f32>,
     /// The crop the photo maker is predicted to take (capture pixels), see `docs/CHECKS.md`.
     pub crop: Rect,
 }
@@ -36,6 +33,10 @@ pub struct Scene<'a> {
     pub faces: Vec<Face>,
     pub face: Option<Face>,
     pub mesh: Option<Mesh>,
+    /// Head pose from the 3-D fit of the mesh; `None` without a mesh.
+    pub pose: Option<HeadPose>,
+    /// Both eyes from the iris model (image-left first); `None` without a mesh.
+    pub eyes: Option<[Eye; 2]>,
     pub geo: Option<Geometry>,
     pub small: GrayImage,
     pub small_rgb: RgbImage,
@@ -52,16 +53,8 @@ impl Geometry {
     }
 }
 
-/// Yaw in degrees from the depth of the two cheek contour points: a frontal face has them at
-/// the same depth; turning the head brings one nearer the camera.
-pub fn yaw_degrees(mesh: &Mesh) -> f32 {
-    let l = mesh.points[mi::CHEEK_LEFT];
-    let r = mesh.points[mi::CHEEK_RIGHT];
-    let dx = ((r[0] - l[0]).powi(2) + (r[1] - l[1]).powi(2)).sqrt();
-    (r[2] - l[2]).atan2(dx).to_degrees()
-}
-
-/// Lid gap / eye width of the less open eye.
+/// Lid gap / eye width of the less open eye, from the mesh's lids (the burst has no iris model
+/// run; a blink is a change, which the mesh follows well enough).
 pub fn eye_openness(mesh: &Mesh) -> f32 {
     let open = |top, bottom, a, b| {
         let w = mesh.point(a).distance(mesh.point(b)).max(1e-3);
@@ -91,10 +84,12 @@ impl<'a> Scene<'a> {
         img: &'a RgbImage,
         faces: Vec<Face>,
         mesh: Option<Mesh>,
+        eyes: Option<[Eye; 2]>,
         mask: Option<&GrayImage>,
         photo: &PhotoConfig,
     ) -> Scene<'a> {
         let face = faces.first().copied();
+        let pose = mesh.as_ref().and_then(head_pose);
         let geo = face.map(|f| geometry(&f, mesh.as_ref(), img.dimensions(), photo));
         let (w, h) = img.dimensions();
         let small_scale = (SMALL_LONG_SIDE as f32 / w.max(h) as f32).min(1.0);
@@ -121,6 +116,8 @@ impl<'a> Scene<'a> {
             faces,
             face,
             mesh,
+            pose,
+            eyes,
             geo,
             small,
             small_rgb,
@@ -211,14 +208,13 @@ fn geometry(
     img_size: (u32, u32),
     photo: &PhotoConfig,
 ) -> Geometry {
-    let (left_eye, right_eye, mouth, chin_y, face_width, yaw_deg) = match mesh {
+    let (left_eye, right_eye, mouth, chin_y, face_width) = match mesh {
         Some(m) => (
             m.eye_centres().0,
             m.eye_centres().1,
             m.point(mi::LIP_TOP).midpoint(m.point(mi::LIP_BOTTOM)),
             m.point(mi::CHIN).y,
             m.point(mi::CHEEK_LEFT).distance(m.point(mi::CHEEK_RIGHT)),
-            Some(yaw_degrees(m)),
         ),
         None => (
             face.left_eye,
@@ -226,12 +222,8 @@ fn geometry(
             face.mouth_left.midpoint(face.mouth_right),
             face.bbox.bottom(),
             face.bbox.w,
-            None,
         ),
     };
-    let roll_deg = (right_eye.y - left_eye.y)
-        .atan2(right_eye.x - left_eye.x)
-        .to_degrees();
     let eye_mid = left_eye.midpoint(right_eye);
     let crop = predicted_crop(face_width, eye_mid, img_size, photo);
     Geometry {
@@ -241,8 +233,6 @@ fn geometry(
         mouth,
         chin_y,
         face_width,
-        roll_deg,
-        yaw_deg,
         crop,
     }
 }

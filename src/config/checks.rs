@@ -14,15 +14,23 @@ pub struct ChecksConfig {
     pub position_max_outside: f32,
     /// face.size: capture pixels per output pixel across the face (below 1 the photo is upscaled).
     pub size_min_scale: f32,
-    /// pose.frontal: largest head turn (yaw) and tilt (roll) in degrees.
+    /// pose.frontal: largest head turn (yaw), nod (pitch) and tilt (roll) in degrees, from the
+    /// 3-D fit of the face mesh.
     pub pose_max_yaw_deg: f32,
+    pub pose_max_pitch_deg: f32,
     pub pose_max_roll_deg: f32,
     /// pose.frontal: largest shoulder-line tilt in degrees (measured only with the person mask).
     pub pose_max_shoulder_deg: f32,
-    /// eyes.open: smallest lid gap / eye width (the less open eye).
+    /// eyes.open: smallest lid gap / eye width of the less open eye (iris model's eye contour).
     pub eyes_min_open: f32,
+    /// eyes.open: smallest openness of the less open eye / the more open one (a wink).
+    pub eyes_min_symmetry: f32,
+    /// eyes.open: largest sideways gaze, iris centre from the middle of the eye in eye widths.
+    pub eyes_max_gaze: f32,
     /// mouth.closed: largest inner-lip gap / mouth width.
     pub mouth_max_open: f32,
+    /// mouth.closed: largest share of the lips' area that is teeth.
+    pub mouth_max_teeth: f32,
     /// light.exposure: allowed mean face luminance, 0–255.
     pub exposure_min: f32,
     pub exposure_max: f32,
@@ -54,6 +62,9 @@ pub struct ChecksConfig {
     pub liveness_blink_max_ratio: f32,
     /// liveness (head turn): smallest change of yaw across the burst, degrees.
     pub liveness_min_turn_deg: f32,
+    /// face.occluded: largest "lower face not skin" score: the warmth the lower face lost
+    /// against the skin above it, minus how much redder the lips are than the chin.
+    pub occluded_max_score: f32,
 }
 
 impl Default for ChecksConfig {
@@ -63,11 +74,15 @@ impl Default for ChecksConfig {
             face_other_min_size: 0.25,
             position_max_outside: 0.02,
             size_min_scale: 0.8,
-            pose_max_yaw_deg: 12.0,
-            pose_max_roll_deg: 6.0,
+            pose_max_yaw_deg: 15.0,
+            pose_max_pitch_deg: 15.0,
+            pose_max_roll_deg: 8.0,
             pose_max_shoulder_deg: 8.0,
             eyes_min_open: 0.15,
-            mouth_max_open: 0.08,
+            eyes_min_symmetry: 0.7,
+            eyes_max_gaze: 0.15,
+            mouth_max_open: 0.1,
+            mouth_max_teeth: 0.035,
             exposure_min: 60.0,
             exposure_max: 215.0,
             uniform_min_ratio: 0.65,
@@ -84,6 +99,7 @@ impl Default for ChecksConfig {
             beautified_min_texture: 0.15,
             liveness_blink_max_ratio: 0.5,
             liveness_min_turn_deg: 6.0,
+            occluded_max_score: 0.02,
         }
     }
 }
@@ -96,6 +112,7 @@ impl ChecksConfig {
         r.range("position_max_outside", self.position_max_outside, 0.0, 0.5);
         r.range("size_min_scale", self.size_min_scale, 0.1, 10.0);
         r.range("pose_max_yaw_deg", self.pose_max_yaw_deg, 1.0, 45.0);
+        r.range("pose_max_pitch_deg", self.pose_max_pitch_deg, 1.0, 45.0);
         r.range("pose_max_roll_deg", self.pose_max_roll_deg, 1.0, 45.0);
         r.range(
             "pose_max_shoulder_deg",
@@ -104,7 +121,10 @@ impl ChecksConfig {
             45.0,
         );
         r.range("eyes_min_open", self.eyes_min_open, 0.0, 1.0);
+        r.range("eyes_min_symmetry", self.eyes_min_symmetry, 0.0, 1.0);
+        r.range("eyes_max_gaze", self.eyes_max_gaze, 0.0, 0.5);
         r.range("mouth_max_open", self.mouth_max_open, 0.0, 1.0);
+        r.range("mouth_max_teeth", self.mouth_max_teeth, 0.0, 1.0);
         r.range("exposure_min", self.exposure_min, 0.0, 255.0);
         r.range("exposure_max", self.exposure_max, 0.0, 255.0);
         r.ordered(
@@ -167,6 +187,7 @@ impl ChecksConfig {
             0.0,
             45.0,
         );
+        r.range("occluded_max_score", self.occluded_max_score, -1.0, 1.0);
         r.finish()
     }
 }

@@ -7,10 +7,14 @@
 //! `false` a **miss** (a defect let through). A check that could not measure counts as failed,
 //! as it does at the station, and is also counted apart so a "caught" defect that was never
 //! really measured shows.
+//!
+//! Photos whose `raw` labels carry measured head-pose angles (`yaw`, `pitch`, `roll`) also get the
+//! pose the checker fitted beside the labelled one, and the mean absolute error per angle.
 
 use super::{EvalError, LabelledSet, labelled_sets};
-use crate::check::{CheckId, CheckReport, Checker};
+use crate::check::{Challenge, CheckId, CheckInput, CheckReport, Checker};
 use crate::config::Config;
+use crate::face::HeadPose;
 use crate::imageio::{LoadLimits, load_rgb};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -114,6 +118,31 @@ impl Tally {
     }
 }
 
+/// A labelled head pose and what the checker measured on the same photo.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PoseRow {
+    /// `set/file`.
+    pub who: String,
+    pub labelled: HeadPose,
+    /// `None` when no face or no mesh was found.
+    pub measured: Option<HeadPose>,
+}
+
+/// The pose angles a label's `raw` carries, when it has all three.
+pub fn labelled_pose(raw: Option<&serde_json::Value>) -> Option<HeadPose> {
+    let raw = raw?;
+    let angle = |k: &str| {
+        raw.get(k)
+            .and_then(serde_json::Value::as_f64)
+            .map(|v| v as f32)
+    };
+    Some(HeadPose {
+        yaw: angle("yaw")?,
+        pitch: angle("pitch")?,
+        roll: angle("roll")?,
+    })
+}
+
 /// Every expectation scored: per check id, per set and in all.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FacesScore {
@@ -123,6 +152,8 @@ pub struct FacesScore {
     pub photos: usize,
     /// `set/file` → why it could not be checked.
     pub errors: BTreeMap<String, String>,
+    /// Photos with labelled head-pose angles.
+    pub poses: Vec<PoseRow>,
 }
 
 impl FacesScore {
@@ -204,7 +235,49 @@ impl FacesScore {
         for (who, e) in &self.errors {
             let _ = writeln!(s, "  error {who}: {e}");
         }
+        self.render_poses(&mut s);
         s
+    }
+
+    /// Measured against labelled pose, per photo, and the mean absolute error per angle.
+    fn render_poses(&self, s: &mut String) {
+        if self.poses.is_empty() {
+            return;
+        }
+        let _ = writeln!(
+            s,
+            "\nhead pose, degrees (labelled -> measured)   yaw             pitch           roll"
+        );
+        let mut sum = [0.0f32; 3];
+        let mut n = 0usize;
+        for row in &self.poses {
+            let l = [row.labelled.yaw, row.labelled.pitch, row.labelled.roll];
+            let _ = match row.measured {
+                Some(m) => {
+                    let m = [m.yaw, m.pitch, m.roll];
+                    for k in 0..3 {
+                        sum[k] += (m[k] - l[k]).abs();
+                    }
+                    n += 1;
+                    writeln!(
+                        s,
+                        "  {:<40} {:>6.1} -> {:>6.1} {:>6.1} -> {:>6.1} {:>6.1} -> {:>6.1}",
+                        row.who, l[0], m[0], l[1], m[1], l[2], m[2]
+                    )
+                }
+                None => writeln!(s, "  {:<40} not measured", row.who),
+            };
+        }
+        if n > 0 {
+            let _ = writeln!(
+                s,
+                "  mean abs error over {n} of {} photos: yaw {:.1}, pitch {:.1}, roll {:.1}",
+                self.poses.len(),
+                sum[0] / n as f32,
+                sum[1] / n as f32,
+                sum[2] / n as f32
+            );
+        }
     }
 }
 
@@ -213,21 +286,40 @@ pub fn score_sets(sets: &[LabelledSet], checker: &Checker) -> FacesScore {
     let mut score = FacesScore::default();
     for set in sets {
         for (file, label) in &set.labels {
-            let outcome = judge(checker, &set.path_of(file));
+            let (outcome, pose) = judge(checker, &set.path_of(file));
             score.add(&set.name, file, &label.checks, &outcome);
+            if let Some(labelled) = labelled_pose(label.raw.as_ref()) {
+                score.poses.push(PoseRow {
+                    who: format!("{}/{file}", set.name),
+                    labelled,
+                    measured: pose,
+                });
+            }
         }
     }
     score
 }
 
-fn judge(checker: &Checker, path: &Path) -> PhotoOutcome {
+/// The still-photo checks (as `tucai check`: no burst, no person mask) and the fitted head pose.
+fn judge(checker: &Checker, path: &Path) -> (PhotoOutcome, Option<HeadPose>) {
     let img = match load_rgb(path, LoadLimits::default()) {
         Ok(img) => img,
-        Err(e) => return PhotoOutcome::Error(e.to_string()),
+        Err(e) => return (PhotoOutcome::Error(e.to_string()), None),
     };
-    match checker.check_still(&img, None) {
-        Ok(report) => PhotoOutcome::Judged(verdicts(&report)),
-        Err(e) => PhotoOutcome::Error(e.to_string()),
+    let found = match checker.find(&img) {
+        Ok(found) => found,
+        Err(e) => return (PhotoOutcome::Error(e.to_string()), None),
+    };
+    let pose = found.head_pose();
+    let input = CheckInput {
+        capture: &img,
+        burst: &[],
+        challenge: Challenge::Blink,
+        person_mask: None,
+    };
+    match checker.check_found(&input, found) {
+        Ok(checked) => (PhotoOutcome::Judged(verdicts(&checked.report)), pose),
+        Err(e) => (PhotoOutcome::Error(e.to_string()), pose),
     }
 }
 
@@ -301,6 +393,52 @@ mod tests {
         assert_eq!(score.total.met, 0);
         assert_eq!(score.total.errors.len(), 2);
         assert!(score.render().contains("error s/bad.jpg: bad.jpg: damaged"));
+    }
+
+    #[test]
+    fn pose_labels_are_read_and_their_error_averaged() {
+        let raw = serde_json::json!({"yaw": 10.0, "pitch": -4.0, "roll": 2.5});
+        let labelled = labelled_pose(Some(&raw)).unwrap();
+        assert_eq!(labelled.pitch, -4.0);
+        assert!(labelled_pose(Some(&serde_json::json!({"yaw": 1.0}))).is_none());
+        assert!(labelled_pose(None).is_none());
+        let mut score = FacesScore::default();
+        score.poses.push(PoseRow {
+            who: "p/a.jpg".into(),
+            labelled,
+            measured: Some(HeadPose {
+                yaw: 13.0,
+                pitch: -4.0,
+                roll: 0.5,
+            }),
+        });
+        score.poses.push(PoseRow {
+            who: "p/b.jpg".into(),
+            labelled: HeadPose {
+                yaw: -20.0,
+                pitch: 0.0,
+                roll: 0.0,
+            },
+            measured: Some(HeadPose {
+                yaw: -19.0,
+                pitch: 2.0,
+                roll: 0.0,
+            }),
+        });
+        score.poses.push(PoseRow {
+            who: "p/c.jpg".into(),
+            labelled,
+            measured: None,
+        });
+        let text = score.render();
+        assert!(
+            text.contains("mean abs error over 2 of 3 photos: yaw 2.0, pitch 1.0, roll 1.0"),
+            "{text}"
+        );
+        assert!(
+            text.contains("p/c.jpg") && text.contains("not measured"),
+            "{text}"
+        );
     }
 
     #[test]

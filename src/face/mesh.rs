@@ -105,34 +105,42 @@ impl std::fmt::Debug for FaceMesh {
     }
 }
 
-/// The square crop: centre, side in image pixels, rotation (radians) of the crop's x axis.
+/// A square model input cut from the image: centre, side in image pixels, rotation (radians) of
+/// the crop's x axis, the model's input size in pixels, and whether the crop is mirrored
+/// left-right (the iris model sees every eye as the image-left one).
 #[derive(Debug, Clone, Copy)]
-struct Roi {
-    cx: f32,
-    cy: f32,
-    side: f32,
-    angle: f32,
+pub(super) struct Roi {
+    pub cx: f32,
+    pub cy: f32,
+    pub side: f32,
+    pub angle: f32,
+    pub size: usize,
+    pub mirror: bool,
 }
 
 impl Roi {
     /// Crop pixel → image pixel.
-    fn to_image(self, u: f32, v: f32) -> (f32, f32) {
-        let k = self.side / CROP as f32;
-        let dx = (u - CROP as f32 / 2.0) * k;
-        let dy = (v - CROP as f32 / 2.0) * k;
+    pub fn to_image(self, u: f32, v: f32) -> (f32, f32) {
+        let n = self.size as f32;
+        let u = if self.mirror { n - u } else { u };
+        let k = self.side / n;
+        let dx = (u - n / 2.0) * k;
+        let dy = (v - n / 2.0) * k;
         let (s, c) = self.angle.sin_cos();
         (self.cx + c * dx - s * dy, self.cy + s * dx + c * dy)
     }
 
     /// Image pixel → crop pixel.
-    fn to_crop(self, x: f32, y: f32) -> (f32, f32) {
-        let k = CROP as f32 / self.side;
+    pub fn to_crop(self, x: f32, y: f32) -> (f32, f32) {
+        let n = self.size as f32;
+        let k = n / self.side;
         let (s, c) = self.angle.sin_cos();
         let dx = x - self.cx;
         let dy = y - self.cy;
+        let u = (c * dx + s * dy) * k + n / 2.0;
         (
-            (c * dx + s * dy) * k + CROP as f32 / 2.0,
-            (-s * dx + c * dy) * k + CROP as f32 / 2.0,
+            if self.mirror { n - u } else { u },
+            (-s * dx + c * dy) * k + n / 2.0,
         )
     }
 }
@@ -171,6 +179,8 @@ impl FaceMesh {
             cy: centre.y,
             side: ROI_SCALE * face.bbox.w.max(face.bbox.h).max(8.0),
             angle: (face.right_eye.y - face.left_eye.y).atan2(face.right_eye.x - face.left_eye.x),
+            size: CROP,
+            mirror: false,
         };
         let mesh = self.run(img, first)?;
         let second = roi_from_points(&mesh.points);
@@ -245,6 +255,8 @@ fn roi_from_points(points: &[[f32; 3]]) -> Roi {
         cy: 0.0,
         side: CROP as f32,
         angle,
+        size: CROP,
+        mirror: false,
     };
     let (mut u0, mut v0, mut u1, mut v1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
     for q in points {
@@ -260,18 +272,21 @@ fn roi_from_points(points: &[[f32; 3]]) -> Roi {
         cy,
         side: ROI_SCALE * (u1 - u0).max(v1 - v0).max(8.0),
         angle,
+        size: CROP,
+        mirror: false,
     }
 }
 
-/// The 192×192 NHWC input, RGB 0–1. Each crop pixel averages up to 2×2 bilinear sub-samples
-/// (together 4×4 source pixels) so a large face is not aliased by the downscale.
-fn crop(img: &RgbImage, roi: Roi) -> tract_ndarray::Array4<f32> {
-    let mut input = tract_ndarray::Array4::<f32>::zeros((1, CROP, CROP, 3));
-    let ratio = roi.side / CROP as f32;
+/// The `size`×`size` NHWC input, RGB 0–1. Each crop pixel averages up to 2×2 bilinear
+/// sub-samples (together 4×4 source pixels) so a large face is not aliased by the downscale.
+pub(super) fn crop(img: &RgbImage, roi: Roi) -> tract_ndarray::Array4<f32> {
+    let size = roi.size;
+    let mut input = tract_ndarray::Array4::<f32>::zeros((1, size, size, 3));
+    let ratio = roi.side / size as f32;
     let n = (ratio.ceil() as usize).clamp(1, 2);
     let inv = 1.0 / (n * n) as f32 / 255.0;
-    for v in 0..CROP {
-        for u in 0..CROP {
+    for v in 0..size {
+        for u in 0..size {
             let mut acc = [0.0f32; 3];
             for sy in 0..n {
                 for sx in 0..n {
@@ -298,19 +313,33 @@ mod tests {
 
     #[test]
     fn roi_maps_there_and_back() {
+        for mirror in [false, true] {
+            let roi = Roi {
+                cx: 300.0,
+                cy: 200.0,
+                side: 150.0,
+                angle: 0.3,
+                size: CROP,
+                mirror,
+            };
+            let (x, y) = roi.to_image(10.0, 170.0);
+            let (u, v) = roi.to_crop(x, y);
+            assert!(
+                (u - 10.0).abs() < 1e-3 && (v - 170.0).abs() < 1e-3,
+                "{u} {v}"
+            );
+            let (cx, cy) = roi.to_image(96.0, 96.0);
+            assert!((cx - 300.0).abs() < 1e-3 && (cy - 200.0).abs() < 1e-3);
+        }
+        // Mirrored, the crop's left edge is the image's right.
         let roi = Roi {
             cx: 300.0,
             cy: 200.0,
-            side: 150.0,
-            angle: 0.3,
+            side: 192.0,
+            angle: 0.0,
+            size: CROP,
+            mirror: true,
         };
-        let (x, y) = roi.to_image(10.0, 170.0);
-        let (u, v) = roi.to_crop(x, y);
-        assert!(
-            (u - 10.0).abs() < 1e-3 && (v - 170.0).abs() < 1e-3,
-            "{u} {v}"
-        );
-        let (cx, cy) = roi.to_image(96.0, 96.0);
-        assert!((cx - 300.0).abs() < 1e-3 && (cy - 200.0).abs() < 1e-3);
+        assert!((roi.to_image(0.0, 96.0).0 - 396.0).abs() < 1e-3);
     }
 }

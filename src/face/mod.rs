@@ -1,7 +1,8 @@
-//! Faces on the CPU: [`FaceDetector`] (CenterFace: boxes, scores, 5 landmarks) and [`FaceMesh`]
-//! (MediaPipe face mesh: 468 points on one face).
+//! Faces on the CPU: [`FaceDetector`] (CenterFace: boxes, scores, 5 landmarks), [`FaceMesh`]
+//! (MediaPipe face mesh: 468 points on one face), [`IrisModel`] (MediaPipe iris: eye contour and
+//! iris of each eye) and [`head_pose`] (a 3-D fit of the mesh to MediaPipe's canonical face).
 //!
-//! Owns: the two ONNX models (embedded from `assets/models/`, nothing is read or downloaded at run
+//! Owns: the three ONNX models (embedded from `assets/models/`, nothing is read or downloaded at run
 //! time), their pre- and post-processing, and the geometry types every image module shares
 //! ([`Point`], [`Rect`], [`Face`], [`Mesh`]). All coordinates are pixels of the image the caller
 //! passed in. Must not touch: egui, the store, the checks' thresholds.
@@ -9,11 +10,16 @@
 //! Each model is loaded once by its constructor; both types are `Send + Sync`, share them with an
 //! `Arc`.
 
+mod canonical;
 mod detector;
+mod iris;
 mod mesh;
+mod pose;
 
 pub use detector::FaceDetector;
+pub use iris::{Eye, IrisModel, lid_gap_ratio};
 pub use mesh::{FaceMesh, Mesh, mesh_index};
+pub use pose::{HeadPose, head_pose};
 
 /// A point in image pixels.
 #[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize, serde::Deserialize)]

@@ -139,7 +139,7 @@ const TABLE: &[(CheckId, usize, usize, usize, usize)] = &[
     (FacePosition, 3, 3, 0, 46),
     (FaceSize, 2, 2, 0, 47),
     (PoseFrontal, 3, 3, 0, 44),
-    (EyesOpen, 0, 2, 0, 45),
+    (EyesOpen, 2, 2, 0, 43),
     (MouthClosed, 46, 46, 0, 0),
     (LightExposure, 4, 4, 0, 39),
     (LightUniform, 2, 2, 0, 43),
@@ -154,6 +154,7 @@ const TABLE: &[(CheckId, usize, usize, usize, usize)] = &[
     (ClothingPattern, 1, 2, 0, 34),
     (Recapture, 4, 4, 0, 41),
     (Beautified, 2, 2, 0, 23),
+    (FaceOccluded, 0, 0, 0, 47),
 ];
 
 fn assert_table(table: &BTreeMap<CheckId, Tally>) {
@@ -257,4 +258,36 @@ fn no_face_is_not_measured_never_passed() {
         }
     }
     assert_eq!(r.checks.len(), CheckId::ALL.len());
+}
+
+/// The face-geometry checks on real faces that ship with the repo, and a mask painted on one.
+#[test]
+fn real_faces_pass_pose_eyes_and_occlusion_and_a_mask_fails() {
+    for name in ["fr_obama.jpg", "skimage_astronaut.png"] {
+        let img = defects::fixture(name);
+        let r = checker().check_still(&img, None).unwrap();
+        for id in [
+            CheckId::PoseFrontal,
+            CheckId::EyesOpen,
+            CheckId::FaceOccluded,
+        ] {
+            let c = r.get(id).unwrap();
+            assert!(c.passed, "{name}: {c:?}");
+        }
+    }
+    let base = &set()[0].capture;
+    for colour in [
+        [235.0, 238.0, 240.0],
+        [120.0, 175.0, 215.0],
+        [35.0, 35.0, 40.0],
+    ] {
+        let masked = defects::face_mask(base, colour);
+        let r = checker().check_still(&masked.img, None).unwrap();
+        let c = r.get(CheckId::FaceOccluded).unwrap();
+        assert!(!c.passed, "{colour:?}: {c:?}");
+        assert!(
+            c.hint_en.contains("mask") && c.hint_zh.contains("口罩"),
+            "{c:?}"
+        );
+    }
 }

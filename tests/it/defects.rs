@@ -466,6 +466,19 @@ pub fn glare(c: &Capture) -> Capture {
     with_img(c, img)
 }
 
+/// A face mask of cloth `colour` over the nose tip, mouth and chin; the eyes, brows and forehead
+/// left free.
+pub fn face_mask(c: &Capture, colour: [f32; 3]) -> Capture {
+    let mut img = c.img.clone();
+    let e = c.eye_dist();
+    let mouth = c.face.mouth_left.midpoint(c.face.mouth_right);
+    let cy = (c.face.nose.y + mouth.y) / 2.0 + 0.25 * e;
+    paint_ellipse(&mut img, c.face.nose.x, cy, 0.95 * e, 0.75 * e, |p, a| {
+        [0, 1, 2].map(|k| p[k] * (1.0 - a) + colour[k] * a)
+    });
+    with_img(c, img)
+}
+
 pub fn red_eye(c: &Capture) -> Capture {
     let mut img = c.img.clone();
     let e = c.eye_dist();
@@ -779,6 +792,8 @@ pub fn labelled_set(detector: &FaceDetector) -> Vec<Labelled> {
             PoseFrontal,
             LightUniform,
             GlassesTinted,
+            // Half the face is outside the frame: the chin and cheek patches are not there.
+            FaceOccluded,
         ],
     );
     add(
@@ -808,7 +823,9 @@ pub fn labelled_set(detector: &FaceDetector) -> Vec<Labelled> {
         "glare",
         glare(&base),
         &[GlassesGlare],
-        &[Beautified, LightHotspot],
+        // The painted glare is an opaque white oval over the whole eye: whether the eye under it
+        // is open cannot be seen (the iris model finds no lids there).
+        &[Beautified, LightHotspot, EyesOpen],
     );
     add("red-eye", red_eye(&base), &[EyesRedeye], &[Beautified]);
     add(
@@ -873,7 +890,9 @@ pub fn labelled_set(detector: &FaceDetector) -> Vec<Labelled> {
         "glare-2",
         glare(&base2),
         &[GlassesGlare],
-        &[Beautified, LightHotspot],
+        // The painted glare is an opaque white oval over the whole eye: whether the eye under it
+        // is open cannot be seen (the iris model finds no lids there).
+        &[Beautified, LightHotspot, EyesOpen],
     );
     add("red-eye-2", red_eye(&base2), &[EyesRedeye], &[Beautified]);
     add(
@@ -925,6 +944,8 @@ pub fn labelled_set(detector: &FaceDetector) -> Vec<Labelled> {
             PoseFrontal,
             LightUniform,
             GlassesTinted,
+            // Half the face is outside the frame: the chin and cheek patches are not there.
+            FaceOccluded,
         ],
     );
     add(

@@ -23,12 +23,15 @@ fn station_with_roster() -> (Station, i64) {
     (st, session)
 }
 
+/// Both halves of mouth.closed: the lip gap and the teeth (he smiles with teeth showing).
 fn relax_mouth(st: &Station) {
     let text = std::fs::read_to_string(st.config()).unwrap();
-    assert!(text.contains("mouth_max_open = 0.08"));
+    assert!(text.contains("mouth_max_open = 0.1\n"));
+    assert!(text.contains("mouth_max_teeth = 0.035\n"));
     std::fs::write(
         st.config(),
-        text.replace("mouth_max_open = 0.08", "mouth_max_open = 1.0"),
+        text.replace("mouth_max_open = 0.1\n", "mouth_max_open = 1.0\n")
+            .replace("mouth_max_teeth = 0.035\n", "mouth_max_teeth = 1.0\n"),
     )
     .unwrap();
 }

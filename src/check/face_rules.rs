@@ -1,0 +1,442 @@
+//! The face-geometry checks: pose.frontal (3-D fit of the mesh), eyes.open (iris model),
+//! mouth.closed (lip gap and teeth), face.occluded (what covers the lower face). Each measures
+//! on the main face's mesh and reports the value nearest its limit.
+
+use super::rules::{Unmeasured, not_measured, outcome};
+use super::scene::Scene;
+use super::{CheckId, CheckResult};
+use crate::config::ChecksConfig;
+use crate::face::{Mesh, Point, mesh_index as mi};
+use image::RgbImage;
+
+/// One measured value against its limit, with what to say when it fails. `max`: the value must
+/// stay at or below the limit (else at or above).
+struct Limit {
+    value: f32,
+    limit: f32,
+    max: bool,
+    zh: &'static str,
+    en: &'static str,
+}
+
+impl Limit {
+    fn passed(&self) -> bool {
+        if self.max {
+            self.value <= self.limit
+        } else {
+            self.value >= self.limit
+        }
+    }
+
+    /// How far toward failing: 1 at the limit, above 1 beyond it.
+    fn load(&self) -> f32 {
+        if self.max {
+            self.value / self.limit.max(1e-6)
+        } else {
+            self.limit / self.value.max(1e-6)
+        }
+    }
+}
+
+/// The limit nearest failing (the first failed one when several fail).
+fn worst(id: CheckId, limits: &[Limit]) -> CheckResult {
+    let pick = limits
+        .iter()
+        .find(|l| !l.passed())
+        .or_else(|| limits.iter().max_by(|a, b| a.load().total_cmp(&b.load())));
+    match pick {
+        Some(l) => outcome(id, l.value, l.limit, l.passed(), l.zh, l.en),
+        None => not_measured(id, Unmeasured::Mesh),
+    }
+}
+
+pub fn pose_frontal(s: &Scene, cfg: &ChecksConfig) -> CheckResult {
+    if s.geo.is_none() {
+        return not_measured(CheckId::PoseFrontal, Unmeasured::Face);
+    }
+    let Some(pose) = s.pose else {
+        return not_measured(CheckId::PoseFrontal, Unmeasured::Mesh);
+    };
+    let mut limits = vec![
+        Limit {
+            value: pose.yaw.abs(),
+            limit: cfg.pose_max_yaw_deg,
+            max: true,
+            zh: "头部偏向一侧。请正对镜头。",
+            en: "Head turned to one side. Look straight into the camera.",
+        },
+        Limit {
+            value: pose.pitch.abs(),
+            limit: cfg.pose_max_pitch_deg,
+            max: true,
+            zh: "头部抬起或低下。请平视镜头，下巴不要抬高或压低。",
+            en: "Head raised or lowered. Look straight at the camera, chin level.",
+        },
+        Limit {
+            value: pose.roll.abs(),
+            limit: cfg.pose_max_roll_deg,
+            max: true,
+            zh: "头部歪斜。请坐正，头部保持水平。",
+            en: "Head tilted. Sit straight and keep your head level.",
+        },
+    ];
+    if let Some(t) = s.shoulder_tilt_deg() {
+        limits.push(Limit {
+            value: t.abs(),
+            limit: cfg.pose_max_shoulder_deg,
+            max: true,
+            zh: "肩膀不平。请坐正，双肩保持水平。",
+            en: "Shoulders not level. Sit straight with both shoulders level.",
+        });
+    }
+    worst(CheckId::PoseFrontal, &limits)
+}
+
+/// Horizontal gaze of both eyes toward the image's right, in eye widths from straight ahead:
+/// each iris centre's place between its corners (the right-hand eye is seen mirrored, so its
+/// inward is the other way).
+fn gaze(s: &Scene) -> Option<f32> {
+    let [l, r] = s.eyes.as_ref()?;
+    Some((l.gaze()? - r.gaze()?) / 2.0)
+}
+
+pub fn eyes_open(s: &Scene, cfg: &ChecksConfig) -> CheckResult {
+    let (Some(_), Some([l, r])) = (&s.mesh, &s.eyes) else {
+        return not_measured(CheckId::EyesOpen, Unmeasured::Mesh);
+    };
+    let (Some(lo), Some(ro)) = (l.openness(), r.openness()) else {
+        return not_measured(CheckId::EyesOpen, Unmeasured::Mesh);
+    };
+    // Either eye closed fails: a wink, a half-closed eye.
+    let open = lo.min(ro);
+    let mut limits = vec![
+        Limit {
+            value: open,
+            limit: cfg.eyes_min_open,
+            max: false,
+            zh: "眼睛没有完全睁开。请自然睁大双眼，平视镜头。",
+            en: "Eyes not fully open. Open both eyes naturally and look at the camera.",
+        },
+        // A wink or one half-closed eye: judged against the person's other eye, so a naturally
+        // narrow pair of eyes is not compared with anyone else's.
+        Limit {
+            value: open / lo.max(ro).max(1e-6),
+            limit: cfg.eyes_min_symmetry,
+            max: false,
+            zh: "一只眼睛没有睁开。请双眼自然睁开，平视镜头。",
+            en: "One eye is not open. Open both eyes naturally and look at the camera.",
+        },
+    ];
+    // Where the iris is hidden by the lids its position means nothing.
+    if open >= cfg.eyes_min_open
+        && let Some(g) = gaze(s)
+    {
+        limits.push(Limit {
+            value: g.abs(),
+            limit: cfg.eyes_max_gaze,
+            max: true,
+            zh: "眼睛没有直视镜头。请看向镜头。",
+            en: "Eyes not looking at the camera. Look straight into the lens.",
+        });
+    }
+    worst(CheckId::EyesOpen, &limits)
+}
+
+/// Outer lip outline.
+const OUTER_LIPS: [usize; 20] = [
+    61, 185, 40, 39, 37, 0, 267, 269, 270, 409, 291, 375, 321, 405, 314, 17, 84, 181, 91, 146,
+];
+
+pub fn mouth_closed(s: &Scene, cfg: &ChecksConfig) -> CheckResult {
+    let Some(m) = &s.mesh else {
+        return not_measured(CheckId::MouthClosed, Unmeasured::Mesh);
+    };
+    let width = m
+        .point(mi::MOUTH_LEFT)
+        .distance(m.point(mi::MOUTH_RIGHT))
+        .max(1e-3);
+    let gap = m.point(mi::LIP_TOP).distance(m.point(mi::LIP_BOTTOM)) / width;
+    let mut limits = vec![Limit {
+        value: gap,
+        limit: cfg.mouth_max_open,
+        max: true,
+        zh: "嘴巴张开。请自然闭上嘴唇，不要露齿。",
+        en: "Mouth open. Close your lips naturally, no teeth showing.",
+    }];
+    if let Some(t) = teeth_share(s.img, m) {
+        limits.push(Limit {
+            value: t,
+            limit: cfg.mouth_max_teeth,
+            max: true,
+            zh: "露出牙齿。请自然闭上嘴唇，不要笑露齿。",
+            en: "Teeth showing. Close your lips naturally, no smile with teeth.",
+        });
+    }
+    worst(CheckId::MouthClosed, &limits)
+}
+
+/// Pixels of `img` inside a polygon (even-odd rule, pixel centres), with a callback per pixel.
+fn for_each_inside(img: &RgbImage, poly: &[Point], mut f: impl FnMut([u8; 3])) {
+    let (w, h) = img.dimensions();
+    if poly.len() < 3 || w == 0 || h == 0 {
+        return;
+    }
+    let y0 = poly
+        .iter()
+        .map(|p| p.y)
+        .fold(f32::MAX, f32::min)
+        .floor()
+        .max(0.0) as u32;
+    let y1 = (poly
+        .iter()
+        .map(|p| p.y)
+        .fold(f32::MIN, f32::max)
+        .ceil()
+        .max(0.0) as u32)
+        .min(h);
+    let mut xs: Vec<f32> = Vec::new();
+    for y in y0..y1 {
+        let yc = y as f32 + 0.5;
+        xs.clear();
+        for (i, a) in poly.iter().enumerate() {
+            let b = poly[(i + 1) % poly.len()];
+            if (a.y <= yc) != (b.y <= yc) {
+                xs.push(a.x + (yc - a.y) / (b.y - a.y) * (b.x - a.x));
+            }
+        }
+        xs.sort_by(f32::total_cmp);
+        for pair in xs.chunks_exact(2) {
+            let from = (pair[0] - 0.5).ceil().max(0.0) as u32;
+            let to = ((pair[1] - 0.5).floor() + 1.0).clamp(0.0, w as f32) as u32;
+            for x in from..to {
+                f(img.get_pixel(x, y).0);
+            }
+        }
+    }
+}
+
+fn outline(m: &Mesh, idx: &[usize]) -> Vec<Point> {
+    idx.iter().map(|&i| m.point(i)).collect()
+}
+
+/// Median colour of the square of half-side `r` around `p`; `None` outside the image.
+fn patch(img: &RgbImage, p: Point, r: f32) -> Option<[f32; 3]> {
+    let (w, h) = img.dimensions();
+    let r = r.max(1.0);
+    let clip = |v: f32, n: u32| v.round().clamp(0.0, n as f32) as u32;
+    let (x0, x1) = (clip(p.x - r, w), clip(p.x + r, w));
+    let (y0, y1) = (clip(p.y - r, h), clip(p.y + r, h));
+    if x1 <= x0 || y1 <= y0 {
+        return None;
+    }
+    let mut ch: [Vec<u8>; 3] = Default::default();
+    for y in y0..y1 {
+        for x in x0..x1 {
+            let px = img.get_pixel(x, y).0;
+            for c in 0..3 {
+                ch[c].push(px[c]);
+            }
+        }
+    }
+    Some(ch.map(|mut v| {
+        v.sort_unstable();
+        v[v.len() / 2] as f32
+    }))
+}
+
+fn luma(p: [f32; 3]) -> f32 {
+    0.299 * p[0] + 0.587 * p[1] + 0.114 * p[2]
+}
+
+/// Red over green: lips are redder than skin, teeth and most cloth less.
+fn redness(p: [f32; 3]) -> f32 {
+    p[0] / p[1].max(1.0)
+}
+
+/// Teeth inside the lips, as a share of the outer-lip area: pixels clearly brighter than the lips
+/// and, in a colour photo, less red than the skin (teeth are near-white; lips and a tongue are
+/// red). Judged on pixels because the mesh draws closed inner lips over a smile's teeth.
+/// `None` when the lips are too small to look at.
+pub fn teeth_share(img: &RgbImage, m: &Mesh) -> Option<f32> {
+    let lips = outline(m, &OUTER_LIPS);
+    let width = m.point(mi::MOUTH_LEFT).distance(m.point(mi::MOUTH_RIGHT));
+    if width < 12.0 {
+        return None;
+    }
+    // The person's own skin: both cheeks beside the nose.
+    let r = 0.08 * width;
+    let cheeks: Vec<[f32; 3]> = [205, 425]
+        .iter()
+        .filter_map(|&i| patch(img, m.point(i), r))
+        .collect();
+    if cheeks.is_empty() {
+        return None;
+    }
+    let skin_red = cheeks.iter().map(|&c| redness(c)).sum::<f32>() / cheeks.len() as f32;
+    let skin_y = cheeks.iter().map(|&c| luma(c)).sum::<f32>() / cheeks.len() as f32;
+    let mut ys = Vec::new();
+    for_each_inside(img, &lips, |p| ys.push(p));
+    if ys.len() < 20 {
+        return None;
+    }
+    let mut lumas: Vec<f32> = ys.iter().map(|&p| luma(p.map(f32::from))).collect();
+    lumas.sort_by(f32::total_cmp);
+    let lip_y = lumas[lumas.len() / 2];
+    // A grey photo has no colour to tell teeth from lips (or from a lit lip): the lip gap alone
+    // judges it.
+    let colour = cheeks
+        .iter()
+        .any(|c| (c[0] - c[1]).abs() > 6.0 || (c[2] - c[1]).abs() > 6.0);
+    if !colour {
+        return None;
+    }
+    let bright = (lip_y * 1.3).max(skin_y * 0.85);
+    let teeth = ys
+        .iter()
+        .filter(|&&p| {
+            let p = p.map(f32::from);
+            luma(p) >= bright && redness(p) <= skin_red - 0.08
+        })
+        .count();
+    Some(teeth as f32 / ys.len() as f32)
+}
+
+/// Skin patches above any mask, scarf or hand at the mouth (forehead, between the brows, the
+/// nose bridge between the eyes) and below the nose, where a covering would be (the chin and
+/// both cheeks beside the mouth), as mesh points; the middle of the upper and lower lip; the chin
+/// under the lips.
+const UPPER_SKIN: [usize; 3] = [151, 9, 168];
+const LOWER_FACE: [usize; 3] = [200, 214, 434];
+const LIP_MIDDLES: [usize; 2] = [0, 17];
+const CHIN: usize = 200;
+
+/// Warmth of a colour: skin (and lips) have more red than blue whatever the complexion; white,
+/// grey, black and blue cloth do not.
+fn warmth(p: [f32; 3]) -> f32 {
+    (p[0] - p[2]) / (p[0] + p[1] + p[2]).max(1.0)
+}
+
+/// What a covering of the lower face does to its colours, each against the same face's own skin
+/// (so neither complexion, light colour nor the camera counts):
+/// - the lower face loses the skin's warmth: the median of the upper patches minus the median
+///   of the lower ones (hair over the forehead, brown and warmer than skin, or a glasses bridge
+///   take one upper patch, which the median ignores);
+/// - the lips stop being redder than the chin below them (red / green of the redder lip middle
+///   minus the chin's).
+///
+/// Score = warmth drop − lip redness: about −0.4…0 on uncovered faces, above 0 under a mask.
+/// A grey photo has neither (score 0). `None` when the face is too small for the patches.
+pub fn occlusion_score(img: &RgbImage, m: &Mesh) -> Option<f32> {
+    let face_w = m.point(mi::CHEEK_LEFT).distance(m.point(mi::CHEEK_RIGHT));
+    if face_w < 24.0 {
+        return None;
+    }
+    let r = 0.04 * face_w;
+    let at = |i: usize| patch(img, m.point(i), r);
+    let upper: Vec<[f32; 3]> = UPPER_SKIN.iter().filter_map(|&i| at(i)).collect();
+    let n_upper = upper.len();
+    let mut lower: Vec<f32> = LOWER_FACE
+        .iter()
+        .filter_map(|&i| at(i))
+        .map(warmth)
+        .collect();
+    let lips: Vec<[f32; 3]> = LIP_MIDDLES.iter().filter_map(|&i| at(i)).collect();
+    let chin = at(CHIN)?;
+    if n_upper < UPPER_SKIN.len() || lips.is_empty() || lower.len() < LOWER_FACE.len() {
+        return None;
+    }
+    lower.sort_by(f32::total_cmp);
+    let mut upper: Vec<f32> = upper.into_iter().map(warmth).collect();
+    upper.sort_by(f32::total_cmp);
+    let skin = upper[upper.len() / 2];
+    let warmth_drop = skin - lower[lower.len() / 2];
+    let lip_red = lips.iter().map(|&p| redness(p)).fold(f32::MIN, f32::max) - redness(chin);
+    Some(warmth_drop - lip_red)
+}
+
+pub fn face_occluded(s: &Scene, cfg: &ChecksConfig) -> CheckResult {
+    if s.geo.is_none() {
+        return not_measured(CheckId::FaceOccluded, Unmeasured::Face);
+    }
+    let Some(m) = &s.mesh else {
+        return not_measured(CheckId::FaceOccluded, Unmeasured::Mesh);
+    };
+    let Some(v) = occlusion_score(s.img, m) else {
+        return not_measured(CheckId::FaceOccluded, Unmeasured::Mesh);
+    };
+    outcome(
+        CheckId::FaceOccluded,
+        v,
+        cfg.occluded_max_score,
+        v <= cfg.occluded_max_score,
+        "脸部被遮挡（口罩、手、话筒或头发）。请摘下口罩，露出整张脸，头发不要遮住眉毛和眼睛。",
+        "Face covered (mask, hand, microphone or hair). Take off the mask and show your whole face, hair off the eyebrows and eyes.",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_polygon_fill_counts_the_pixels_inside() {
+        let img = RgbImage::new(20, 20);
+        let square = [
+            Point::new(2.0, 2.0),
+            Point::new(12.0, 2.0),
+            Point::new(12.0, 7.0),
+            Point::new(2.0, 7.0),
+        ];
+        let mut n = 0;
+        for_each_inside(&img, &square, |_| n += 1);
+        assert_eq!(n, 50);
+        // Partly outside the image: only the inside pixels.
+        let off = [
+            Point::new(-5.0, -5.0),
+            Point::new(5.0, -5.0),
+            Point::new(5.0, 5.0),
+            Point::new(-5.0, 5.0),
+        ];
+        let mut n = 0;
+        for_each_inside(&img, &off, |_| n += 1);
+        assert_eq!(n, 25);
+    }
+
+    #[test]
+    fn warmth_tells_skin_from_cloth() {
+        for skin in [
+            [200.0, 150.0, 120.0],
+            [110.0, 75.0, 60.0],
+            [235.0, 200.0, 185.0],
+        ] {
+            assert!(warmth(skin) > 0.05, "{skin:?}");
+        }
+        for cloth in [
+            [225.0, 228.0, 232.0],
+            [120.0, 170.0, 210.0],
+            [30.0, 30.0, 35.0],
+        ] {
+            assert!(warmth(cloth) < 0.0, "{cloth:?}");
+        }
+    }
+
+    #[test]
+    fn the_worst_limit_is_reported_and_a_failure_wins() {
+        let l = |value, limit, max| Limit {
+            value,
+            limit,
+            max,
+            zh: "",
+            en: "",
+        };
+        let r = worst(
+            CheckId::PoseFrontal,
+            &[l(5.0, 10.0, true), l(9.0, 10.0, true)],
+        );
+        assert!(r.passed);
+        assert_eq!(r.value, Some(9.0));
+        let r = worst(CheckId::EyesOpen, &[l(0.1, 0.2, false), l(0.5, 0.1, true)]);
+        assert!(!r.passed);
+        assert_eq!(r.value, Some(0.1));
+    }
+}

@@ -52,11 +52,13 @@ fn demo() {
         &dir.join("phone_code.jpg"),
         85,
     );
-    let capture = station_scene(&dir);
-    save_jpeg(&capture, &dir.join("person.jpg"), 90);
-    // The precautions page's example pair: the capture above and the photo the maker makes
-    // from it, through the same path as `tucai make`.
-    let capture = image::open(dir.join("person.jpg"))
+    // Pose A smiles with teeth showing (mouth.closed fails with its hint); pose B has the lips
+    // closed and passes. The camera shows them in turn, so the demo offers the second shot.
+    save_jpeg(&station_scene(&POSE_A), &dir.join("person.jpg"), 90);
+    save_jpeg(&station_scene(&POSE_B), &dir.join("person2.jpg"), 90);
+    // The precautions page's example pair: pose B's capture and the photo the maker makes from
+    // it, through the same path as `tucai make`.
+    let capture = image::open(dir.join("person2.jpg"))
         .expect("the scene just written")
         .to_rgb8();
     let face = tucai::face::FaceDetector::new()
@@ -75,25 +77,59 @@ fn demo() {
     println!("wrote {}", dir.display());
 }
 
-/// The person of `tests/fixtures/faces/fr_obama.jpg` (an official US government portrait) as a
-/// station's webcam sees them: cut out with the segmentation model and placed on a plain mid-grey
-/// cloth with a lamp's gentle falloff, at the demo camera's 1280×720, the hair ~120 px under the
-/// top edge, with mild sensor noise (σ ≈ 2 levels, fixed seed).
-fn station_scene(dir: &Path) -> RgbImage {
-    let fixture = dir.join("../../tests/fixtures/faces/fr_obama.jpg");
-    let portrait = image::open(&fixture).expect("portrait").to_rgb8();
+/// A portrait from `tests/fixtures/faces/` and how it is placed in the demo camera's frame.
+struct Pose {
+    fixture: &'static str,
+    /// The part of the portrait used (x, y, width, height), before scaling.
+    crop: (u32, u32, u32, u32),
+    /// Scale from the portrait to the frame.
+    k: f32,
+    /// Where the crop's top-left corner lands in the frame (x is centred when `None`).
+    x: Option<i64>,
+    y: i64,
+}
+
+/// The official 2012 portrait (smiling, teeth showing), whole.
+const POSE_A: Pose = Pose {
+    fixture: "fr_obama.jpg",
+    crop: (0, 0, 910, 1137),
+    k: 0.92,
+    x: None,
+    y: 90,
+};
+
+/// A White House photo (lips closed), head and shoulders of a standing portrait.
+const POSE_B: Pose = Pose {
+    fixture: "fr_obama3.jpg",
+    crop: (280, 120, 880, 1000),
+    k: 0.74,
+    x: None,
+    y: 10,
+};
+
+/// The person of a portrait in `tests/fixtures/faces/` (US government works) as a station's
+/// webcam sees them: cut out with the segmentation model and placed on a plain mid-grey cloth with
+/// a lamp's gentle falloff, at the demo camera's 1280×720, with mild sensor noise (σ ≈ 2 levels,
+/// fixed seed).
+fn station_scene(pose: &Pose) -> RgbImage {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/faces")
+        .join(pose.fixture);
+    let whole = image::open(&fixture).expect("portrait").to_rgb8();
+    let (cx, cy, cw, ch) = pose.crop;
+    let portrait = image::imageops::crop_imm(&whole, cx, cy, cw, ch).to_image();
     let mask = tucai::photo::Segmenter::new()
         .expect("segmenter")
         .mask(&portrait)
         .expect("mask");
-    let k = 0.92f32;
+    let k = pose.k;
     let (pw, ph) = (
         (portrait.width() as f32 * k) as u32,
         (portrait.height() as f32 * k) as u32,
     );
     let small = image::imageops::resize(&portrait, pw, ph, image::imageops::FilterType::CatmullRom);
     let (w, h) = (1280u32, 720u32);
-    let (ox, oy) = ((w - pw) as i64 / 2, 90i64);
+    let (ox, oy) = (pose.x.unwrap_or((w as i64 - pw as i64) / 2), pose.y);
     let cloth = [150.0f32, 153.0, 158.0];
     let mut seed = 0x2545_f491_4f6c_dd1du64;
     let mut noise = move || {

@@ -57,9 +57,7 @@ fn demo(portrait: &Path) {
         85,
     );
     // The person: the test portrait centred on a 1280×720 frame with a plain light backdrop.
-    let portrait = image::open(portrait)
-        .expect("portrait")
-        .to_rgb8();
+    let portrait = image::open(portrait).expect("portrait").to_rgb8();
     let scaled =
         image::imageops::resize(&portrait, 576, 720, image::imageops::FilterType::Triangle);
     let mut canvas = RgbImage::from_pixel(1280, 720, Rgb([214, 218, 222]));
@@ -166,7 +164,13 @@ fn live(dir: &Path) {
             .to_rgb8();
         run(name, &img, Some(HARD_PAYLOAD.as_bytes()));
     }
-    let empty = frame(b"x", &Shot { size: 1.0, ..Shot::default() });
+    let empty = frame(
+        b"x",
+        &Shot {
+            size: 1.0,
+            ..Shot::default()
+        },
+    );
     run("empty (30 frames)", &empty, None);
     worst.sort_by(f64::total_cmp);
     println!(

@@ -102,7 +102,9 @@ pub fn decode_file(grey: &GrayImage) -> Result<Vec<Decoded>, DecoderPanic> {
         ("rxing", |g| zx::read(&half_size(g), Detector::Cpp, true)),
         ("rxing", decode_last),
         ("rxing", |g| zx::read(&box_blur(g, 1), Detector::Cpp, true)),
-        ("rxing", |g| zx::read(&unsharp(g, 2, 4.0), Detector::Cpp, true)),
+        ("rxing", |g| {
+            zx::read(&unsharp(g, 2, 4.0), Detector::Cpp, true)
+        }),
         ("rqrr", |g| search_radius(g, None, tight_radius(g))),
     ];
     run_steps(grey, &steps)
@@ -181,8 +183,14 @@ fn decode_last(grey: &GrayImage) -> Vec<Decoded> {
     if w.max(h) < 400 {
         let scale = (400 / w.max(h)).max(1);
         let pad = w.max(h) * scale / 6;
-        let mut big = GrayImage::from_pixel(w * scale + 2 * pad, h * scale + 2 * pad, image::Luma([255]));
-        let up = image::imageops::resize(grey, w * scale, h * scale, image::imageops::FilterType::Nearest);
+        let mut big =
+            GrayImage::from_pixel(w * scale + 2 * pad, h * scale + 2 * pad, image::Luma([255]));
+        let up = image::imageops::resize(
+            grey,
+            w * scale,
+            h * scale,
+            image::imageops::FilterType::Nearest,
+        );
         image::imageops::replace(&mut big, &up, i64::from(pad), i64::from(pad));
         for detector in [Detector::Cpp, Detector::Java] {
             let found = zx::read(&big, detector, true);
@@ -487,7 +495,11 @@ mod tests {
     #[test]
     fn text_payloads_come_out_as_text_from_every_reader() {
         let img = qr_image("学号 2026001", 6);
-        for found in [decode_luma(&img), decode_file(&img).unwrap(), decode_frame(&img, 0)] {
+        for found in [
+            decode_luma(&img),
+            decode_file(&img).unwrap(),
+            decode_frame(&img, 0),
+        ] {
             assert_eq!(found[0].text.as_deref(), Some("学号 2026001"));
             assert_eq!(found[0].payload, "学号 2026001".as_bytes());
         }

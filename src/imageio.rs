@@ -72,11 +72,7 @@ pub fn load_rgb(path: &Path, limits: LoadLimits) -> Result<RgbImage, ImageLoadEr
 
 /// Decodes an image held in memory (a camera's MJPEG frame, a photo inside a batch); `name` is
 /// what errors call it.
-pub fn decode_rgb(
-    bytes: &[u8],
-    name: &Path,
-    limits: LoadLimits,
-) -> Result<RgbImage, ImageLoadError> {
+pub fn decode_rgb(bytes: &[u8], name: &Path, limits: LoadLimits) -> Result<RgbImage, ImageLoadError> {
     decode_reader(ImageReader::new(Cursor::new(bytes)), name, limits)
 }
 
@@ -208,10 +204,7 @@ mod tests {
         bytes[20..24].copy_from_slice(&40_000u32.to_be_bytes());
         let err = decode_rgb(&bytes, Path::new("bomb.png"), LoadLimits::default()).unwrap_err();
         assert!(
-            matches!(
-                err,
-                ImageLoadError::TooLarge { .. } | ImageLoadError::Format { .. }
-            ),
+            matches!(err, ImageLoadError::TooLarge { .. } | ImageLoadError::Format { .. }),
             "{err}"
         );
         assert!(err.to_string().contains("bomb.png"), "{err}");

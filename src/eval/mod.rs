@@ -117,14 +117,8 @@ mod tests {
     fn a_folder_of_sets_and_a_single_set_are_both_read() {
         let root = tempfile::tempdir().unwrap();
         for (set, json) in [
-            (
-                "b",
-                r#"{"x.jpg": {"checks": {"eyes.open": false, "*": false}}}"#,
-            ),
-            (
-                "a",
-                r#"{"y.png": {"checks": {}, "make": true, "raw": {"yaw": 1.5}}}"#,
-            ),
+            ("b", r#"{"x.jpg": {"checks": {"eyes.open": false, "*": false}}}"#),
+            ("a", r#"{"y.png": {"checks": {}, "make": true, "raw": {"yaw": 1.5}}}"#),
         ] {
             std::fs::create_dir(root.path().join(set)).unwrap();
             std::fs::write(root.path().join(set).join("labels.json"), json).unwrap();
@@ -144,11 +138,7 @@ mod tests {
         let root = tempfile::tempdir().unwrap();
         let err = labelled_sets(root.path()).unwrap_err();
         assert!(matches!(err, EvalError::NoLabels(_)));
-        std::fs::write(
-            root.path().join("labels.json"),
-            r#"{"x.jpg": {"checks": 3}}"#,
-        )
-        .unwrap();
+        std::fs::write(root.path().join("labels.json"), r#"{"x.jpg": {"checks": 3}}"#).unwrap();
         let err = labelled_sets(root.path()).unwrap_err();
         assert!(err.to_string().contains("labels.json"), "{err}");
     }

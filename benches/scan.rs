@@ -1,6 +1,6 @@
 //! Decode time per 1280×720 frame (`cargo bench --bench scan`): a ~150 px code as a student holds
 //! a phone, the dark-mode and tilted variants, and an empty frame (what the scan worker sees most
-//! of the time) with and without the full-size fallback.
+//! of the time) on each of the scan worker's turns (`decode_frame`).
 
 #[path = "../tests/common/qr_frames.rs"]
 mod qr_frames;
@@ -8,7 +8,7 @@ mod qr_frames;
 use criterion::{Criterion, criterion_group, criterion_main};
 use qr_frames::{Shot, frame};
 use std::hint::black_box;
-use tucai::scan::{decode_luma_with, decode_rgb, luma};
+use tucai::scan::{decode_frame, decode_rgb, luma};
 
 fn bench(c: &mut Criterion) {
     let payload = b"TUCAI-DEMO-0001";
@@ -47,12 +47,12 @@ fn bench(c: &mut Criterion) {
         });
     }
     let empty = luma(&frame(b"x", &Shot { size: 1.0, ..d }));
-    c.bench_function("decode_720p/no_code_half_only", |b| {
-        b.iter(|| decode_luma_with(black_box(&empty), false))
-    });
-    c.bench_function("decode_720p/no_code_with_full_fallback", |b| {
-        b.iter(|| decode_luma_with(black_box(&empty), true))
-    });
+    // The scan worker's two turns on a frame without a code (the usual frame).
+    for turn in 0..2u64 {
+        c.bench_function(&format!("live_720p/no_code_turn_{turn}"), |b| {
+            b.iter(|| decode_frame(black_box(&empty), turn))
+        });
+    }
 }
 
 criterion_group!(benches, bench);

@@ -262,7 +262,13 @@ fn live(dir: &Path) {
             .to_rgb8();
         run(name, &img, Some(HARD_PAYLOAD.as_bytes()));
     }
-    let empty = frame(b"x", &Shot { size: 1.0, ..Shot::default() });
+    let empty = frame(
+        b"x",
+        &Shot {
+            size: 1.0,
+            ..Shot::default()
+        },
+    );
     run("empty (30 frames)", &empty, None);
     worst.sort_by(f64::total_cmp);
     println!(

@@ -128,7 +128,10 @@ fn shown(p: &str) -> String {
 /// The printed report: a Markdown table, then the misses, misreads and failures by file.
 pub fn report(scores: &[SetScore]) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "| set | images | decoded | misread | failed | time (s) |");
+    let _ = writeln!(
+        out,
+        "| set | images | decoded | misread | failed | time (s) |"
+    );
     let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|");
     for s in scores {
         let bold = if s.name == "total" { "**" } else { "" };
@@ -232,14 +235,23 @@ mod tests {
         let b = &scores[2];
         assert_eq!((b.images, b.decoded, b.misread, b.failed), (2, 1, 1, 1));
         let total = &scores[3];
-        assert_eq!((total.images, total.decoded, total.misread, total.failed), (6, 2, 2, 2));
+        assert_eq!(
+            (total.images, total.decoded, total.misread, total.failed),
+            (6, 2, 2, 2)
+        );
         // The top-level file had no result: failed, not silently skipped.
         assert!(total.failures.iter().any(|(f, _)| f == "top.png"));
         let text = report(&scores);
-        assert!(text.contains("| **total** | 6 | **2** | **2** | 2 | 2.50 |"), "{text}");
+        assert!(
+            text.contains("| **total** | 6 | **2** | **2** | 2 | 2.50 |"),
+            "{text}"
+        );
         assert!(text.contains("MISREAD  a/wrong.png: \"THR3E\""), "{text}");
         assert!(text.contains("MISREAD  b/extra.png: \"GHOST\""), "{text}");
-        assert!(text.contains("miss     a/two.png (found: [\"OUTER\"])"), "{text}");
+        assert!(
+            text.contains("miss     a/two.png (found: [\"OUTER\"])"),
+            "{text}"
+        );
         assert!(text.contains("failed   b/fail.png: damaged"), "{text}");
     }
 

@@ -19,9 +19,9 @@ pub use decode::{
     luma,
 };
 pub use file::{ScanFileError, scan_file};
-pub use text::text_without_eci;
 pub use matching::{
     MatchError, Matched, MatchedBy, Matcher, PatternError, Refusal, record_refusal,
 };
+pub use text::text_without_eci;
 pub use wedge::{WedgeAccumulator, WedgeInput};
 pub use worker::{FrameDecoder, ScanEvent, ScanWorker};

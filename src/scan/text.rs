@@ -138,13 +138,14 @@ fn zxing_guess(bytes: &[u8]) -> Guess {
     if sjis_left > 0 {
         sjis = false;
     }
+    // ZXing: Shift_JIS on a run of three; against Latin-1, on exactly two katakana or 10 % of
+    // bytes that would be Latin-1 symbols; and whenever Latin-1 is impossible.
     let shift_jis = sjis
         && (kata_max >= 3
             || double_max >= 3
-            || (latin1
-                && ((kata_max == 2 && katakana == 2)
-                    || latin1_high_other * 10 >= bytes.len()))
-            || !latin1);
+            || !latin1
+            || (kata_max == 2 && katakana == 2)
+            || latin1_high_other * 10 >= bytes.len());
     Guess { shift_jis }
 }
 
@@ -160,16 +161,25 @@ mod tests {
 
     #[test]
     fn utf8_and_ascii_are_taken_as_they_are() {
-        assert_eq!(text_without_eci(b"TUCAI-2026-0001").as_deref(), Some("TUCAI-2026-0001"));
+        assert_eq!(
+            text_without_eci(b"TUCAI-2026-0001").as_deref(),
+            Some("TUCAI-2026-0001")
+        );
         let s = "MECARD:N:测试;;";
         assert_eq!(text_without_eci(s.as_bytes()).as_deref(), Some(s));
         // Control characters are text too (GS1 separators, ZXing's own samples).
-        assert_eq!(text_without_eci(b"\x01\x10AD").as_deref(), Some("\x01\x10AD"));
+        assert_eq!(
+            text_without_eci(b"\x01\x10AD").as_deref(),
+            Some("\x01\x10AD")
+        );
     }
 
     #[test]
     fn shift_jis_katakana_and_kanji_are_shift_jis() {
-        for s in ["*ﾃﾞｻﾞｲﾝQR*\r\nhttp://d-qr.net/ex/", "今度のバージョンでは文章の暗号化ができます。"] {
+        for s in [
+            "*ﾃﾞｻﾞｲﾝQR*\r\nhttp://d-qr.net/ex/",
+            "今度のバージョンでは文章の暗号化ができます。",
+        ] {
             let bytes = encode(SHIFT_JIS, s);
             assert!(std::str::from_utf8(&bytes).is_err());
             assert_eq!(text_without_eci(&bytes).as_deref(), Some(s));
@@ -205,7 +215,10 @@ mod tests {
         assert_eq!(text_without_eci(&[0x80, 0x81, 0x00, 0xff]), None);
         assert_eq!(text_without_eci(&[0x9f, 0x10, 0x85]), None);
         // No C1 byte, but symbols and no-break spaces between bytes are not a Latin-1 word.
-        assert_eq!(text_without_eci(&[0xc3, 0x28, 0xa0, 0xa1, 0xff, 0xfe]), None);
+        assert_eq!(
+            text_without_eci(&[0xc3, 0x28, 0xa0, 0xa1, 0xff, 0xfe]),
+            None
+        );
         // Latin-1 letters, but a NUL among them: binary.
         assert_eq!(text_without_eci(&[0xff, 0xfe, 0x00, 0x41]), None);
     }

@@ -120,7 +120,7 @@ fn has_eci(symbology: &str) -> bool {
 fn from_content(text: &str, content: &[u8], symbology: &str, inverted: bool) -> Decoded {
     let text = if has_eci(symbology) {
         Some(text.to_owned())
-            .filter(|t| !t.contains('\u{FFFD}') && !(t.is_empty() && !content.is_empty()))
+            .filter(|t| !t.contains('\u{FFFD}') && (!t.is_empty() || content.is_empty()))
     } else {
         let ruled = text_without_eci(content);
         if ruled.as_deref() == Some(text) || was_guessed(text, content) {

@@ -248,7 +248,7 @@ fn malformed_payloads_in_real_codes_are_refused() {
 
 /// The frames the decoder is known to miss (see docs/PERFORMANCE.md); every other frame of the
 /// hard set must decode.
-const KNOWN_MISSES: &[&str] = &["glare_300", "noisy_blur_low_contrast"];
+const KNOWN_MISSES: &[&str] = &["glare_300"];
 
 #[test]
 fn hard_set_decodes_except_the_documented_misses() {

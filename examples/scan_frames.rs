@@ -101,7 +101,7 @@ const POSE_A: Pose = Pose {
 /// A White House photo (lips closed), head and shoulders of a standing portrait.
 const POSE_B: Pose = Pose {
     fixture: "fr_obama3.jpg",
-    crop: (280, 120, 880, 1000),
+    crop: (100, 120, 1200, 1000),
     k: 0.74,
     x: None,
     y: 10,

@@ -99,6 +99,9 @@ impl PhotoLab for PreviewLab {
 /// once.
 pub struct RealLab {
     config: crate::config::Config,
+    /// The camera sends still pictures (the demo camera): nobody can blink in front of it, so
+    /// liveness is reported as not judged instead of failing every attempt.
+    still_camera: bool,
     models: std::sync::OnceLock<Result<(crate::photo::Segmenter, crate::check::Checker), String>>,
 }
 
@@ -106,8 +109,33 @@ impl RealLab {
     pub fn new(config: &crate::config::Config) -> RealLab {
         RealLab {
             config: config.clone(),
+            still_camera: false,
             models: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The lab for a camera that sends still pictures (`--camera demo`): every check runs as at
+    /// the station except liveness, which a still picture can never pass; it is reported as
+    /// not judged, with that reason in both languages, and does not count.
+    pub fn for_still_camera(config: &crate::config::Config) -> RealLab {
+        RealLab {
+            still_camera: true,
+            ..RealLab::new(config)
+        }
+    }
+}
+
+/// Liveness as the demo camera's report carries it: not measured, passed so it does not count,
+/// and saying so.
+fn liveness_not_judged() -> CheckResult {
+    CheckResult {
+        id: CheckId::Liveness,
+        passed: true,
+        value: None,
+        threshold: None,
+        hint_zh: "演示摄像头送来的是静止图片，无法眨眼：演示中不判定活体检测".into(),
+        hint_en: "The demo camera sends still pictures, which cannot blink: liveness is not judged in the demo"
+            .into(),
     }
 }
 
@@ -187,10 +215,15 @@ impl PhotoLab for RealLab {
             );
             (checked, join(photo))
         });
-        let checked = checked.map_err(|e| LabError::Check(e.to_string()))?;
+        let mut report = checked.map_err(|e| LabError::Check(e.to_string()))?.report;
+        if self.still_camera {
+            for c in report.checks.iter_mut().filter(|c| c.id == CheckId::Liveness) {
+                *c = liveness_not_judged();
+            }
+        }
         progress(1.0);
         Ok(LabOutput {
-            report: checked.report,
+            report,
             original_jpeg,
             photo_jpeg: made.as_ref().ok().cloned(),
             make_error: made.err(),
@@ -361,6 +394,36 @@ mod tests {
         assert_eq!(out.make_error, None);
         let photo = image::load_from_memory(out.photo_jpeg.as_deref().unwrap()).unwrap();
         assert_eq!((photo.width(), photo.height()), (480, 640));
+    }
+
+    #[test]
+    fn the_demo_cameras_second_pose_passes_every_check_with_liveness_not_judged() {
+        // Lips closed: the demo's second shot reaches the draft box through the real checks and
+        // the real maker; only liveness is set aside, because a still picture cannot blink.
+        let img = image::load_from_memory(include_bytes!("../assets/demo/person2.jpg"))
+            .unwrap()
+            .to_rgb8();
+        let config = crate::config::Config::default();
+        let out = RealLab::for_still_camera(&config)
+            .make_and_check(&img, &[], &|_| {})
+            .unwrap();
+        let failed: Vec<_> = out.report.failed().map(|c| (c.id, c.value)).collect();
+        assert!(out.report.passed(), "{failed:?}");
+        let live = out
+            .report
+            .checks
+            .iter()
+            .find(|c| c.id == CheckId::Liveness)
+            .unwrap();
+        assert_eq!(live.value, None);
+        assert!(live.hint_en.contains("not judged"), "{}", live.hint_en);
+        let photo = image::load_from_memory(out.photo_jpeg.as_deref().unwrap()).unwrap();
+        assert_eq!((photo.width(), photo.height()), (480, 640));
+        // The station's own lab still judges liveness on the same picture.
+        let station = RealLab::new(&config)
+            .make_and_check(&img, &[], &|_| {})
+            .unwrap();
+        assert!(station.report.failed().any(|c| c.id == CheckId::Liveness));
     }
 
     /// A station-like 1920×1080 capture: the person of a real photo (cut out by the segmenter)

@@ -70,9 +70,14 @@ pub fn run(config: Config, launch: Launch) -> Result<(), UiError> {
     let store = crate::store::Store::open(&launch.data_dir)?;
     let admin = crate::store::Store::open_file(store.path())?;
     let flow = crate::flow::Flow::new(store, &config, Box::new(crate::flow::SystemClock));
-    // The demo camera too goes through the real checks and the real maker: its scene is a
-    // station-like capture (assets/demo/README.md), so the demo shows what a station does.
-    let lab: Arc<dyn crate::lab::PhotoLab> = Arc::new(crate::lab::RealLab::new(&config));
+    // The demo camera too goes through the real checks and the real maker: its scenes are
+    // station-like captures (assets/demo/README.md), so the demo shows what a station does. Its
+    // pictures are still, so liveness alone is not judged there.
+    let lab: Arc<dyn crate::lab::PhotoLab> = Arc::new(if demo {
+        crate::lab::RealLab::for_still_camera(&config)
+    } else {
+        crate::lab::RealLab::new(&config)
+    });
     eframe::run_native(
         "tucai",
         options,

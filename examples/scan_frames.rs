@@ -1,7 +1,7 @@
 //! Writes the generated QR frames and measures the decoder on them.
 //!
 //! ```text
-//! cargo run --release --example scan_frames -- demo              # rewrites assets/demo/*.jpg
+//! cargo run --release --example scan_frames -- demo [PORTRAIT]   # rewrites assets/demo/*.jpg
 //! cargo run --release --example scan_frames -- hard DIR          # writes the hard set as PNG
 //! cargo run --release --example scan_frames -- compare DIR       # tucai vs zbarimg, Markdown table
 //! ```
@@ -23,10 +23,10 @@ const HARD_PAYLOAD: &str = "TUCAI-DEMO-0001";
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
-        Some("demo") => demo(),
+        Some("demo") => demo(args.get(1).map(PathBuf::from)),
         Some("hard") => hard(Path::new(args.get(1).map(String::as_str).unwrap_or("hard"))),
         Some("compare") => compare(Path::new(args.get(1).map(String::as_str).unwrap_or("hard"))),
-        _ => eprintln!("usage: scan_frames demo | hard DIR | compare DIR"),
+        _ => eprintln!("usage: scan_frames demo [PORTRAIT] | hard DIR | compare DIR"),
     }
 }
 
@@ -36,7 +36,8 @@ fn save_jpeg(img: &RgbImage, path: &Path, quality: u8) {
     img.write_with_encoder(enc).expect("encode JPEG");
 }
 
-fn demo() {
+/// `portrait`: the person of the demo frame; default the repository's test portrait.
+fn demo(portrait: Option<PathBuf>) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo");
     // A phone held up slightly turned, as a student does.
     let shot = Shot {
@@ -51,9 +52,11 @@ fn demo() {
         85,
     );
     // The person: the test portrait centred on a 1280×720 frame with a plain light backdrop.
-    let portrait = image::open("/work/shared/faces/fr_obama.jpg")
-        .or_else(|_| image::open(dir.join("person_source.jpg")))
-        .expect("portrait")
+    let portrait = portrait.unwrap_or_else(|| {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/faces/fr_obama.jpg")
+    });
+    let portrait = image::open(&portrait)
+        .unwrap_or_else(|e| panic!("cannot read the portrait {}: {e}", portrait.display()))
         .to_rgb8();
     let scaled =
         image::imageops::resize(&portrait, 576, 720, image::imageops::FilterType::Triangle);

@@ -57,7 +57,9 @@ pub fn check_new_pin(pin: &str) -> Result<(), PinError> {
             "the PIN is one digit repeated or a run of digits".into(),
         ));
     }
-    if (1..=4).any(|block| d.len() % block == 0 && d.chunks(block).all(|c| c == &d[..block])) {
+    if (1..=4)
+        .any(|block| d.len().is_multiple_of(block) && d.chunks(block).all(|c| c == &d[..block]))
+    {
         return Err(PinError::Weak(
             "the PIN repeats a short block of digits".into(),
         ));

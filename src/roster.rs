@@ -49,12 +49,37 @@ pub struct RowError {
 #[non_exhaustive]
 pub enum RowProblem {
     MissingField(Column),
-    DuplicateStudentNo { first_line: u64 },
-    DuplicateCaptureCode { first_line: u64 },
+    DuplicateStudentNo {
+        first_line: u64,
+    },
+    DuplicateCaptureCode {
+        first_line: u64,
+    },
     MalformedIdNumber,
     MalformedStudentNo,
     BadEligible,
     TooManyFields,
+    /// Longer than a real value of the column can be (a 10 MB name was stored before).
+    TooLong {
+        column: Column,
+        max: usize,
+    },
+    /// A newline, tab or other control character inside the field.
+    ControlCharacter(Column),
+}
+
+/// Longest value each column may hold, in characters: generous for real data (the longest
+/// Chinese names and department names are far shorter), small enough that a pasted document or a
+/// runaway cell is refused. Capture codes follow `[scan] max_payload_len`'s default.
+fn max_len(c: Column) -> usize {
+    match c {
+        Column::StudentNo => 32,
+        Column::Name => 64,
+        Column::IdNumber => 18,
+        Column::Department | Column::Class => 100,
+        Column::CaptureCode => 512,
+        Column::Eligible => 8,
+    }
 }
 
 impl std::fmt::Display for RowError {
@@ -79,6 +104,14 @@ impl std::fmt::Display for RowError {
                 write!(f, "eligible must be 是/否, yes/no, true/false or 1/0")
             }
             RowProblem::TooManyFields => write!(f, "more fields than the header has"),
+            RowProblem::TooLong { column, max } => {
+                write!(f, "{} is longer than {max} characters", column.header())
+            }
+            RowProblem::ControlCharacter(c) => write!(
+                f,
+                "{} holds a line break, tab or other control character",
+                c.header()
+            ),
         }
     }
 }
@@ -98,6 +131,12 @@ impl RowError {
             RowProblem::MalformedStudentNo => "学号只能由字母和数字组成".into(),
             RowProblem::BadEligible => "可采集一栏须为 是/否、yes/no、true/false 或 1/0".into(),
             RowProblem::TooManyFields => "字段比表头多".into(),
+            RowProblem::TooLong { column, max } => {
+                format!("{}超过 {max} 个字符", column.header_zh())
+            }
+            RowProblem::ControlCharacter(c) => {
+                format!("{}含有换行、制表符等控制字符", c.header_zh())
+            }
         };
         format!("第 {} 行：{what}", self.line)
     }
@@ -108,6 +147,8 @@ impl RowError {
 pub enum RosterError {
     #[error("the file is empty")]
     Empty,
+    #[error("the file has no students: only a header, no rows below it")]
+    NoStudents,
     #[error("the header has no column for {}; expected e.g. 学号,姓名,身份证号,院系,班级,采集码",
         .0.iter().map(|c| c.header()).collect::<Vec<_>>().join(", "))]
     MissingColumns(Vec<Column>),
@@ -273,6 +314,17 @@ fn parse_text(text: &str) -> Result<Vec<RosterRow>, RosterError> {
                 .unwrap_or_default()
         };
         let mut bad = |problem| errors.push(RowError { line, problem });
+        for (&col, &i) in &columns {
+            let value = record.get(i).unwrap_or_default().trim();
+            if value.chars().any(char::is_control) {
+                bad(RowProblem::ControlCharacter(col));
+            } else if value.chars().count() > max_len(col) {
+                bad(RowProblem::TooLong {
+                    column: col,
+                    max: max_len(col),
+                });
+            }
+        }
 
         if record.len() > header.len()
             && record
@@ -335,11 +387,14 @@ fn parse_text(text: &str) -> Result<Vec<RosterRow>, RosterError> {
             eligible,
         });
     }
-    if errors.is_empty() {
-        Ok(rows)
-    } else {
-        Err(RosterError::BadRows(errors))
+    if !errors.is_empty() {
+        errors.sort_by_key(|e| e.line);
+        return Err(RosterError::BadRows(errors));
     }
+    if rows.is_empty() {
+        return Err(RosterError::NoStudents);
+    }
+    Ok(rows)
 }
 
 fn is_blank(record: &csv::StringRecord) -> bool {
@@ -384,6 +439,59 @@ pub fn is_valid_id_number(id: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_fields_and_control_characters_are_refused_naming_the_line_not_the_value() {
+        let long_name = "王".repeat(65);
+        let text = format!(
+            "学号,姓名,身份证号,院系,班级\n\
+             2022001,{long_name},11010519491231002X,旅游,酒店2201\n\
+             2022002,\"李\n四\",11010519491231002X,旅游,酒店2201\n\
+             2022003,赵六,11010519491231002X,\"旅\t游\",酒店2201\n"
+        );
+        let Err(RosterError::BadRows(rows)) = parse(text.as_bytes()) else {
+            panic!("accepted");
+        };
+        let msgs: Vec<String> = rows.iter().map(|r| r.to_string()).collect();
+        assert!(
+            msgs.contains(&"line 2: 姓名/name is longer than 64 characters".to_string()),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter()
+                .any(|m| m.starts_with("line 3: 姓名/name holds a line break")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter()
+                .any(|m| m.starts_with("line 5: 院系/department holds")),
+            "{msgs:?}"
+        );
+        for m in msgs.iter().chain(
+            rows.iter()
+                .map(|r| r.message_zh())
+                .collect::<Vec<_>>()
+                .iter(),
+        ) {
+            assert!(
+                !m.contains("王王") && !m.contains('李') && !m.contains("旅"),
+                "{m}"
+            );
+        }
+        // 64 characters is a name still.
+        let ok = format!(
+            "学号,姓名,身份证号\n2022001,{},11010519491231002X\n",
+            "王".repeat(64)
+        );
+        assert!(parse(ok.as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn a_header_without_rows_has_no_students() {
+        let err = parse("学号,姓名,身份证号,院系,班级\n\n".as_bytes()).unwrap_err();
+        assert!(matches!(err, RosterError::NoStudents), "{err}");
+        assert!(err.to_string().contains("no students"));
+    }
 
     #[test]
     fn id_check_digit() {

@@ -38,13 +38,15 @@ pub fn run(ctx: &Context, cmd: RosterCmd) -> Result<ExitCode> {
                 Some(o) => o,
                 None => store.session(session)?.operator,
             };
-            let summary = store.import_roster(
-                session,
-                &roster.rows,
-                &operator,
-                config.teacher.fee_default,
-                Utc::now(),
-            )?;
+            let summary = store
+                .import_roster(
+                    session,
+                    &roster.rows,
+                    &operator,
+                    config.teacher.fee_default,
+                    Utc::now(),
+                )
+                .with_context(|| format!("{}", file.display()))?;
             println!(
                 "imported {} students into session {session} ({} new, {} updated)",
                 summary.total(),

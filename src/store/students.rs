@@ -97,6 +97,16 @@ impl Store {
         let tx = self.conn.transaction()?;
         let mut summary = ImportSummary::default();
         {
+            // The file was validated as a whole (no code twice in it), so its students' old codes
+            // are let go first: a re-import that swaps two students' codes then applies in one
+            // pass, where row-by-row it collided with the other student's old code. A code held
+            // by a student the file does not list still refuses the import.
+            let mut release = tx.prepare(
+                "UPDATE students SET capture_code = NULL WHERE session_id = ?1 AND student_no = ?2",
+            )?;
+            for row in rows {
+                release.execute(params![session.0, row.student_no])?;
+            }
             let mut exists =
                 tx.prepare("SELECT 1 FROM students WHERE session_id = ?1 AND student_no = ?2")?;
             let mut upsert = tx.prepare(
@@ -128,7 +138,7 @@ impl Store {
                     .map_err(|e| match e.sqlite_error_code() {
                         Some(rusqlite::ErrorCode::ConstraintViolation) => StoreError::Conflict(
                             format!(
-                                "line {}: capture code already belongs to another student of this session",
+                                "line {}: capture code already belongs to a student of this session whom the file does not list",
                                 row.line
                             ),
                         ),

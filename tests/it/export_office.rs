@@ -959,7 +959,7 @@ fn a_wrong_trust_file_is_not_kept_and_trust_can_be_listed_and_revoked() {
     let r = import_batches_trusting(
         &mut office,
         std::slice::from_ref(&dir),
-        &[right.clone()],
+        std::slice::from_ref(&right),
         at(701),
     );
     assert!(r.refused.is_empty(), "{:?}", r.refused);

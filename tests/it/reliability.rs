@@ -205,3 +205,67 @@ fn set_pin_refuses_trivial_and_short_pins_and_keeps_the_files_mode_and_link() {
     let config = tucai::config::Config::load(&real).unwrap();
     assert!(tucai::pin::verify_pin(&config.teacher.pin_hash, "27049163").unwrap());
 }
+
+#[test]
+fn a_roster_re_import_that_swaps_two_capture_codes_applies_in_one_pass() {
+    let st = Station::new();
+    let session = st.open_session("酒店2201");
+    let s = session.to_string();
+    let first = st.write("class.csv", roster_zh(3).as_bytes());
+    let out = st.run(&["roster", "import", first.to_str().unwrap(), "--session", &s]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let swapped = roster_zh(3)
+        .replace("CODE00000", "SWAP")
+        .replace("CODE00001", "CODE00000")
+        .replace("SWAP", "CODE00001");
+    let file = st.write("class-fixed.csv", swapped.as_bytes());
+    let out = st.run(&["roster", "import", file.to_str().unwrap(), "--session", &s]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let store = tucai::store::Store::open(&st.data()).unwrap();
+    let code = |no: &str| {
+        store
+            .student_by_no(tucai::store::SessionId(session), no)
+            .unwrap()
+            .unwrap()
+            .capture_code
+    };
+    assert_eq!(code("202200000").as_deref(), Some("CODE00001"));
+    assert_eq!(code("202200001").as_deref(), Some("CODE00000"));
+    drop(store);
+
+    // A code held by a student the file does not list is still refused, naming the file.
+    let one = roster_zh(3)
+        .lines()
+        .take(2)
+        .collect::<Vec<_>>()
+        .join("\n")
+        .replace("CODE00000", "CODE00002");
+    let clash = st.write("clash.csv", one.as_bytes());
+    let out = st.run(&["roster", "import", clash.to_str().unwrap(), "--session", &s]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("clash.csv") && err.contains("line 2"), "{err}");
+}
+
+#[test]
+fn a_header_only_roster_says_the_file_has_no_students_and_exits_2() {
+    let st = Station::new();
+    let session = st.open_session("酒店2201");
+    let file = st.write(
+        "empty-class.csv",
+        "学号,姓名,身份证号,院系,班级,采集码\n".as_bytes(),
+    );
+    let out = st.run(&[
+        "roster",
+        "import",
+        file.to_str().unwrap(),
+        "--session",
+        &session.to_string(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("empty-class.csv") && err.contains("no students"),
+        "{err}"
+    );
+}

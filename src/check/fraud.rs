@@ -117,19 +117,31 @@ const FRAME_TILT_STEP_DEG: f32 = 1.5;
 /// 0.1 face widths (heights) outside the face box to 2.5 face widths (2 heights) away. A live
 /// face has hair, ears and shoulders there and, in a room, at most a door frame or a table edge
 /// on one side; a held print or a tablet has its straight border on three or four sides at once.
-pub fn frame_score(img: &image::RgbImage, face: &crate::face::Face) -> f32 {
-    let k = FRAME_FACE_W / face.bbox.w.max(1.0);
-    let (w, h) = img.dimensions();
-    let sw = ((w as f32 * k).round() as u32).clamp(8, 2048);
-    let sh = ((h as f32 * k).round() as u32).clamp(8, 2048);
-    let (kx, ky) = (sw as f32 / w as f32, sh as f32 / h as f32);
-    let small = image::imageops::resize(img, sw, sh, image::imageops::FilterType::Triangle);
-    let g = pixels::luma_image(&small);
+///
+/// `grey` is the capture or a copy of it at any scale, `face` in capture pixels, `capture_w` the
+/// capture's width.
+pub fn frame_score(grey: &GrayImage, face: &crate::face::Face, capture_w: u32) -> f32 {
+    let to_grey = grey.width() as f32 / capture_w.max(1) as f32;
+    // A digital photo's padding (a uniform white or black margin) is not a border in the room:
+    // its line runs along the image's edge once the margin is cut off, where nothing votes.
+    let (cx0, cy0, cx1, cy1) = content_box(grey);
+    let content = image::imageops::crop_imm(grey, cx0, cy0, cx1 - cx0, cy1 - cy0).to_image();
+    // Grey (content) pixels → rescaled pixels.
+    let k = FRAME_FACE_W / (face.bbox.w * to_grey).max(1.0);
+    let sw = (((cx1 - cx0) as f32 * k).round() as u32).clamp(8, 2048);
+    let sh = (((cy1 - cy0) as f32 * k).round() as u32).clamp(8, 2048);
+    let (kx, ky) = (
+        sw as f32 / (cx1 - cx0) as f32,
+        sh as f32 / (cy1 - cy0) as f32,
+    );
+    let g = image::imageops::resize(&content, sw, sh, image::imageops::FilterType::Triangle);
+    let to_x = |x: f32| (x * to_grey - cx0 as f32) * kx;
+    let to_y = |y: f32| (y * to_grey - cy0 as f32) * ky;
     let (wi, hi) = (sw as i32, sh as i32);
     let d = g.as_raw();
     let px = |x: i32, y: i32| d[(y * wi + x) as usize] as f32;
-    let (fx0, fx1) = (face.bbox.x * kx, face.bbox.right() * kx);
-    let (fy0, fy1) = (face.bbox.y * ky, face.bbox.bottom() * ky);
+    let (fx0, fx1) = (to_x(face.bbox.x), to_x(face.bbox.right()));
+    let (fy0, fy1) = (to_y(face.bbox.y), to_y(face.bbox.bottom()));
     let (fw, fh) = (fx1 - fx0, fy1 - fy0);
     let (cx, cy) = ((fx0 + fx1) / 2.0, (fy0 + fy1) / 2.0);
     let tilts: Vec<f32> = (-FRAME_TILTS..=FRAME_TILTS)
@@ -215,6 +227,32 @@ pub fn frame_score(img: &image::RgbImage, face: &crate::face::Face) -> f32 {
     sides[1..].iter().sum()
 }
 
+/// Largest spread (max − min grey) of a row or column of padding.
+const PADDING_SPREAD: u8 = 6;
+
+/// The part of a grey image inside its uniform margins (rows and columns at the edges whose
+/// values spread by at most [`PADDING_SPREAD`]): `(x0, y0, x1, y1)`, the whole image when there
+/// is none or when nothing else is left. A camera's frame always has noise and fall-off across a
+/// whole row; a digital photo padded to a size has exactly flat margins.
+fn content_box(g: &GrayImage) -> (u32, u32, u32, u32) {
+    let (w, h) = g.dimensions();
+    let flat = |it: &mut dyn Iterator<Item = u8>| {
+        let (lo, hi) = it.fold((u8::MAX, 0u8), |(lo, hi), v| (lo.min(v), hi.max(v)));
+        hi.saturating_sub(lo) <= PADDING_SPREAD
+    };
+    let col = |x: u32| flat(&mut (0..h).map(|y| g.get_pixel(x, y).0[0]));
+    let row = |y: u32| flat(&mut (0..w).map(|x| g.get_pixel(x, y).0[0]));
+    let x0 = (0..w).find(|&x| !col(x)).unwrap_or(0);
+    let x1 = (0..w).rev().find(|&x| !col(x)).map_or(w, |x| x + 1);
+    let y0 = (0..h).find(|&y| !row(y)).unwrap_or(0);
+    let y1 = (0..h).rev().find(|&y| !row(y)).map_or(h, |y| y + 1);
+    if x1 < x0 + 16 || y1 < y0 + 16 {
+        (0, 0, w, h)
+    } else {
+        (x0, y0, x1, y1)
+    }
+}
+
 /// A photo of a print or a screen: a screen's pixel grid or moiré ([`periodic_score`]) or a
 /// border around the face ([`frame_score`]); the value reported is the cue nearest its limit.
 pub fn recapture(s: &Scene, cfg: &ChecksConfig) -> CheckResult {
@@ -236,7 +274,15 @@ pub fn recapture(s: &Scene, cfg: &ChecksConfig) -> CheckResult {
     )
     .to_image();
     let periodic = periodic_score(&pixels::luma_image(&sub));
-    let frame = frame_score(s.img, f);
+    // The frame is looked for at the face's scale: from the 480-px copy when the face is at
+    // least half that big there (a border is a long straight line: enlarging the copy up to 2×
+    // loses nothing of it, and a 1080p capture needs no pass over its 2 million pixels), else
+    // from the capture.
+    let frame = if f.bbox.w * s.small_scale >= FRAME_FACE_W / 2.0 {
+        frame_score(&s.small, f, w)
+    } else {
+        frame_score(&pixels::luma_image(s.img), f, w)
+    };
     let (v, limit) = if periodic / cfg.recapture_max_periodic.max(1e-6)
         >= frame / cfg.recapture_max_frame.max(1e-6)
     {

@@ -685,3 +685,67 @@ pub fn clothing(s: &Scene, cfg: &ChecksConfig, photo: &PhotoConfig) -> [CheckRes
         },
     ]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::face::{Mesh, Point, Rect};
+    use image::RgbImage;
+
+    /// A 200×200 face region whose image-left half has luma `left` and right half `right`, with a
+    /// mesh whose left points of [`UNIFORM_PAIRS`] sit in the left half and right ones in the right.
+    fn half_lit(left: u8, right: u8) -> (RgbImage, Face, Mesh) {
+        let img = RgbImage::from_fn(200, 200, |x, _| {
+            image::Rgb([if x < 100 { left } else { right }; 3])
+        });
+        let mut points = vec![[100.0, 100.0, 0.0]; 468];
+        for (k, &(l, r)) in UNIFORM_PAIRS.iter().enumerate() {
+            let y = 60.0 + (k % 10) as f32 * 8.0;
+            points[l] = [45.0 + (k % 3) as f32 * 10.0, y, 0.0];
+            points[r] = [155.0 - (k % 3) as f32 * 10.0, y, 0.0];
+        }
+        let face = Face {
+            bbox: Rect {
+                x: 30.0,
+                y: 30.0,
+                w: 140.0,
+                h: 150.0,
+            },
+            score: 0.9,
+            left_eye: Point::new(70.0, 80.0),
+            right_eye: Point::new(130.0, 80.0),
+            nose: Point::new(100.0, 110.0),
+            mouth_left: Point::new(80.0, 140.0),
+            mouth_right: Point::new(120.0, 140.0),
+        };
+        (
+            img,
+            face,
+            Mesh {
+                points,
+                presence: 1.0,
+            },
+        )
+    }
+
+    fn uniform(left: u8, right: u8) -> CheckResult {
+        let (img, face, mesh) = half_lit(left, right);
+        let photo = PhotoConfig::default();
+        let s = Scene::new(&img, vec![face], Some(mesh), None, &photo);
+        let g = s.geo.expect("a face");
+        light_uniform(&s, &ChecksConfig::default(), &face_areas(&s, &g))
+    }
+
+    #[test]
+    fn a_half_shadowed_face_fails_light_uniform_and_an_even_one_passes() {
+        let shadow = uniform(60, 160);
+        assert!(!shadow.passed, "{shadow:?}");
+        assert!(
+            (shadow.value.unwrap() - 60.0 / 160.0).abs() < 0.02,
+            "{shadow:?}"
+        );
+        // Dark skin evenly lit, and a mild difference ordinary light gives, both pass.
+        assert!(uniform(70, 70).passed);
+        assert!(uniform(150, 125).passed);
+    }
+}

@@ -96,6 +96,165 @@ pub fn periodic_score(g: &GrayImage) -> f32 {
     best.clamp(0.0, 1.0)
 }
 
+/// Face width (pixels) the frame search rescales the capture to: the border of a print or a
+/// screen is found at the face's scale, whatever the camera's resolution.
+const FRAME_FACE_W: f32 = 64.0;
+/// Smallest gradient (Sobel / 4, 0–255) of a frame edge pixel.
+const FRAME_EDGE: f32 = 24.0;
+/// Tilts tried for a frame line: ±15° in 1.5° steps (a hand-held print is rarely level).
+const FRAME_TILTS: i32 = 10;
+const FRAME_TILT_STEP_DEG: f32 = 1.5;
+
+/// Whether a print's border or a screen's bezel surrounds the face: the support of the
+/// strongest straight edge on each side of the face (left, right, above, below), summed over
+/// the three strongest sides, 0–4.
+///
+/// The capture is rescaled so the face is [`FRAME_FACE_W`] wide. Edge pixels (local maxima of
+/// the gradient across the line) vote for straight lines tilted up to ±15° (a Hough transform
+/// per side and polarity). A side's support is the votes of its best line over the span it must
+/// cover: a vertical line beside the face counts the rows from the brow to below the chin, a
+/// horizontal line above or below counts the columns across the face. Lines are looked for from
+/// 0.1 face widths (heights) outside the face box to 2.5 face widths (2 heights) away. A live
+/// face has hair, ears and shoulders there and, in a room, at most a door frame or a table edge
+/// on one side; a held print or a tablet has its straight border on three or four sides at once.
+///
+/// `grey` is the capture or a copy of it at any scale, `face` in capture pixels, `capture_w` the
+/// capture's width.
+pub fn frame_score(grey: &GrayImage, face: &crate::face::Face, capture_w: u32) -> f32 {
+    let to_grey = grey.width() as f32 / capture_w.max(1) as f32;
+    // A digital photo's padding (a uniform white or black margin) is not a border in the room:
+    // its line runs along the image's edge once the margin is cut off, where nothing votes.
+    let (cx0, cy0, cx1, cy1) = content_box(grey);
+    let content = image::imageops::crop_imm(grey, cx0, cy0, cx1 - cx0, cy1 - cy0).to_image();
+    // Grey (content) pixels → rescaled pixels.
+    let k = FRAME_FACE_W / (face.bbox.w * to_grey).max(1.0);
+    let sw = (((cx1 - cx0) as f32 * k).round() as u32).clamp(8, 2048);
+    let sh = (((cy1 - cy0) as f32 * k).round() as u32).clamp(8, 2048);
+    let (kx, ky) = (
+        sw as f32 / (cx1 - cx0) as f32,
+        sh as f32 / (cy1 - cy0) as f32,
+    );
+    let g = image::imageops::resize(&content, sw, sh, image::imageops::FilterType::Triangle);
+    let to_x = |x: f32| (x * to_grey - cx0 as f32) * kx;
+    let to_y = |y: f32| (y * to_grey - cy0 as f32) * ky;
+    let (wi, hi) = (sw as i32, sh as i32);
+    let d = g.as_raw();
+    let px = |x: i32, y: i32| d[(y * wi + x) as usize] as f32;
+    let (fx0, fx1) = (to_x(face.bbox.x), to_x(face.bbox.right()));
+    let (fy0, fy1) = (to_y(face.bbox.y), to_y(face.bbox.bottom()));
+    let (fw, fh) = (fx1 - fx0, fy1 - fy0);
+    let (cx, cy) = ((fx0 + fx1) / 2.0, (fy0 + fy1) / 2.0);
+    let tilts: Vec<f32> = (-FRAME_TILTS..=FRAME_TILTS)
+        .map(|i| (i as f32 * FRAME_TILT_STEP_DEG).to_radians().tan())
+        .collect();
+    // Vertical lines x = x0 + (y − cy)·t voted by rows in the face's span; horizontal lines
+    // y = y0 + (x − cx)·t by columns across the face. Bins: tilt × polarity × offset.
+    let (nv, nh) = (wi as usize + 1, hi as usize + 1);
+    let mut acc_v = vec![0u32; tilts.len() * 2 * nv];
+    let mut acc_h = vec![0u32; tilts.len() * 2 * nh];
+    let rows = (
+        (fy0 - 0.1 * fh).max(2.0) as i32,
+        (fy1 + 0.3 * fh).min(hi as f32 - 3.0) as i32,
+    );
+    let cols = (
+        (fx0 - 0.3 * fw).max(2.0) as i32,
+        (fx1 + 0.3 * fw).min(wi as f32 - 3.0) as i32,
+    );
+    let across_x = |x: i32, y: i32| (px(x + 1, y) - px(x - 1, y)).abs();
+    let across_y = |x: i32, y: i32| (px(x, y + 1) - px(x, y - 1)).abs();
+    for y in 2..hi - 2 {
+        for x in 2..wi - 2 {
+            let in_rows = y >= rows.0 && y <= rows.1;
+            let in_cols = x >= cols.0 && x <= cols.1;
+            if !in_rows && !in_cols {
+                continue;
+            }
+            let gx = ((px(x + 1, y - 1) + 2.0 * px(x + 1, y) + px(x + 1, y + 1))
+                - (px(x - 1, y - 1) + 2.0 * px(x - 1, y) + px(x - 1, y + 1)))
+                / 4.0;
+            let gy = ((px(x - 1, y + 1) + 2.0 * px(x, y + 1) + px(x + 1, y + 1))
+                - (px(x - 1, y - 1) + 2.0 * px(x, y - 1) + px(x + 1, y - 1)))
+                / 4.0;
+            let vote = |acc: &mut [u32], n: usize, pol: bool, along: f32, off: f32, c: f32| {
+                for (ti, t) in tilts.iter().enumerate() {
+                    let b = (off - (along - c) * t).round();
+                    if b >= 0.0 && (b as usize) < n {
+                        acc[(ti * 2 + pol as usize) * n + b as usize] += 1;
+                    }
+                }
+            };
+            let cross = across_x(x, y);
+            if in_rows
+                && gx.abs() > FRAME_EDGE
+                && gx.abs() > 2.0 * gy.abs()
+                && cross >= across_x(x - 1, y)
+                && cross > across_x(x + 1, y)
+            {
+                vote(&mut acc_v, nv, gx > 0.0, y as f32, x as f32, cy);
+            }
+            let cross = across_y(x, y);
+            if in_cols
+                && gy.abs() > FRAME_EDGE
+                && gy.abs() > 2.0 * gx.abs()
+                && cross >= across_y(x, y - 1)
+                && cross > across_y(x, y + 1)
+            {
+                vote(&mut acc_h, nh, gy > 0.0, x as f32, y as f32, cx);
+            }
+        }
+    }
+    // The best line with its offset in [lo, hi]; a line's votes fall in two neighbouring bins.
+    let best = |acc: &[u32], n: usize, lo: f32, hi: f32, span: i32| -> f32 {
+        let lo = lo.max(0.0) as usize;
+        let hi = (hi.max(0.0) as usize).min(n.saturating_sub(2));
+        let mut b = 0;
+        for line in acc.chunks_exact(n) {
+            for i in lo..=hi {
+                b = b.max(line[i] + line[i + 1]);
+            }
+        }
+        b as f32 / span.max(1) as f32
+    };
+    let (vspan, hspan) = (rows.1 - rows.0, cols.1 - cols.0);
+    let mut sides = [
+        best(&acc_v, nv, fx0 - 2.5 * fw, fx0 - 0.1 * fw, vspan),
+        best(&acc_v, nv, fx1 + 0.1 * fw, fx1 + 2.5 * fw, vspan),
+        best(&acc_h, nh, fy0 - 2.0 * fh, fy0 - 0.15 * fh, hspan),
+        best(&acc_h, nh, fy1 + 0.15 * fh, fy1 + 2.0 * fh, hspan),
+    ]
+    .map(|s| s.min(1.0));
+    sides.sort_by(f32::total_cmp);
+    sides[1..].iter().sum()
+}
+
+/// Largest spread (max − min grey) of a row or column of padding.
+const PADDING_SPREAD: u8 = 6;
+
+/// The part of a grey image inside its uniform margins (rows and columns at the edges whose
+/// values spread by at most [`PADDING_SPREAD`]): `(x0, y0, x1, y1)`, the whole image when there
+/// is none or when nothing else is left. A camera's frame always has noise and fall-off across a
+/// whole row; a digital photo padded to a size has exactly flat margins.
+fn content_box(g: &GrayImage) -> (u32, u32, u32, u32) {
+    let (w, h) = g.dimensions();
+    let flat = |it: &mut dyn Iterator<Item = u8>| {
+        let (lo, hi) = it.fold((u8::MAX, 0u8), |(lo, hi), v| (lo.min(v), hi.max(v)));
+        hi.saturating_sub(lo) <= PADDING_SPREAD
+    };
+    let col = |x: u32| flat(&mut (0..h).map(|y| g.get_pixel(x, y).0[0]));
+    let row = |y: u32| flat(&mut (0..w).map(|x| g.get_pixel(x, y).0[0]));
+    let x0 = (0..w).find(|&x| !col(x)).unwrap_or(0);
+    let x1 = (0..w).rev().find(|&x| !col(x)).map_or(w, |x| x + 1);
+    let y0 = (0..h).find(|&y| !row(y)).unwrap_or(0);
+    let y1 = (0..h).rev().find(|&y| !row(y)).map_or(h, |y| y + 1);
+    if x1 < x0 + 16 || y1 < y0 + 16 {
+        (0, 0, w, h)
+    } else {
+        (x0, y0, x1, y1)
+    }
+}
+
+/// A photo of a print or a screen: a screen's pixel grid or moiré ([`periodic_score`]) or a
+/// border around the face ([`frame_score`]); the value reported is the cue nearest its limit.
 pub fn recapture(s: &Scene, cfg: &ChecksConfig) -> CheckResult {
     let Some(f) = &s.face else {
         return not_measured(CheckId::Recapture, Unmeasured::Face);
@@ -114,12 +273,28 @@ pub fn recapture(s: &Scene, cfg: &ChecksConfig) -> CheckResult {
         area.y1 - area.y0,
     )
     .to_image();
-    let v = periodic_score(&pixels::luma_image(&sub));
+    let periodic = periodic_score(&pixels::luma_image(&sub));
+    // The frame is looked for at the face's scale: from the 480-px copy when the face is at
+    // least half that big there (a border is a long straight line: enlarging the copy up to 2×
+    // loses nothing of it, and a 1080p capture needs no pass over its 2 million pixels), else
+    // from the capture.
+    let frame = if f.bbox.w * s.small_scale >= FRAME_FACE_W / 2.0 {
+        frame_score(&s.small, f, w)
+    } else {
+        frame_score(&pixels::luma_image(s.img), f, w)
+    };
+    let (v, limit) = if periodic / cfg.recapture_max_periodic.max(1e-6)
+        >= frame / cfg.recapture_max_frame.max(1e-6)
+    {
+        (periodic, cfg.recapture_max_periodic)
+    } else {
+        (frame, cfg.recapture_max_frame)
+    };
     outcome(
         CheckId::Recapture,
         v,
-        cfg.recapture_max_periodic,
-        v <= cfg.recapture_max_periodic,
+        limit,
+        periodic <= cfg.recapture_max_periodic && frame <= cfg.recapture_max_frame,
         "疑似翻拍（屏幕或照片）。请本人直接面对镜头拍摄。",
         "Looks like a photo of a screen or a print. Only a live person may be photographed.",
     )

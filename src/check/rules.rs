@@ -202,14 +202,93 @@ pub fn light_exposure(s: &Scene, cfg: &ChecksConfig, a: &FaceAreas) -> CheckResu
     outcome(CheckId::LightExposure, v, threshold, passed, zh, en)
 }
 
+/// Mirrored mesh points (image-left, image-right) light.uniform compares: cheeks, cheekbones,
+/// jaw, temples and forehead, skin on nearly every face (MediaPipe's canonical mesh indices).
+const UNIFORM_PAIRS: [(usize, usize); 39] = [
+    (50, 280),
+    (101, 330),
+    (118, 347),
+    (205, 425),
+    (187, 411),
+    (36, 266),
+    (123, 352),
+    (147, 376),
+    (137, 366),
+    (227, 447),
+    (234, 454),
+    (93, 323),
+    (132, 361),
+    (58, 288),
+    (172, 397),
+    (67, 297),
+    (103, 332),
+    (104, 333),
+    (69, 299),
+    (108, 337),
+    (54, 284),
+    (21, 251),
+    (71, 301),
+    (68, 298),
+    (63, 293),
+    (116, 345),
+    (117, 346),
+    (119, 348),
+    (100, 329),
+    (142, 371),
+    (203, 423),
+    (207, 427),
+    (214, 434),
+    (192, 416),
+    (213, 433),
+    (135, 364),
+    (138, 367),
+    (215, 435),
+    (177, 401),
+];
+/// Half side of the patch around each point, as a share of the cheek-to-cheek width.
+const UNIFORM_PATCH: f32 = 0.05;
+
+fn median(mut v: Vec<f32>) -> Option<f32> {
+    if v.is_empty() {
+        return None;
+    }
+    let mid = v.len() / 2;
+    let (_, m, _) = v.select_nth_unstable_by(mid, f32::total_cmp);
+    Some(*m)
+}
+
+/// Median luma of the square patch of half side `r` around a mesh point.
+fn patch_luma(s: &Scene, mesh: &crate::face::Mesh, i: usize, r: f32) -> Option<f32> {
+    let (w, h) = s.img.dimensions();
+    let p = mesh.point(i);
+    pixels::median_luma(s.img, Area::centred(p.x, p.y, 2.0 * r, 2.0 * r, w, h))
+}
+
+/// Left/right light balance, 0–1 (1 = even). With the mesh: for each of 39 mirrored point
+/// pairs the darker / brighter patch luma, and the median of those ratios. The patches follow
+/// the face's own geometry (a turned or small face, hair or glasses), the median ignores the few
+/// pairs a strand of hair or a frame covers, and a ratio of the same skin on both sides does not
+/// depend on skin tone. Light from one side darkens the whole far half, so most pairs drop.
+/// Without the mesh: the two cheek boxes.
 pub fn light_uniform(s: &Scene, cfg: &ChecksConfig, a: &FaceAreas) -> CheckResult {
-    let (Some(l), Some(r)) = (
-        pixels::median_luma(s.img, a.cheeks[0]),
-        pixels::median_luma(s.img, a.cheeks[1]),
-    ) else {
+    let v = match (&s.mesh, &s.geo) {
+        (Some(m), Some(g)) => {
+            let r = (UNIFORM_PATCH * g.face_width).max(1.0);
+            median(
+                UNIFORM_PAIRS
+                    .iter()
+                    .filter_map(|&(i, j)| patch_luma(s, m, i, r).zip(patch_luma(s, m, j, r)))
+                    .map(|(l, r)| l.min(r) / l.max(r).max(1.0))
+                    .collect(),
+            )
+        }
+        _ => pixels::median_luma(s.img, a.cheeks[0])
+            .zip(pixels::median_luma(s.img, a.cheeks[1]))
+            .map(|(l, r)| l.min(r) / l.max(r).max(1.0)),
+    };
+    let Some(v) = v else {
         return not_measured(CheckId::LightUniform, Unmeasured::Face);
     };
-    let v = l.min(r) / l.max(r).max(1.0);
     outcome(
         CheckId::LightUniform,
         v,
@@ -317,18 +396,32 @@ pub fn glasses_tinted(s: &Scene, cfg: &ChecksConfig, a: &FaceAreas) -> CheckResu
     )
 }
 
-/// Fine detail of the face at a fixed scale: Laplacian (1-pixel detail) over the 2-pixel
-/// gradient (structure). Blur removes the first much faster than the second.
+/// Eye distance (pixels) the face is measured at for image.sharp: a larger face is shrunk to it
+/// (blur that shrinking hides does not show in the 480×640 photo either, whose eye distance is
+/// larger), a smaller one is measured as it is (upscaling would blur a sharp face).
+const SHARP_EYE_DIST: f32 = 64.0;
+
+/// Edge sharpness of the face at a fixed face scale, in its least sharp direction: per direction
+/// (horizontal, vertical, both diagonals) the mean 1-D Laplacian over the mean 2-px difference
+/// ([`pixels::directional_sharpness`]), the smallest of the four. Defocus lowers every direction;
+/// motion blur only the direction of the motion, which a sum over directions dilutes; the ratio
+/// is independent of the face's contrast (smooth skin, soft light).
 pub fn image_sharp(s: &Scene, cfg: &ChecksConfig, a: &FaceAreas) -> CheckResult {
-    let Some(g) = pixels::grey_crop(s.img, a.core, 128, 128) else {
+    let Some(g) = &s.geo else {
         return not_measured(CheckId::ImageSharp, Unmeasured::Face);
     };
-    let grad = pixels::mean_abs_gradient(&g, 2);
-    let v = if grad > 0.0 {
-        pixels::mean_abs_laplacian(&g) / grad
-    } else {
-        0.0
+    let k = (SHARP_EYE_DIST / g.eye_dist.max(1.0)).min(1.0);
+    let (w, h) = (
+        ((a.core.x1.saturating_sub(a.core.x0)) as f32 * k).round() as u32,
+        ((a.core.y1.saturating_sub(a.core.y0)) as f32 * k).round() as u32,
+    );
+    let Some(grey) = (w >= 8 && h >= 8)
+        .then(|| pixels::grey_crop(s.img, a.core, w, h))
+        .flatten()
+    else {
+        return not_measured(CheckId::ImageSharp, Unmeasured::Face);
     };
+    let v = pixels::directional_sharpness(&grey);
     outcome(
         CheckId::ImageSharp,
         v,
@@ -385,6 +478,7 @@ pub fn background_uniform(s: &Scene, cfg: &ChecksConfig) -> CheckResult {
 
 struct TopStats {
     n: usize,
+    /// Pixels near the output background colour or vividly blue.
     near_bg: usize,
     mean: [f32; 3],
 }
@@ -397,7 +491,7 @@ fn top_stats(s: &Scene, photo: &PhotoConfig) -> Option<TopStats> {
         let p = s.small_rgb.get_pixel(x, y).0;
         let d = colour_distance([p[0] as f32, p[1] as f32, p[2] as f32], bg);
         n += 1;
-        if d < NEAR_BACKGROUND {
+        if d < NEAR_BACKGROUND || vivid_blue(p) {
             near += 1;
         }
         for c in 0..3 {
@@ -453,6 +547,19 @@ fn pattern_density(s: &Scene, photo: &PhotoConfig) -> Option<f32> {
 /// RGB distance under which a top pixel would merge with the replaced background.
 const NEAR_BACKGROUND: f32 = 100.0;
 
+/// A clearly blue pixel whatever its shade: hue 195°–250° (sky to royal blue; not teal, not
+/// violet), saturation at least 0.35 and not dark (a navy suit near black is not a blue top). A
+/// vivid blue top is far in RGB from the light-blue backdrop and still breaks the notice's rule.
+fn vivid_blue(p: [u8; 3]) -> bool {
+    let [r, g, b] = p.map(f32::from);
+    let min = r.min(g);
+    if b < 90.0 || b <= r.max(g) || (b - min) < 0.35 * b {
+        return false;
+    }
+    let hue = 240.0 + 60.0 * (r - g) / (b - min);
+    (195.0..=250.0).contains(&hue)
+}
+
 fn colour_distance(a: [f32; 3], b: [f32; 3]) -> f32 {
     ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)).sqrt()
 }
@@ -506,4 +613,68 @@ pub fn clothing(s: &Scene, cfg: &ChecksConfig, photo: &PhotoConfig) -> [CheckRes
             None => not_measured(CheckId::ClothingPattern, Unmeasured::Region),
         },
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::face::{Mesh, Point, Rect};
+    use image::RgbImage;
+
+    /// A 200×200 face region whose image-left half has luma `left` and right half `right`, with a
+    /// mesh whose left points of [`UNIFORM_PAIRS`] sit in the left half and right ones in the right.
+    fn half_lit(left: u8, right: u8) -> (RgbImage, Face, Mesh) {
+        let img = RgbImage::from_fn(200, 200, |x, _| {
+            image::Rgb([if x < 100 { left } else { right }; 3])
+        });
+        let mut points = vec![[100.0, 100.0, 0.0]; 468];
+        for (k, &(l, r)) in UNIFORM_PAIRS.iter().enumerate() {
+            let y = 60.0 + (k % 10) as f32 * 8.0;
+            points[l] = [45.0 + (k % 3) as f32 * 10.0, y, 0.0];
+            points[r] = [155.0 - (k % 3) as f32 * 10.0, y, 0.0];
+        }
+        let face = Face {
+            bbox: Rect {
+                x: 30.0,
+                y: 30.0,
+                w: 140.0,
+                h: 150.0,
+            },
+            score: 0.9,
+            left_eye: Point::new(70.0, 80.0),
+            right_eye: Point::new(130.0, 80.0),
+            nose: Point::new(100.0, 110.0),
+            mouth_left: Point::new(80.0, 140.0),
+            mouth_right: Point::new(120.0, 140.0),
+        };
+        (
+            img,
+            face,
+            Mesh {
+                points,
+                presence: 1.0,
+            },
+        )
+    }
+
+    fn uniform(left: u8, right: u8) -> CheckResult {
+        let (img, face, mesh) = half_lit(left, right);
+        let photo = PhotoConfig::default();
+        let s = Scene::new(&img, vec![face], Some(mesh), None, &photo);
+        let g = s.geo.expect("a face");
+        light_uniform(&s, &ChecksConfig::default(), &face_areas(&s, &g))
+    }
+
+    #[test]
+    fn a_half_shadowed_face_fails_light_uniform_and_an_even_one_passes() {
+        let shadow = uniform(60, 160);
+        assert!(!shadow.passed, "{shadow:?}");
+        assert!(
+            (shadow.value.unwrap() - 60.0 / 160.0).abs() < 0.02,
+            "{shadow:?}"
+        );
+        // Dark skin evenly lit, and a mild difference ordinary light gives, both pass.
+        assert!(uniform(70, 70).passed);
+        assert!(uniform(150, 125).passed);
+    }
 }

@@ -34,7 +34,8 @@ pub struct ChecksConfig {
     /// light.exposure: allowed mean face luminance, 0–255.
     pub exposure_min: f32,
     pub exposure_max: f32,
-    /// light.uniform: smallest darker/brighter cheek luminance ratio.
+    /// light.uniform: smallest median darker/brighter luminance ratio of mirrored face patches
+    /// (cheek boxes without the mesh).
     pub uniform_min_ratio: f32,
     /// light.hotspot: largest share of the face that is blown out (near white).
     pub hotspot_max_share: f32,
@@ -44,11 +45,13 @@ pub struct ChecksConfig {
     pub glare_max_share: f32,
     /// glasses.tinted: smallest eye-region / cheek luminance ratio.
     pub tinted_min_ratio: f32,
-    /// image.sharp: smallest fine-detail energy of the face (Laplacian / gradient ratio).
+    /// image.sharp: smallest edge sharpness of the face in its least sharp direction (1-D Laplacian
+    /// / 2-px difference, measured at an eye distance of at most 64 px).
     pub sharp_min: f32,
     /// background.uniform: largest mean edge strength of the backdrop, 0–255 per pixel.
     pub background_max_texture: f32,
-    /// clothing.blue: largest share of the top that is close to the output background colour.
+    /// clothing.blue: largest share of the top that is vividly blue or close to the output
+    /// background colour.
     pub clothing_blue_max_share: f32,
     /// clothing.contrast: smallest colour distance (RGB) between the top and the output background.
     pub clothing_min_contrast: f32,
@@ -56,6 +59,9 @@ pub struct ChecksConfig {
     pub clothing_max_pattern: f32,
     /// recapture: largest periodic-pattern score (screen pixels, moiré, print screens), 0–1.
     pub recapture_max_periodic: f32,
+    /// recapture: largest frame score: summed support of the three strongest straight edges
+    /// around the face (a print's border, a screen's bezel), 0–4.
+    pub recapture_max_frame: f32,
     /// beautified: smallest skin-texture / eye-detail ratio (beauty filters smooth skin only).
     pub beautified_min_texture: f32,
     /// liveness (blink): the eyes must close to at most this fraction of their open gap.
@@ -85,17 +91,18 @@ impl Default for ChecksConfig {
             mouth_max_teeth: 0.035,
             exposure_min: 60.0,
             exposure_max: 215.0,
-            uniform_min_ratio: 0.65,
+            uniform_min_ratio: 0.58,
             hotspot_max_share: 0.03,
             redeye_max_share: 0.2,
             glare_max_share: 0.06,
             tinted_min_ratio: 0.35,
-            sharp_min: 0.35,
+            sharp_min: 0.26,
             background_max_texture: 8.0,
             clothing_blue_max_share: 0.3,
             clothing_min_contrast: 60.0,
             clothing_max_pattern: 0.25,
             recapture_max_periodic: 0.35,
+            recapture_max_frame: 2.0,
             beautified_min_texture: 0.15,
             liveness_blink_max_ratio: 0.5,
             liveness_min_turn_deg: 6.0,
@@ -169,6 +176,7 @@ impl ChecksConfig {
             0.0,
             1.0,
         );
+        r.range("recapture_max_frame", self.recapture_max_frame, 0.0, 4.0);
         r.range(
             "beautified_min_texture",
             self.beautified_min_texture,

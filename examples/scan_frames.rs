@@ -38,7 +38,6 @@ fn save_jpeg(img: &RgbImage, path: &Path, quality: u8) {
     img.write_with_encoder(enc).expect("encode JPEG");
 }
 
-/// `portrait`: the person of the demo frame; default the repository's test portrait.
 fn demo() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo");
     // A phone held up slightly turned, as a student does.

@@ -1,6 +1,5 @@
 //! The demo camera (`--camera demo`): loops the pictures bundled in `assets/demo/` (a phone
-//! showing the demo capture code, then a person in two poses: smiling with teeth showing, which
-//! fails `mouth.closed`, then with the lips closed, which passes), so the station can be shown and tested without
+//! showing the demo capture code, then a person), so the station can be shown and tested without
 //! a webcam. The pictures are compiled into the binary: nothing is read at run time.
 
 use super::{CameraError, FrameSource, SourceInfo};
@@ -12,13 +11,11 @@ pub const DEMO_CAPTURE_CODE: &str = "TUCAI-DEMO-0001";
 
 const PHONE: &[u8] = include_bytes!("../../assets/demo/phone_code.jpg");
 const PERSON: &[u8] = include_bytes!("../../assets/demo/person.jpg");
-const PERSON_LIPS_CLOSED: &[u8] = include_bytes!("../../assets/demo/person2.jpg");
 
 /// How long each picture stays in front of the "camera".
-const SCENES: [(&[u8], Duration); 3] = [
+const SCENES: [(&[u8], Duration); 2] = [
     (PHONE, Duration::from_secs(4)),
     (PERSON, Duration::from_secs(8)),
-    (PERSON_LIPS_CLOSED, Duration::from_secs(8)),
 ];
 
 pub struct DemoSource {

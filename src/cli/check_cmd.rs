@@ -159,11 +159,6 @@ fn print_text(file: &Path, report: &CheckReport) {
     }
 }
 
-/// Reads a photo file with the default limits (for commands that read no configuration).
-pub fn load(path: &Path) -> Result<RgbImage, String> {
-    load_with(path, tucai::imageio::LoadLimits::default())
-}
-
 /// Reads a photo file for the checks and the maker through the shared loader, within the
 /// configuration's `station.max_image_pixels`.
 pub fn load_with(path: &Path, limits: tucai::imageio::LoadLimits) -> Result<RgbImage, String> {

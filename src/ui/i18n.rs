@@ -584,7 +584,9 @@ pub fn trusted_station(lang: Lang, station: &str, fingerprint: &str) -> String {
 
 pub fn revoked_station(lang: Lang, station: &str) -> String {
     match lang {
-        Lang::Zh => format!("已撤销对工作站 {station} 的信任（已导入的批次保留；新批次需重新添加信任文件）"),
+        Lang::Zh => {
+            format!("已撤销对工作站 {station} 的信任（已导入的批次保留；新批次需重新添加信任文件）")
+        }
         Lang::En => format!(
             "Station {station} is no longer trusted (imported batches stay; new ones need its trust file again)"
         ),

@@ -240,7 +240,10 @@ fn a_wrongly_trusted_station_is_revoked_by_a_named_operator_and_audited() {
     w.click("撤销信任");
     // The first click only asks; nothing is removed yet.
     w.wait_for_text("确认撤销");
-    assert_eq!(w.harness.state().office.trusted_stations().unwrap().len(), 1);
+    assert_eq!(
+        w.harness.state().office.trusted_stations().unwrap().len(),
+        1
+    );
     w.click("确认撤销");
     w.wait_for_text("已撤销对工作站 station-a 的信任");
     w.wait_for_text("还没有信任任何工作站");
@@ -249,7 +252,11 @@ fn a_wrongly_trusted_station_is_revoked_by_a_named_operator_and_audited() {
     let audit = office.audit_log().unwrap();
     let last = audit.last().expect("an audit line");
     assert_eq!(
-        (last.action.as_str(), last.station.as_str(), last.operator.as_str()),
+        (
+            last.action.as_str(),
+            last.station.as_str(),
+            last.operator.as_str()
+        ),
         ("trust.revoke", "station-a", "王老师")
     );
 }

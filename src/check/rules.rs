@@ -660,7 +660,7 @@ mod tests {
     fn uniform(left: u8, right: u8) -> CheckResult {
         let (img, face, mesh) = half_lit(left, right);
         let photo = PhotoConfig::default();
-        let s = Scene::new(&img, vec![face], Some(mesh), None, &photo);
+        let s = Scene::new(&img, vec![face], Some(mesh), None, None, &photo);
         let g = s.geo.expect("a face");
         light_uniform(&s, &ChecksConfig::default(), &face_areas(&s, &g))
     }

@@ -156,9 +156,17 @@ pub enum RosterError {
     DuplicateColumn(Column),
     #[error("the file is not valid CSV at line {line}: {message}")]
     Csv { line: u64, message: String },
-    #[error("{} bad row(s), nothing imported:\n{}", .0.len(),
+    #[error("{} bad row(s), nothing imported:\n{}", bad_lines(.0),
         .0.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n"))]
     BadRows(Vec<RowError>),
+}
+
+/// How many lines the problems are on (one line can have several, e.g. an ID number both too
+/// long and malformed): what "N bad rows" counts.
+pub fn bad_lines(rows: &[RowError]) -> usize {
+    let mut lines: Vec<u64> = rows.iter().map(|r| r.line).collect();
+    lines.dedup();
+    lines.len()
 }
 
 /// A roster column, with the header names it is known by.
@@ -616,5 +624,18 @@ mod tests {
             !err.contains("张三") && !err.contains("110105194912310021"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_line_with_two_problems_is_one_bad_row() {
+        let row = |line, problem| RowError { line, problem };
+        let rows = [
+            row(3, RowProblem::MissingField(Column::StudentNo)),
+            row(4, RowProblem::MissingField(Column::Name)),
+            row(4, RowProblem::MissingField(Column::IdNumber)),
+        ];
+        assert_eq!(bad_lines(&rows), 2);
+        let text = RosterError::BadRows(rows.to_vec()).to_string();
+        assert!(text.starts_with("2 bad row(s)"), "{text}");
     }
 }

@@ -240,8 +240,13 @@ impl Kiosk {
             self.harness.step();
             std::thread::sleep(std::time::Duration::from_millis(10));
         }
+        // A picture of what the screen showed instead, for the one reading the failure.
+        let _ = self
+            .harness
+            .render()
+            .map(|img| img.save(std::env::temp_dir().join("kiosk-timeout.png")));
         panic!(
-            "timed out waiting for {what}; on {:?}, step {:?}",
+            "timed out waiting for {what} (picture: kiosk-timeout.png in the temp dir); on {:?}, step {:?}",
             self.page(),
             self.step()
         );

@@ -582,7 +582,7 @@ fn roster_import_ui(app: &mut KioskApp, ui: &mut egui::Ui, busy: bool) {
         Some(Err(e)) => match e.bad_rows() {
             Some(rows) => {
                 ui.label(
-                    RichText::new(i18n::roster_bad_rows(lang, rows.len()))
+                    RichText::new(i18n::roster_bad_rows(lang, crate::roster::bad_lines(rows)))
                         .size(24.0)
                         .color(theme::BAD),
                 );

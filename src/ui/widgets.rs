@@ -148,3 +148,20 @@ pub fn header_ui(ui: &mut egui::Ui, lang: &mut Lang, title: T) {
     });
     ui.separator();
 }
+
+/// A background job's progress: a bar of `done` of `total` (empty while the total is not known
+/// yet) and a line saying what runs.
+pub fn job_progress_ui(
+    ui: &mut egui::Ui,
+    (done, total): (usize, usize),
+    width: f32,
+    what: &str,
+) -> egui::Response {
+    let fraction = if total == 0 {
+        0.0
+    } else {
+        done as f32 / total as f32
+    };
+    ui.add(egui::ProgressBar::new(fraction).desired_width(width));
+    ui.label(RichText::new(what).size(24.0))
+}

@@ -164,15 +164,12 @@ fn right_ui(app: &mut OfficeApp, ui: &mut egui::Ui, office_dir: &std::path::Path
     }
     if let Some(job) = &app.import.job {
         let (done, total) = job.progress.get();
-        ui.add(
-            egui::ProgressBar::new(if total == 0 {
-                0.0
-            } else {
-                done as f32 / total as f32
-            })
-            .desired_width(560.0),
+        widgets::job_progress_ui(
+            ui,
+            (done, total),
+            560.0,
+            &i18n::importing_batches(lang, done, total),
         );
-        ui.label(RichText::new(i18n::importing_batches(lang, done, total)).size(24.0));
     }
     match &app.import.result {
         None => {}

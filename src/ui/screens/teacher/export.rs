@@ -286,15 +286,12 @@ fn right_ui(app: &mut KioskApp, ui: &mut egui::Ui, here: &Here<'_>) {
     let v = &app.teacher.export;
     if let Some(job) = &v.job {
         let (done, total) = job.progress.get();
-        ui.add(
-            egui::ProgressBar::new(if total == 0 {
-                0.0
-            } else {
-                done as f32 / total as f32
-            })
-            .desired_width(560.0),
+        widgets::job_progress_ui(
+            ui,
+            (done, total),
+            560.0,
+            &i18n::exporting(lang, done, total),
         );
-        ui.label(RichText::new(i18n::exporting(lang, done, total)).size(24.0));
     }
     let mut offer_trust = false;
     if let Some((to, result)) = &v.result {

@@ -230,16 +230,7 @@ fn right_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
         }
     }
     if let Some(job) = &app.teacher.studio.job {
-        let (done, total) = job.progress.get();
-        ui.add(
-            egui::ProgressBar::new(if total == 0 {
-                0.0
-            } else {
-                done as f32 / total as f32
-            })
-            .desired_width(420.0),
-        );
-        ui.label(RichText::new(t(app, T::StudioWorking)).size(24.0));
+        widgets::job_progress_ui(ui, job.progress.get(), 420.0, t(app, T::StudioWorking));
     }
     let tex = app.textures.get(TEXTURE).cloned();
     let mut save_now = false;

@@ -760,27 +760,32 @@ fn export_1000_students_timed() {
     );
 }
 
-#[test]
-fn a_killed_export_process_leaves_no_complete_looking_batch_that_fails_verification() {
+/// A station (through the CLI's data dir) with one session of class 酒店2201 whose `n` students
+/// 202200000.. each have a confirmed standard-size photo; enough work for a kill to land mid-way.
+fn station_with_confirmed(n: u32) -> (Station, i64) {
     let st = Station::new();
     let session = st.open_session("酒店2201");
-    {
-        let store = Store::open(&st.data()).unwrap();
-        let sid = SessionId(session);
-        let photo = standard_base_jpeg();
-        store.conn().execute_batch("BEGIN").unwrap();
-        for n in 0..400u32 {
-            let s = add_student(&store, sid, &format!("2022{n:05}"), "酒店2201");
-            confirm_photo(
-                &store,
-                s,
-                at(i64::from(n)),
-                n,
-                &standard_size_jpeg(&photo, n),
-            );
-        }
-        store.conn().execute_batch("COMMIT").unwrap();
+    let store = Store::open(&st.data()).unwrap();
+    let sid = SessionId(session);
+    let photo = standard_base_jpeg();
+    store.conn().execute_batch("BEGIN").unwrap();
+    for i in 0..n {
+        let s = add_student(&store, sid, &format!("2022{i:05}"), "酒店2201");
+        confirm_photo(
+            &store,
+            s,
+            at(i64::from(i)),
+            i,
+            &standard_size_jpeg(&photo, i),
+        );
     }
+    store.conn().execute_batch("COMMIT").unwrap();
+    (st, session)
+}
+
+#[test]
+fn a_killed_export_process_leaves_no_complete_looking_batch_that_fails_verification() {
+    let (st, session) = station_with_confirmed(400);
     let stick = st.path("stick");
     let s = session.to_string();
     let mut child = st
@@ -1094,25 +1099,8 @@ fn cli_trust_list_and_revoke_and_list_csv_escapes_formulas_and_long_digits() {
 /// students of b0002, the withdrawn one missing and absent from the upload package.
 #[test]
 fn a_killed_office_import_loses_nothing_and_brings_no_withdrawal_back() {
-    let st = Station::new();
-    let session = st.open_session("酒店2201");
+    let (st, session) = station_with_confirmed(300);
     let sid = SessionId(session);
-    {
-        let store = Store::open(&st.data()).unwrap();
-        let photo = standard_base_jpeg();
-        store.conn().execute_batch("BEGIN").unwrap();
-        for n in 0..300u32 {
-            let s = add_student(&store, sid, &format!("2022{n:05}"), "酒店2201");
-            confirm_photo(
-                &store,
-                s,
-                at(i64::from(n)),
-                n,
-                &standard_size_jpeg(&photo, n),
-            );
-        }
-        store.conn().execute_batch("COMMIT").unwrap();
-    }
     let stick = st.path("stick");
     let s = session.to_string();
     let export = |st: &Station| {

@@ -16,15 +16,16 @@ use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// What an export needs, gathered on the GUI thread.
+/// What an export or a purge needs, gathered on the GUI thread: both act on one session and the
+/// stick the batches (and the office's receipt) are on.
 #[derive(Debug, Clone)]
-pub struct ExportJobRequest {
+pub struct StickJobRequest {
     /// The station database file (the job opens its own connection).
     pub db: PathBuf,
     pub station_id: String,
     pub session: SessionId,
     pub operator: String,
-    /// The folder the batches go into (a USB stick or a folder on it).
+    /// The folder the batches go into and the receipt comes back on (a USB stick or a folder on it).
     pub dest: PathBuf,
     pub now: DateTime<Utc>,
 }
@@ -86,7 +87,7 @@ fn is_full(e: &std::io::Error) -> bool {
 /// Exports a session to `req.dest` (what `tucai export --to` does), then reads the new batch
 /// back and verifies its signature and every file against the manifest, as the office will.
 pub fn export_to_folder(
-    req: &ExportJobRequest,
+    req: &StickJobRequest,
     progress: &Counter,
 ) -> Result<Exported, ExportFailure> {
     if !req.dest.is_dir() {
@@ -215,19 +216,8 @@ pub fn receipt_status(
     })
 }
 
-/// What a purge needs, gathered on the GUI thread.
-#[derive(Debug, Clone)]
-pub struct PurgeJobRequest {
-    pub db: PathBuf,
-    pub station_id: String,
-    pub session: SessionId,
-    pub operator: String,
-    pub dest: PathBuf,
-    pub now: DateTime<Utc>,
-}
-
 /// Purges a session after checking the office's receipt (what `tucai purge --from` does).
-pub fn purge(req: &PurgeJobRequest) -> Result<export::purge::PurgeOutcome, ExportFailure> {
+pub fn purge(req: &StickJobRequest) -> Result<export::purge::PurgeOutcome, ExportFailure> {
     let mut store = Store::open_file(&req.db)?;
     let dest = FolderDestination::new(&req.dest);
     Ok(export::purge_session(
@@ -290,7 +280,7 @@ mod tests {
     #[test]
     fn exporting_to_a_missing_folder_says_it_is_not_there() {
         let dir = tempfile::tempdir().unwrap();
-        let req = ExportJobRequest {
+        let req = StickJobRequest {
             db: dir.path().join("tucai.sqlite3"),
             station_id: "st".into(),
             session: SessionId(1),

@@ -8,7 +8,7 @@ use super::super::super::app::{KioskApp, t};
 use super::super::super::i18n::{self, Lang, T};
 use super::super::super::roster_picker::{Background, Files, Place};
 use super::super::super::teacher_jobs::{
-    self, ExportFailure, ExportJobRequest, Exported, Job, Poll, PurgeJobRequest, ReceiptStatus,
+    self, ExportFailure, Exported, Job, Poll, ReceiptStatus, StickJobRequest,
 };
 use super::super::super::{theme, widgets};
 use crate::export::purge::PurgeOutcome;
@@ -269,7 +269,7 @@ fn right_ui(app: &mut KioskApp, ui: &mut egui::Ui, here: &Here<'_>) {
     if widgets::primary_button_ui(ui, label, can).clicked()
         && let (Some(session), Some(dest)) = (session, dest)
     {
-        let req = ExportJobRequest {
+        let req = StickJobRequest {
             db: db.to_path_buf(),
             station_id: station_id.to_string(),
             session,
@@ -450,7 +450,7 @@ fn purge_ui(
         if no {
             app.teacher.export.confirm_purge = None;
         } else if yes && let Some(dest) = dest {
-            let req = PurgeJobRequest {
+            let req = StickJobRequest {
                 db: db.to_path_buf(),
                 station_id: station_id.to_string(),
                 session,

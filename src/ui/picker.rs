@@ -220,9 +220,45 @@ pub fn two_columns<S>(
     let list_height = (height - 40.0).max(120.0);
     ui.horizontal_top(|ui| {
         ui.allocate_ui(egui::vec2(left_width, height), |ui| {
+            // The column keeps its width while its listing is read again ("读取中…" is
+            // narrow): otherwise the right side jumps left for a frame, under a finger about to
+            // tap a button there.
+            ui.set_min_width(left_width);
             ui.vertical(|ui| left(state, ui, list_height));
         });
         ui.add_space(24.0);
         ui.vertical(|ui| right(state, ui));
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Where the right column starts, with the left one holding `left_text`.
+    fn right_x(left_text: &str) -> f32 {
+        let ctx = egui::Context::default();
+        let mut x = f32::NAN;
+        let mut out = ctx.run_ui(egui::RawInput::default(), |ui| {
+            two_columns(
+                ui,
+                &mut x,
+                400.0,
+                |_, ui, _| {
+                    ui.label(left_text);
+                },
+                |x, ui| *x = ui.min_rect().left(),
+            );
+        });
+        out.textures_delta.clear();
+        x
+    }
+
+    #[test]
+    fn the_right_column_does_not_move_while_the_listing_is_read_again() {
+        let reading = right_x("读取中…");
+        let listed = right_x(&"x".repeat(60));
+        assert!(reading >= 400.0, "right column at {reading}");
+        assert_eq!(reading, listed);
+    }
 }

@@ -19,21 +19,6 @@ fn studio() -> image::RgbImage {
     .img
 }
 
-/// The studio composite fails only mouth.closed (he smiles with parted lips); a station that
-/// allows that lets the same file pass.
-/// The Obama fixture smiles with his lips apart and teeth showing: mouth.closed is relaxed.
-fn lenient(st: &Station) {
-    let text = std::fs::read_to_string(st.config()).unwrap();
-    assert!(text.contains("mouth_max_open = 0.1\n"));
-    assert!(text.contains("mouth_max_teeth = 0.035\n"));
-    std::fs::write(
-        st.config(),
-        text.replace("mouth_max_open = 0.1\n", "mouth_max_open = 1.0\n")
-            .replace("mouth_max_teeth = 0.035\n", "mouth_max_teeth = 1.0\n"),
-    )
-    .unwrap();
-}
-
 fn json(out: &std::process::Output) -> Vec<serde_json::Value> {
     serde_json::from_str::<serde_json::Value>(&stdout(out))
         .unwrap_or_else(|e| panic!("{e}: {}", stdout(out)))
@@ -61,7 +46,7 @@ fn save(st: &Station, name: &str, img: &image::RgbImage) -> PathBuf {
 #[test]
 fn passing_file_exits_0_with_every_check_in_the_json() {
     let st = Station::new();
-    lenient(&st);
+    st.relax_mouth();
     let p = save(&st, "studio.png", &studio());
     let out = st.run(&["check", "--json", p.to_str().unwrap()]);
     assert_eq!(
@@ -117,7 +102,7 @@ fn failing_file_exits_1_and_names_the_failed_check() {
 #[test]
 fn unreadable_file_exits_2_and_the_others_are_still_reported() {
     let st = Station::new();
-    lenient(&st);
+    st.relax_mouth();
     let p = save(&st, "studio.png", &studio());
     let bad = st.path("notes.jpg");
     std::fs::write(&bad, b"this is not a photo").unwrap();

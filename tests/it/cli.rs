@@ -165,13 +165,6 @@ fn killed_roster_import_leaves_the_database_unchanged() {
     assert_eq!(actions, ["session.open"]);
     // And the station keeps working: the same file imports completely afterwards.
     drop(store);
-    let small = st.write("small.csv", roster_zh(10).as_bytes());
-    let out = st.run(&[
-        "roster",
-        "import",
-        small.to_str().unwrap(),
-        "--session",
-        &s.to_string(),
-    ]);
+    let out = st.import_roster(s, "small.csv", roster_zh(10).as_bytes());
     assert!(out.status.success(), "{}", stderr(&out));
 }

@@ -62,14 +62,7 @@ fn a_png_claiming_40000_squared_is_refused_by_check_and_photo_add_with_exit_2() 
     assert!(err.contains("larger than"), "{err}");
 
     let session = st.open_session("酒店2201");
-    let roster = st.write("roster.csv", roster_zh(1).as_bytes());
-    let out = st.run(&[
-        "roster",
-        "import",
-        roster.to_str().unwrap(),
-        "--session",
-        &session.to_string(),
-    ]);
+    let out = st.import_roster(session, "roster.csv", roster_zh(1).as_bytes());
     assert!(out.status.success(), "{}", stderr(&out));
     let out = st.run(&[
         "photo",
@@ -251,17 +244,11 @@ fn a_roster_re_import_that_swaps_two_capture_codes_applies_in_one_pass() {
 fn a_header_only_roster_says_the_file_has_no_students_and_exits_2() {
     let st = Station::new();
     let session = st.open_session("酒店2201");
-    let file = st.write(
+    let out = st.import_roster(
+        session,
         "empty-class.csv",
         "学号,姓名,身份证号,院系,班级,采集码\n".as_bytes(),
     );
-    let out = st.run(&[
-        "roster",
-        "import",
-        file.to_str().unwrap(),
-        "--session",
-        &session.to_string(),
-    ]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(

@@ -3,17 +3,6 @@
 use crate::support::{Station, id_number, roster_zh, stderr, stdout};
 use tucai::store::{SessionId, Store};
 
-fn import(st: &Station, session: i64, name: &str, bytes: &[u8]) -> std::process::Output {
-    let file = st.write(name, bytes);
-    st.run(&[
-        "roster",
-        "import",
-        file.to_str().unwrap(),
-        "--session",
-        &session.to_string(),
-    ])
-}
-
 fn roster_count(st: &Station, session: i64) -> usize {
     Store::open(&st.data())
         .unwrap()
@@ -26,7 +15,7 @@ fn roster_count(st: &Station, session: i64) -> usize {
 fn utf8_chinese_headers() {
     let st = Station::new();
     let s = st.open_session("酒店2201");
-    let out = import(&st, s, "r.csv", roster_zh(30).as_bytes());
+    let out = st.import_roster(s, "r.csv", roster_zh(30).as_bytes());
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
         stdout(&out).contains("imported 30 students"),
@@ -55,7 +44,7 @@ fn utf8_with_bom_and_crlf() {
     let s = st.open_session("C");
     let mut bytes = b"\xEF\xBB\xBF".to_vec();
     bytes.extend(roster_zh(3).replace('\n', "\r\n").bytes());
-    let out = import(&st, s, "r.csv", &bytes);
+    let out = st.import_roster(s, "r.csv", &bytes);
     assert!(out.status.success(), "{}", stderr(&out));
     let store = Store::open(&st.data()).unwrap();
     let students = store.students(SessionId(s)).unwrap();
@@ -71,7 +60,7 @@ fn gbk_as_excel_writes_it() {
     let text = roster_zh(5);
     let (gbk, _, lossy) = encoding_rs::GBK.encode(&text);
     assert!(!lossy);
-    let out = import(&st, s, "r.csv", &gbk);
+    let out = st.import_roster(s, "r.csv", &gbk);
     assert!(out.status.success(), "{}", stderr(&out));
     let store = Store::open(&st.data()).unwrap();
     let students = store.students(SessionId(s)).unwrap();
@@ -88,7 +77,7 @@ fn english_headers_without_optional_columns() {
         id_number(1),
         id_number(2)
     );
-    let out = import(&st, s, "r.csv", text.as_bytes());
+    let out = st.import_roster(s, "r.csv", text.as_bytes());
     assert!(out.status.success(), "{}", stderr(&out));
     let store = Store::open(&st.data()).unwrap();
     let s = store.student_by_no(SessionId(s), "A002").unwrap().unwrap();
@@ -111,7 +100,7 @@ fn any_bad_row_imports_nothing_and_lists_every_row() {
          1006,己,{good},K1\n\
          10 07,庚,{good},\n"
     );
-    let out = import(&st, s, "bad.csv", text.as_bytes());
+    let out = st.import_roster(s, "bad.csv", text.as_bytes());
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     for expected in [
@@ -132,10 +121,10 @@ fn any_bad_row_imports_nothing_and_lists_every_row() {
 fn missing_column_and_empty_file() {
     let st = Station::new();
     let s = st.open_session("C");
-    let out = import(&st, s, "r.csv", "学号,姓名\n1,甲\n".as_bytes());
+    let out = st.import_roster(s, "r.csv", "学号,姓名\n1,甲\n".as_bytes());
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("身份证号"), "{}", stderr(&out));
-    let out = import(&st, s, "e.csv", b"");
+    let out = st.import_roster(s, "e.csv", b"");
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("empty"), "{}", stderr(&out));
     assert_eq!(roster_count(&st, s), 0);
@@ -146,12 +135,12 @@ fn reimport_updates_and_keeps_students() {
     let st = Station::new();
     let s = st.open_session("C");
     assert!(
-        import(&st, s, "r.csv", roster_zh(4).as_bytes())
+        st.import_roster(s, "r.csv", roster_zh(4).as_bytes())
             .status
             .success()
     );
     let corrected = roster_zh(5).replace("学生2,", "学生二,");
-    let out = import(&st, s, "r2.csv", corrected.as_bytes());
+    let out = st.import_roster(s, "r2.csv", corrected.as_bytes());
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
         stdout(&out).contains("1 new, 4 updated"),
@@ -175,10 +164,10 @@ fn into_a_closed_or_unknown_session_is_refused() {
             .status
             .success()
     );
-    let out = import(&st, s, "r.csv", roster_zh(2).as_bytes());
+    let out = st.import_roster(s, "r.csv", roster_zh(2).as_bytes());
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("closed"), "{}", stderr(&out));
-    let out = import(&st, 999, "r.csv", roster_zh(2).as_bytes());
+    let out = st.import_roster(999, "r.csv", roster_zh(2).as_bytes());
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("no session 999"), "{}", stderr(&out));
 }
@@ -188,7 +177,7 @@ fn same_capture_code_twice_in_a_session_is_refused_whole() {
     let st = Station::new();
     let s = st.open_session("C");
     assert!(
-        import(&st, s, "a.csv", roster_zh(2).as_bytes())
+        st.import_roster(s, "a.csv", roster_zh(2).as_bytes())
             .status
             .success()
     );
@@ -197,7 +186,7 @@ fn same_capture_code_twice_in_a_session_is_refused_whole() {
         "学号,姓名,身份证号,采集码\n3001,新,{},CODE00000\n",
         id_number(9)
     );
-    let out = import(&st, s, "b.csv", text.as_bytes());
+    let out = st.import_roster(s, "b.csv", text.as_bytes());
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("capture code"), "{}", stderr(&out));
     assert_eq!(roster_count(&st, s), 2);

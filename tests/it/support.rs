@@ -65,6 +65,32 @@ impl Station {
         std::fs::write(&p, bytes).expect("write file");
         p
     }
+
+    /// Writes `bytes` as the file `name` and runs `tucai roster import` of it into `session`.
+    pub fn import_roster(&self, session: i64, name: &str, bytes: &[u8]) -> Output {
+        let file = self.write(name, bytes);
+        self.run(&[
+            "roster",
+            "import",
+            file.to_str().expect("temp path is UTF-8"),
+            "--session",
+            &session.to_string(),
+        ])
+    }
+
+    /// Lets a smile with parted lips and teeth pass `mouth.closed` (both halves: the lip gap and
+    /// the teeth), for tests whose real face fixture smiles and that are about something else.
+    pub fn relax_mouth(&self) {
+        let text = std::fs::read_to_string(self.config()).expect("read kiosk.toml");
+        assert!(text.contains("mouth_max_open = 0.1\n"));
+        assert!(text.contains("mouth_max_teeth = 0.035\n"));
+        std::fs::write(
+            self.config(),
+            text.replace("mouth_max_open = 0.1\n", "mouth_max_open = 1.0\n")
+                .replace("mouth_max_teeth = 0.035\n", "mouth_max_teeth = 1.0\n"),
+        )
+        .expect("write kiosk.toml");
+    }
 }
 
 pub fn stdout(out: &Output) -> String {

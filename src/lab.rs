@@ -66,8 +66,8 @@ pub trait PhotoLab: Send + Sync {
     ) -> Result<LabOutput, LabError>;
 }
 
-/// Crops the capture to the photo's aspect ratio and scales it, with an empty check report marked
-/// as passed only by [`ScriptedLab`]: the stand-in until `crate::photo` and `crate::check` land.
+/// Crops the capture to the photo's aspect ratio and scales it, with every check passed and no
+/// model run: the photo half of [`ScriptedLab`], for tests that are about the flow, not the lab.
 pub struct PreviewLab {
     pub spec: PhotoConfig,
 }

@@ -284,14 +284,21 @@ impl EdgeProfile {
                 worst = Some((s, side));
             }
         };
-        consider(a.y < 0.0, share(&self.top, a.x, b.x), Side::Top);
+        // An edge is crossed when at least half an output pixel lies beyond it, as
+        // `Transform::covered` rounds: a thinner sliver shows no row or column of background.
+        let tol = 0.5 / t.scale;
+        consider(a.y < -tol, share(&self.top, a.x, b.x), Side::Top);
         consider(
-            b.y > self.height,
+            b.y > self.height + tol,
             share(&self.bottom, a.x, b.x),
             Side::Bottom,
         );
-        consider(a.x < 0.0, share(&self.left, a.y, b.y), Side::Left);
-        consider(b.x > self.width, share(&self.right, a.y, b.y), Side::Right);
+        consider(a.x < -tol, share(&self.left, a.y, b.y), Side::Left);
+        consider(
+            b.x > self.width + tol,
+            share(&self.right, a.y, b.y),
+            Side::Right,
+        );
         worst.map(|(_, side)| side)
     }
 }
@@ -528,6 +535,25 @@ mod tests {
         // 20 rows less below the eyes: no scale within the ranges fits, refused at the bottom.
         let (_, t) = plan_for((1200, 1100), 600.0, 489.0, 507.0, 39.0, 1100.0);
         assert_eq!(t, Err(Refusal::OutOfFrame { side: Side::Bottom }));
+    }
+
+    #[test]
+    fn a_sliver_under_half_an_output_pixel_past_the_edge_cuts_nothing() {
+        // The body runs out of the bottom edge; the photo's bottom 0.4 output px past it shows
+        // no row of background (`covered` rounds it away), 2 px past it does.
+        let mask = figure(1200, 1120, 600.0, 40.0, 500.0, 1000.0);
+        let edges = EdgeProfile::new(&mask);
+        let lim = Limits::new(&PhotoConfig::default(), 0.0);
+        let at = |overrun_px: f32| {
+            let scale = 0.5;
+            let t = Transform {
+                scale,
+                origin: Point::new(120.0, 1120.0 + overrun_px / scale - 640.0 / scale),
+            };
+            edges.cut(&t, &lim)
+        };
+        assert_eq!(at(0.4), None);
+        assert_eq!(at(2.0), Some(Side::Bottom));
     }
 
     #[test]

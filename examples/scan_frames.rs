@@ -87,8 +87,8 @@ struct Pose {
 }
 
 /// The official 2012 portrait (smiling, teeth showing: mouth.closed fails with its hint), whole.
-/// No licence-clean portrait with the lips closed and the head level was found for a second pose
-/// (a White House photo with closed lips measures 17.7° of pitch, over the 15° limit).
+/// No licence-clean portrait with the lips closed and the head level was found for a second pose:
+/// assets/demo/README.md lists the candidates and the check each fails.
 const POSE: Pose = Pose {
     fixture: "fr_obama.jpg",
     crop: (0, 0, 910, 1137),

@@ -18,7 +18,7 @@ use super::{EvalError, labelled_sets};
 use crate::config::{Config, PhotoConfig};
 use crate::face::{FaceDetector, FaceMesh};
 use crate::imageio::{LoadLimits, load_rgb};
-use crate::photo::{PhotoMaker, jpeg};
+use crate::photo::{PhotoMaker, jpeg, visible_head_top};
 use image::RgbImage;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -32,9 +32,6 @@ pub const BACKGROUND_MAX_SPREAD: f32 = 4.0;
 pub const BACKGROUND_MAX_GRADIENT: f32 = 6.0;
 /// Largest distance of the head's centre from the photo's centre line, as a share of the width.
 pub const CENTRE_MAX_OFFSET: f32 = 0.03;
-/// A pixel this far (RGB distance) from the background colour is no longer background when the
-/// hair's top is scanned for.
-const NOT_BACKGROUND: f32 = 40.0;
 
 /// What a reviewer measures on a made photo.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -403,7 +400,7 @@ fn measure(models: &Models, file: &[u8], c: &PhotoConfig) -> Result<Measures, St
     let centre_x = (lc.x + rc.x) / 2.0;
     let face_width = lc.distance(rc);
     let eye_line = (le.y + re.y) / 2.0;
-    let head_top = head_top_by_background(&img, c.background, centre_x, face_width, eye_line);
+    let head_top = visible_head_top(&img, c.background, centre_x, face_width, eye_line);
     m.face = Some(FaceMeasures {
         head_top,
         eye_line,
@@ -412,43 +409,6 @@ fn measure(models: &Models, file: &[u8], c: &PhotoConfig) -> Result<Measures, St
     });
     m.background = background_stats(&img, c.background, head_top);
     Ok(m)
-}
-
-fn colour_distance(p: [u8; 3], q: [u8; 3]) -> f32 {
-    p.iter()
-        .zip(q)
-        .map(|(a, b)| (*a as f32 - b as f32).powi(2))
-        .sum::<f32>()
-        .sqrt()
-}
-
-/// The top of the hair: in the columns across the middle half of the face, the first row from
-/// the top that is far from the background colour, the second-highest of those columns (one
-/// stray pixel does not lift the head). `None` when the head starts at the top row.
-pub fn head_top_by_background(
-    img: &RgbImage,
-    background: [u8; 3],
-    centre_x: f32,
-    face_width: f32,
-    eye_line: f32,
-) -> Option<f32> {
-    let (w, h) = img.dimensions();
-    let half = (face_width * 0.25).max(1.0);
-    let x0 = (centre_x - half).max(0.0) as u32;
-    let x1 = ((centre_x + half) as u32).min(w.saturating_sub(1));
-    let bottom = (eye_line.max(0.0) as u32).min(h);
-    let mut tops: Vec<u32> = (x0..=x1)
-        .filter_map(|x| {
-            (0..bottom)
-                .find(|&y| colour_distance(img.get_pixel(x, y).0, background) > NOT_BACKGROUND)
-        })
-        .collect();
-    if tops.len() < 3 {
-        return None;
-    }
-    tops.sort_unstable();
-    let top = tops[1];
-    (top > 0).then_some(top as f32)
 }
 
 /// The background's colour and evenness over what a reviewer looks at: the band above the head
@@ -594,12 +554,12 @@ mod tests {
     #[test]
     fn the_hair_top_is_the_first_row_off_the_background() {
         let img = photo_like([100, 197, 255], 77);
-        let top = head_top_by_background(&img, [100, 197, 255], 240.0, 240.0, 250.0).unwrap();
+        let top = visible_head_top(&img, [100, 197, 255], 240.0, 240.0, 250.0).unwrap();
         assert!((top - 77.0).abs() <= 1.0, "{top}");
         // Hair at the very top: the head reaches the edge.
         let cut = photo_like([100, 197, 255], -60);
         assert_eq!(
-            head_top_by_background(&cut, [100, 197, 255], 240.0, 240.0, 250.0),
+            visible_head_top(&cut, [100, 197, 255], 240.0, 240.0, 250.0),
             None
         );
     }

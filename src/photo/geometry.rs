@@ -147,7 +147,13 @@ pub fn plan(
     }
     let edges = EdgeProfile::new(mask);
     let mut last = Refusal::NoHeadTop;
-    for margin in [0.15, 0.05] {
+    // Each range shrunk first by 15 % of its width on each side, then 5 %, then 2 % (1–2 px):
+    // the safety against measuring the photo again is given up only as far as the capture
+    // needs. A tight head-and-shoulders portrait whose shirt reaches the bottom edge can only
+    // be shown at the largest scale the head-top and eye ranges allow (a bigger head, the eyes
+    // lower), and that lies next to their limits; the maker then measures the hair's top on the
+    // photo itself before it is kept (`visible_head_top`).
+    for margin in [0.15, 0.05, 0.02] {
         let lim = Limits::new(config, margin);
         let lo = (lim.face.0 / fw).max((lim.eye.0 - lim.head.1) / head_to_eye);
         let hi = (lim.face.1 / fw).min((lim.eye.1 - lim.head.0) / head_to_eye);
@@ -171,9 +177,11 @@ pub fn plan(
             // Capture rows the output's top edge may sit on.
             let oy_lo = (head_top_y - lim.head.1 / s).max(eye_y - lim.eye.1 / s);
             let oy_hi = (head_top_y - lim.head.0 / s).min(eye_y - lim.eye.0 / s);
-            if oy_lo > oy_hi {
+            // At the largest scale the two ranges leave one row; rounding may cross them.
+            if oy_lo > oy_hi + 1e-3 {
                 continue;
             }
+            let oy_hi = oy_hi.max(oy_lo);
             let ox0 = centre_x - lim.w / (2.0 * s);
             let tol = 0.01 * lim.w / s;
             let mid = (oy_lo + oy_hi) / 2.0;
@@ -276,14 +284,21 @@ impl EdgeProfile {
                 worst = Some((s, side));
             }
         };
-        consider(a.y < 0.0, share(&self.top, a.x, b.x), Side::Top);
+        // An edge is crossed when at least half an output pixel lies beyond it, as
+        // `Transform::covered` rounds: a thinner sliver shows no row or column of background.
+        let tol = 0.5 / t.scale;
+        consider(a.y < -tol, share(&self.top, a.x, b.x), Side::Top);
         consider(
-            b.y > self.height,
+            b.y > self.height + tol,
             share(&self.bottom, a.x, b.x),
             Side::Bottom,
         );
-        consider(a.x < 0.0, share(&self.left, a.y, b.y), Side::Left);
-        consider(b.x > self.width, share(&self.right, a.y, b.y), Side::Right);
+        consider(a.x < -tol, share(&self.left, a.y, b.y), Side::Left);
+        consider(
+            b.x > self.width + tol,
+            share(&self.right, a.y, b.y),
+            Side::Right,
+        );
         worst.map(|(_, side)| side)
     }
 }
@@ -500,6 +515,45 @@ mod tests {
         // The eyes 60 px above the bottom edge: the chest the photo shows is not in the picture.
         let (_, t) = plan_for((1920, 1080), 960.0, 1020.0, 300.0, 770.0, 900.0);
         assert_eq!(t, Err(Refusal::OutOfFrame { side: Side::Bottom }));
+    }
+
+    #[test]
+    fn a_tight_portrait_with_the_shirt_to_the_bottom_edge_is_made_at_the_largest_scale() {
+        // 1200×1120, a 507-px face, the hair 39 px under the top, the eyes 450 px below it, the
+        // shirt across the bottom edge: only the largest scale the head-top and eye ranges allow
+        // keeps the photo's bottom inside the capture, 1–2 px inside those limits.
+        let c = PhotoConfig::default();
+        let (f, t) = plan_for((1200, 1120), 600.0, 489.0, 507.0, 39.0, 1100.0);
+        let t = t.unwrap();
+        let bottom = t.to_source(Point::new(240.0, 640.0));
+        assert!(bottom.y <= 1120.0, "{bottom:?}");
+        let eye = t.to_output(f.left_eye);
+        let top = t.to_output(Point::new(600.0, 39.0));
+        assert!(within(eye.y, c.eye_line_min, c.eye_line_max), "{eye:?}");
+        assert!(within(top.y, c.head_top_min, c.head_top_max), "{top:?}");
+        assert!(within(507.0 * t.scale, c.face_width_min, c.face_width_max));
+        // 20 rows less below the eyes: no scale within the ranges fits, refused at the bottom.
+        let (_, t) = plan_for((1200, 1100), 600.0, 489.0, 507.0, 39.0, 1100.0);
+        assert_eq!(t, Err(Refusal::OutOfFrame { side: Side::Bottom }));
+    }
+
+    #[test]
+    fn a_sliver_under_half_an_output_pixel_past_the_edge_cuts_nothing() {
+        // The body runs out of the bottom edge; the photo's bottom 0.4 output px past it shows
+        // no row of background (`covered` rounds it away), 2 px past it does.
+        let mask = figure(1200, 1120, 600.0, 40.0, 500.0, 1000.0);
+        let edges = EdgeProfile::new(&mask);
+        let lim = Limits::new(&PhotoConfig::default(), 0.0);
+        let at = |overrun_px: f32| {
+            let scale = 0.5;
+            let t = Transform {
+                scale,
+                origin: Point::new(120.0, 1120.0 + overrun_px / scale - 640.0 / scale),
+            };
+            edges.cut(&t, &lim)
+        };
+        assert_eq!(at(0.4), None);
+        assert_eq!(at(2.0), Some(Side::Bottom));
     }
 
     #[test]

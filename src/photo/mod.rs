@@ -308,14 +308,19 @@ fn make_refined(
         let eye_out = t.to_output(eyes);
         let centre = t.to_output(face.bbox.center());
         let face_width = face.bbox.w * t.scale;
-        let measured = output_head_top(&matte, centre.x, eye_out.y, face_width);
-        let Some(head_top) = measured else {
+        if output_head_top(&matte, centre.x, eye_out.y, face_width).is_none() {
             return Err(Refusal::NoHeadTop.into());
-        };
+        }
+        let image = matte::replace(&out, &matte, &backdrop, &surface, config.background);
+        // The hair's top as it shows on the photo, where a reviewer measures it: a strand the
+        // matte keeps below one half still shows, so this may lie a few pixels above the
+        // matte's edge. Hair reaching the photo's top row is row 0, out of range.
+        let head_top = visible_head_top(&image, config.background, centre.x, face_width, eye_out.y)
+            .unwrap_or(0.0);
         let ok = head_top >= config.head_top_min as f32 && head_top <= config.head_top_max as f32;
         if !ok {
             if attempt == 0 {
-                // The refined edge is where the hair really ends: plan again from it.
+                // Where the hair really ends: plan again from it.
                 top = t.to_source(Point::new(centre.x, head_top)).y;
                 continue;
             }
@@ -326,7 +331,6 @@ fn make_refined(
             }
             .into());
         }
-        let image = matte::replace(&out, &matte, &backdrop, &surface, config.background);
         let encoded = jpeg::encode_to_size(
             &image,
             config.min_quality,
@@ -386,6 +390,46 @@ fn fine_mask(
             })
             .collect(),
     ))
+}
+
+/// A pixel this far (RGB distance) from the background colour is no longer background when the
+/// hair's top is scanned for: a strand mixed a fifth into the new colour already shows.
+const NOT_BACKGROUND: f32 = 40.0;
+
+/// The top of the hair as a reviewer sees it on a made photo: in the columns across the middle
+/// half of the face, the first row from the top that is far from the background colour, the
+/// second-highest of those columns (one stray pixel does not lift the head). `None` when the
+/// head starts at the top row. The maker checks its photo with it before encoding, and `tucai
+/// eval photos` measures the file with it: the standard's "top of the hair" is what shows, and a
+/// strand the matte keeps at a third of its colour shows.
+pub fn visible_head_top(
+    img: &RgbImage,
+    background: [u8; 3],
+    centre_x: f32,
+    face_width: f32,
+    eye_line: f32,
+) -> Option<f32> {
+    let (w, h) = img.dimensions();
+    let half = (face_width * 0.25).max(1.0);
+    let x0 = (centre_x - half).max(0.0) as u32;
+    let x1 = ((centre_x + half) as u32).min(w.saturating_sub(1));
+    let bottom = (eye_line.max(0.0) as u32).min(h);
+    let distance = |p: [u8; 3]| {
+        p.iter()
+            .zip(background)
+            .map(|(a, b)| (*a as f32 - b as f32).powi(2))
+            .sum::<f32>()
+            .sqrt()
+    };
+    let mut tops: Vec<u32> = (x0..=x1)
+        .filter_map(|x| (0..bottom).find(|&y| distance(img.get_pixel(x, y).0) > NOT_BACKGROUND))
+        .collect();
+    if tops.len() < 3 {
+        return None;
+    }
+    tops.sort_unstable();
+    let top = tops[1];
+    (top > 0).then_some(top as f32)
 }
 
 /// Top of the person in the output's centre band (half the face width), from the eye line up.

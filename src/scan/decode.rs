@@ -23,6 +23,7 @@
 
 use super::zx::{self, Binarizer};
 use image::{GrayImage, RgbImage};
+use std::borrow::Cow;
 
 /// A code found in a picture.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,7 +107,7 @@ const HARDER: [Step; 4] = [
 pub fn decode_file(grey: &GrayImage) -> Result<Vec<Decoded>, DecoderPanic> {
     let mut steps = vec![PLAIN];
     steps.extend(HARDER);
-    run_steps(grey, &steps)
+    run_steps(&within_pixel_limit(grey), &steps)
 }
 
 /// Runs `steps` in order until one finds a code, each under [`guarded`].
@@ -136,6 +137,7 @@ pub fn decode_frame(grey: &GrayImage, n: u64) -> Vec<Decoded> {
     if grey.width() < 21 || grey.height() < 21 {
         return Vec::new();
     }
+    let grey = &within_pixel_limit(grey);
     let found = (PLAIN.1)(grey);
     if !found.is_empty() {
         return found;
@@ -168,7 +170,7 @@ pub fn luma(img: &RgbImage) -> GrayImage {
 }
 
 /// 2×2 box average.
-pub(super) fn half_size(grey: &GrayImage) -> GrayImage {
+fn half_size(grey: &GrayImage) -> GrayImage {
     let (w, h) = (grey.width() / 2, grey.height() / 2);
     let src = grey.as_raw();
     let sw = grey.width() as usize;
@@ -202,7 +204,12 @@ fn binarize(grey: &GrayImage, radius: u32) -> Vec<bool> {
         for x in 0..w {
             let x0 = x.saturating_sub(r);
             let x1 = (x + r + 1).min(w);
-            let sum = (bottom[x1] + top[x0] - top[x1] - bottom[x0]) as u64;
+            // Exact although the entries wrapped: the window's sum fits in u32 (see
+            // `integral_image`).
+            let sum = bottom[x1]
+                .wrapping_add(top[x0])
+                .wrapping_sub(top[x1])
+                .wrapping_sub(bottom[x0]) as u64;
             let n = ((y1 - y0) * (x1 - x0)) as u64;
             let p = src[y * w + x] as u64;
             // p < mean·31/32 and p + 2 < mean, without dividing.
@@ -214,6 +221,10 @@ fn binarize(grey: &GrayImage, radius: u32) -> Vec<bool> {
 
 /// Integral image with a zero row and column in front: entry (y, x) sums the pixels above and
 /// left of (y, x).
+///
+/// The entries are kept modulo 2³² (wrapping): a 4096 × 4096 picture's total reaches 2³², but any
+/// window's sum, taken as the wrapping difference of four entries, is exact while the picture has
+/// fewer than 2³²/255 pixels, which [`within_pixel_limit`] ensures.
 fn integral_image(grey: &GrayImage) -> Vec<u32> {
     let (w, h) = (grey.width() as usize, grey.height() as usize);
     let src = grey.as_raw();
@@ -222,11 +233,22 @@ fn integral_image(grey: &GrayImage) -> Vec<u32> {
     for y in 0..h {
         let mut row = 0u32;
         for x in 0..w {
-            row += src[y * w + x] as u32;
-            integral[(y + 1) * iw + x + 1] = integral[y * iw + x + 1] + row;
+            row = row.wrapping_add(src[y * w + x] as u32);
+            integral[(y + 1) * iw + x + 1] = integral[y * iw + x + 1].wrapping_add(row);
         }
     }
     integral
+}
+
+/// `grey`, halved until it has at most [`zx::MAX_PIXELS`] pixels: what the C++ reader and our
+/// integral image are safe with. Files are already scaled to a long side of 4096 by the loader;
+/// this guards every other caller.
+pub(super) fn within_pixel_limit(grey: &GrayImage) -> Cow<'_, GrayImage> {
+    let mut out = Cow::Borrowed(grey);
+    while u64::from(out.width()) * u64::from(out.height()) > zx::MAX_PIXELS {
+        out = Cow::Owned(half_size(&out));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -316,6 +338,23 @@ mod tests {
         let img = qr_image("TUCAI-BIG-0001", 150);
         assert!(u64::from(img.width()) * u64::from(img.height()) > zx::MAX_PIXELS);
         assert_eq!(decode_file(&img).unwrap()[0].payload, b"TUCAI-BIG-0001");
+        assert_eq!(decode_frame(&img, 0)[0].payload, b"TUCAI-BIG-0001");
+    }
+
+    #[test]
+    fn every_step_reads_a_code_in_a_bright_picture_at_the_pixel_limit() {
+        // A light 4096² picture: the integral image's entries pass 2³² (they wrap, the window
+        // sums stay exact; a plain u32 sum overflowed here).
+        let mut img = GrayImage::from_pixel(4096, 4096, image::Luma([250]));
+        let code = qr_image("TUCAI-BIG-0002", 20);
+        image::imageops::replace(&mut img, &code, 1700, 1700);
+        assert_eq!(
+            u64::from(img.width()) * u64::from(img.height()),
+            zx::MAX_PIXELS
+        );
+        for (name, step) in HARDER {
+            assert_eq!(step(&img)[0].payload, b"TUCAI-BIG-0002", "{name}");
+        }
     }
 
     #[test]

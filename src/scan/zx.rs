@@ -14,7 +14,7 @@
 //! [`MAX_PIXELS`] are halved before they reach it. A Rust panic in the binding is caught per step
 //! by `decode.rs`.
 
-use super::decode::{Decoded, half_size};
+use super::decode::{Decoded, within_pixel_limit};
 use super::text::text_without_eci;
 use image::GrayImage;
 use zxingcpp::{BarcodeFormat, ContentType, ImageFormat, ImageView, TextMode};
@@ -35,15 +35,7 @@ pub(super) const MAX_PIXELS: u64 = 4096 * 4096;
 ///   modules whole when the light is even;
 /// - `BoolCast` reads a picture already made black and white (our own binarisation).
 pub(super) fn read(grey: &GrayImage, binarizer: Binarizer) -> Vec<Decoded> {
-    let mut smaller: Option<GrayImage> = None;
-    loop {
-        let current = smaller.as_ref().unwrap_or(grey);
-        if u64::from(current.width()) * u64::from(current.height()) <= MAX_PIXELS {
-            break;
-        }
-        smaller = Some(half_size(current));
-    }
-    let grey = smaller.as_ref().unwrap_or(grey);
+    let grey = &within_pixel_limit(grey);
     if grey.width() < 21 || grey.height() < 21 {
         return Vec::new();
     }

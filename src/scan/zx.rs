@@ -4,8 +4,9 @@
 //! zxing-cpp finds finder patterns as concentric rings, tries every finder triple (a code inside a
 //! code and several codes in one picture are all read), reads QR Model 1 as well as Model 2, and
 //! with `try_downscale` also searches smaller copies of a big picture. Its text is used only where
-//! [`from_content`] accepts it: the data bytes and the symbology identifier (which tells an ECI)
-//! go through the same text rule (`text.rs`) whoever found the code.
+//! [`from_content`] accepts it: the data bytes and whether the code declared an ECI go through the
+//! text rule (`text.rs`). (zxing-cpp 3.1's symbology identifier says `]Q1` with an ECI too, so
+//! the ECI is taken from `has_eci`.)
 //!
 //! Safety of the C++ call: the C API catches every C++ exception (a failed read is an empty list,
 //! a bad image view an error), and the crate builds the library as Release, so its `assert`s are
@@ -87,18 +88,18 @@ fn is_text(t: ContentType) -> bool {
 }
 
 /// Adds `d` unless the same payload is there already.
-pub(super) fn push_new(out: &mut Vec<Decoded>, d: Decoded) {
+fn push_new(out: &mut Vec<Decoded>, d: Decoded) {
     if !out.iter().any(|o| o.payload == d.payload) {
         out.push(d);
     }
 }
 
 /// A result of zxing-cpp's decoder: `content` is the data bytes of every segment as encoded,
-/// `eci` whether the code declared a character set. With an ECI the decoder's text is right (it decoded each segment in its declared character
-/// set) unless a segment was not valid in it. Without one, the decoder's text is kept where the
-/// code's modes fixed the character set (Kanji mode is Shift_JIS, Hanzi mode GB 2312), and where
-/// it is a byte segment's guess (the whole content read as Latin-1 or Shift_JIS) the text rule
-/// decides instead.
+/// `eci` whether the code declared a character set. With an ECI the decoder's text is right (it
+/// decoded each segment in its declared character set) unless a segment was not valid in it.
+/// Without one, the decoder's text is kept where the code's modes fixed the character set (Kanji
+/// mode is Shift_JIS, Hanzi mode GB 2312), and where it is a byte segment's guess (the whole
+/// content read as Latin-1 or Shift_JIS) the text rule decides instead.
 fn from_content(text: &str, content: &[u8], eci: bool, inverted: bool) -> Decoded {
     let text = if eci {
         Some(text.to_owned())

@@ -47,8 +47,8 @@ fn bench(c: &mut Criterion) {
         });
     }
     let empty = luma(&frame(b"x", &Shot { size: 1.0, ..d }));
-    // The scan worker's two turns on a frame without a code (the usual frame).
-    for turn in 0..2u64 {
+    // The scan worker's four turns on a frame without a code (the usual frame).
+    for turn in 0..4u64 {
         c.bench_function(&format!("live_720p/no_code_turn_{turn}"), |b| {
             b.iter(|| decode_frame(black_box(&empty), turn))
         });

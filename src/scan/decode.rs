@@ -1,28 +1,29 @@
-//! QR decoding of one picture: rxing's ZXing readers first (see `zx.rs`), then rqrr on our own
-//! binarisation for what they miss, then last tries for defects neither handles.
+//! QR decoding of one picture, all by zxing-cpp's reader (see `zx.rs`), on the picture and on
+//! preparations of it for what the reader's own binariser loses.
 //!
-//! Measured on 167 real photos (`tucai eval qr`, docs/PERFORMANCE.md): rxing's zxing-cpp reader
-//! alone decodes 150 with no misread in 0.4 s, rqrr with the preparation below 125 in 2.7 s;
-//! together with the last tries below they decode more than zxing-cpp itself.
+//! Measured on 167 real photos (`tucai eval qr`, docs/PERFORMANCE.md): zxing-cpp alone decodes
+//! 154 with no misread; with the preparations below 159, a superset of what rxing (the pure-Rust
+//! port of ZXing and zxing-cpp, 150) and rqrr (125) decoded with all their tries together (157).
 //!
-//! rqrr's preparation, what the conditions do to the pixels, and the answer here:
-//! - uneven light, glare gradients, low contrast: a global threshold fails, so each pixel is
-//!   compared with the mean of its neighbourhood (integral image, window ≈ 1/10 of the picture,
-//!   several finder patterns wide at the code sizes a kiosk sees);
-//! - sensor noise: downscaling by box averaging halves its amplitude, and a small margin below
-//!   the local mean keeps flat areas from turning into speckle;
-//! - dark-mode phone screens show light modules on dark: the same bitmap is tried inverted;
-//! - small or blurred codes: on a miss at half size, full size is tried;
-//! - rotation and perspective: rqrr finds the three finder patterns and fits a homography itself;
-//! - a bright screen in a dark bezel: the wide window's mean is dragged down by the bezel and the
-//!   light modules read as dark; a window a third as wide stays on the screen.
+//! What the conditions do to the pixels, and the answer here:
+//! - uneven light, glare gradients, dark-mode screens, tilt, several codes: the reader's own
+//!   local-average binariser, every finder triple, both polarities;
+//! - modules textured by a picture inside them (design codes) or printed as dots: a local
+//!   threshold breaks each module into pieces; one global threshold keeps them whole, and at half
+//!   size (2×2 averaging) the texture and the dots blur into solid modules;
+//! - very low contrast (a dim screen): the reader's binariser takes 8×8 blocks with less than 24
+//!   levels of range for flat, so the code vanishes; our local-mean threshold with a small margin
+//!   (window ≈ 1/5 of the picture, several finder patterns wide) still separates it, and its
+//!   black-and-white picture is handed to the reader.
 //!
-//! Every grid rqrr samples is decoded by zxing-cpp's decoder (`zx::decode_grid`), so the ECI and
-//! text rules are the same whoever found the code. A panic inside a decoder (rqrr 0.11 asserts on
-//! some photos) is caught per step: the step counts as finding nothing and the others still run.
+//! rqrr, which the station used before, found nothing on these photos or on the generated frames
+//! that the steps above miss, so it is gone; what it contributed was our binarisation, kept here.
+//! A panic in a step (the Rust side of the binding; the C++ side reports errors, see `zx.rs`) is
+//! caught per step: the step counts as finding nothing and the others still run.
 
-use super::zx::{self, Detector};
+use super::zx::{self, Binarizer};
 use image::{GrayImage, RgbImage};
+use std::borrow::Cow;
 
 /// A code found in a picture.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,15 +39,11 @@ pub struct Decoded {
     pub inverted: bool,
 }
 
-/// Pictures wider than this are first tried at half size: a 150 px code at 1280×720 still has
-/// ~3 px per module at half size, and detection cost grows with the pixel count.
-const HALF_SIZE_FROM_WIDTH: u32 = 960;
-
 /// A decoder panicked on a picture and nothing else found a code in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("the QR decoder failed on this picture (an internal error of {step}); it was skipped")]
 pub struct DecoderPanic {
-    /// The step that panicked (`rqrr`, `rxing`): no payload, no pixel.
+    /// The step that panicked: no payload, no pixel.
     pub step: &'static str,
 }
 
@@ -73,7 +70,7 @@ fn guarded(
 }
 
 /// Finds and decodes every QR code in an RGB picture, trying everything (the command line, the
-/// burst). The scan worker uses [`decode_luma_with`] to bound the cost per frame.
+/// burst). The scan worker uses [`decode_frame`] to bound the cost per frame.
 ///
 /// Err only when a decoder panicked and no other step found a code: the picture's result is not
 /// known, which `tucai scan` reports as a failed file.
@@ -81,40 +78,40 @@ pub fn decode_rgb(img: &RgbImage) -> Result<Vec<Decoded>, DecoderPanic> {
     decode_file(&luma(img))
 }
 
-/// [`decode_rgb`] on a greyscale picture; the order is cheapest and most accurate first, each
-/// step only when the ones before found nothing:
-/// 1. zxing-cpp's reader (every code in the picture, a code inside a code too);
-/// 2. Java ZXing's reader (another finder search: some tilted photos);
-/// 3. zxing-cpp's at half size (2×2 averaging halves sensor noise, and round dots printed as
-///    modules merge);
-/// 4. `decode_last`: printed dots, and tiny codes without a quiet zone;
-/// 5. zxing-cpp after a 3×3 box average (heavier noise), then after an unsharp mask (blur);
-/// 6. rqrr on our local-mean threshold with a narrow window (a bright screen in a dark bezel,
-///    uneven light across a tilted phone): what real photos still needed after the readers above.
-///
-/// Measured on the 167 photos: the steps after 1 add 6 codes; rqrr's wider-window and
-/// sharpened tries that used to follow added none and cost 40–80 ms on each picture without a
-/// readable code, so they are gone from files (the camera still uses rqrr at half size).
+/// A named step; the name is what a panic is reported under.
+type Step = (&'static str, fn(&GrayImage) -> Vec<Decoded>);
+
+/// The reader as it is: 154 of the 167 photos, 1–6 ms on a 720p frame.
+const PLAIN: Step = ("zxing-cpp", |g| zx::read(g, Binarizer::LocalAverage));
+
+/// The harder tries, each only when the ones before found nothing (see the module documentation
+/// for what each is for). On the 167 photos: one global threshold adds 2, the same at half size
+/// 3; our binarisation adds none there but reads the generated low-contrast frames.
+const HARDER: [Step; 4] = [
+    ("zxing-cpp (global threshold)", |g| {
+        zx::read(g, Binarizer::GlobalHistogram)
+    }),
+    ("zxing-cpp (half size, global threshold)", |g| {
+        zx::read(&half_size(g), Binarizer::GlobalHistogram)
+    }),
+    ("zxing-cpp (local-mean threshold, wide window)", |g| {
+        zx::read(&local_mean_bitmap(g, 5), Binarizer::BoolCast)
+    }),
+    ("zxing-cpp (local-mean threshold, narrow window)", |g| {
+        zx::read(&local_mean_bitmap(g, 10), Binarizer::BoolCast)
+    }),
+];
+
+/// [`decode_rgb`] on a greyscale picture: [`PLAIN`], then each of [`HARDER`] in turn until one
+/// finds a code.
 pub fn decode_file(grey: &GrayImage) -> Result<Vec<Decoded>, DecoderPanic> {
-    let steps: [FileStep; 7] = [
-        ("rxing", |g| zx::read(g, Detector::Cpp, true)),
-        ("rxing", |g| zx::read(g, Detector::Java, true)),
-        ("rxing", |g| zx::read(&half_size(g), Detector::Cpp, true)),
-        ("rxing", decode_last),
-        ("rxing", |g| zx::read(&box_blur(g, 1), Detector::Cpp, true)),
-        ("rxing", |g| {
-            zx::read(&unsharp(g, 2, 4.0), Detector::Cpp, true)
-        }),
-        ("rqrr", |g| search_radius(g, None, tight_radius(g))),
-    ];
-    run_steps(grey, &steps)
+    let mut steps = vec![PLAIN];
+    steps.extend(HARDER);
+    run_steps(&within_pixel_limit(grey), &steps)
 }
 
-/// A named step of [`decode_file`]; the name is what a panic is reported under.
-type FileStep = (&'static str, fn(&GrayImage) -> Vec<Decoded>);
-
 /// Runs `steps` in order until one finds a code, each under [`guarded`].
-fn run_steps(grey: &GrayImage, steps: &[FileStep]) -> Result<Vec<Decoded>, DecoderPanic> {
+fn run_steps(grey: &GrayImage, steps: &[Step]) -> Result<Vec<Decoded>, DecoderPanic> {
     let mut panicked = None;
     for (i, (step, f)) in steps.iter().enumerate() {
         let t = std::time::Instant::now();
@@ -131,264 +128,43 @@ fn run_steps(grey: &GrayImage, steps: &[FileStep]) -> Result<Vec<Decoded>, Decod
     }
 }
 
-/// What every camera frame gets, in this order, each 1–3 ms on a clean 720p frame (up to 15 ms on
-/// a very noisy one): zxing-cpp's reader at half size (averaging 2×2 pixels halves the sensor
-/// noise, and the finder search has a quarter of the pixels), then at full size (small and
-/// tilted codes, low contrast).
-const EVERY_FRAME: [fn(&GrayImage) -> Vec<Decoded>; 2] = [
-    |g| zx::read(&half_size(g), Detector::Cpp, true),
-    |g| zx::read(g, Detector::Cpp, false),
-];
-
-/// The harder tries, one per frame in turn when the frame's own tries found nothing (3–10 ms on
-/// a 720p frame without a code): rqrr on our local-mean binarisation at half size (steep tilts,
-/// low contrast), then with a window a third as wide (a bright screen in a dark bezel).
-const TURNS: [fn(&GrayImage) -> Vec<Decoded>; 2] = [
-    |g| decode_luma_with(g, false),
-    |g| search_radius(g, None, tight_radius(g)),
-];
-
 /// Decodes camera frame number `n` (counted by the caller) within the scan worker's budget
-/// (≤ 15 ms per 720p frame on the station's two cores): every frame gets the fast tries, and the
-/// harder ones take turns, one per frame, so a code held still is read within a few frames
-/// whatever its condition while an empty frame, the usual one, never pays for all of them.
+/// (≤ 15 ms per 720p frame on the station's two cores): every frame gets [`PLAIN`] (1–6 ms on a
+/// 720p frame), and the harder tries take turns, one per frame, when it found nothing (1–6 ms
+/// each), so a code held still is read within a few frames whatever its condition while an empty
+/// frame, the usual one, never pays for all of them. The scan worker catches panics per frame.
 pub fn decode_frame(grey: &GrayImage, n: u64) -> Vec<Decoded> {
     if grey.width() < 21 || grey.height() < 21 {
         return Vec::new();
     }
-    for step in EVERY_FRAME {
-        let found = step(grey);
-        if !found.is_empty() {
-            return found;
-        }
-    }
-    TURNS[(n % TURNS.len() as u64) as usize](grey)
-}
-
-/// The last tries, each for a defect the readers above do not model:
-/// - codes printed as round dots (design codes): the binariser sees isolated dots and the finder
-///   rings as rings, and no finder test passes; a blur of about half a module joins the dots into
-///   modules again;
-/// - a tiny picture that is just the code, without its quiet zone (a cropped screenshot, 1–2 px
-///   per module): the finder search needs light around the code and a few pixels per module, so
-///   the picture is scaled up (nearest neighbour, the modules stay sharp) inside a white border.
-fn decode_last(grey: &GrayImage) -> Vec<Decoded> {
-    let (w, h) = grey.dimensions();
-    let sigma = (w.max(h) as f32 / 150.0).max(1.0);
-    let soft = image::imageops::blur(grey, sigma);
-    let found = zx::read(&soft, Detector::Cpp, true);
+    let grey = &within_pixel_limit(grey);
+    let found = (PLAIN.1)(grey);
     if !found.is_empty() {
         return found;
     }
-    if w.max(h) < 400 {
-        let scale = (400 / w.max(h)).max(1);
-        let pad = w.max(h) * scale / 6;
-        let mut big =
-            GrayImage::from_pixel(w * scale + 2 * pad, h * scale + 2 * pad, image::Luma([255]));
-        let up = image::imageops::resize(
-            grey,
-            w * scale,
-            h * scale,
-            image::imageops::FilterType::Nearest,
-        );
-        image::imageops::replace(&mut big, &up, i64::from(pad), i64::from(pad));
-        for detector in [Detector::Cpp, Detector::Java] {
-            let found = zx::read(&big, detector, true);
-            if !found.is_empty() {
-                return found;
-            }
-        }
-    }
-    Vec::new()
+    (HARDER[(n % HARDER.len() as u64) as usize].1)(grey)
 }
 
-/// The threshold window's radius for a bright screen in a dark bezel: a third of the usual.
-fn tight_radius(grey: &GrayImage) -> u32 {
-    (grey.width().max(grey.height()) / 60).max(4)
-}
-
-/// Mean of the (2·radius+1)² window around each pixel (integral image; edges use the part of the
-/// window inside the picture).
-fn box_blur(grey: &GrayImage, radius: u32) -> GrayImage {
-    let (w, h) = (grey.width() as usize, grey.height() as usize);
-    let integral = integral_image(grey);
-    let iw = w + 1;
-    let r = radius as usize;
-    let mut out = Vec::with_capacity(w * h);
-    for y in 0..h {
-        let (y0, y1) = (y.saturating_sub(r), (y + r + 1).min(h));
-        for x in 0..w {
-            let (x0, x1) = (x.saturating_sub(r), (x + r + 1).min(w));
-            let sum = integral[y1 * iw + x1] + integral[y0 * iw + x0]
-                - integral[y0 * iw + x1]
-                - integral[y1 * iw + x0];
-            let n = ((y1 - y0) * (x1 - x0)) as u32;
-            out.push(((sum + n / 2) / n) as u8);
-        }
-    }
-    GrayImage::from_raw(w as u32, h as u32, out)
-        .unwrap_or_else(|| GrayImage::new(w as u32, h as u32))
-}
-
-/// `p + amount·(p − blur(p))`, clamped.
-fn unsharp(grey: &GrayImage, radius: u32, amount: f32) -> GrayImage {
-    let blurred = box_blur(grey, radius);
-    let mut out = grey.clone();
-    for (o, b) in out.as_mut().iter_mut().zip(blurred.as_raw()) {
-        let p = f32::from(*o);
-        *o = (p + amount * (p - f32::from(*b))).round().clamp(0.0, 255.0) as u8;
-    }
-    out
-}
-
-/// Integral image with a zero row and column in front: entry (y, x) sums the pixels above and
-/// left of (y, x).
-fn integral_image(grey: &GrayImage) -> Vec<u32> {
-    let (w, h) = (grey.width() as usize, grey.height() as usize);
-    let src = grey.as_raw();
-    let iw = w + 1;
-    let mut integral = vec![0u32; iw * (h + 1)];
-    for y in 0..h {
-        let mut row = 0u32;
-        for x in 0..w {
-            row += src[y * w + x] as u32;
-            integral[(y + 1) * iw + x + 1] = integral[y * iw + x + 1] + row;
-        }
-    }
-    integral
-}
-
-/// [`decode_luma_with`] with the full-size fallback.
-pub fn decode_luma(grey: &GrayImage) -> Vec<Decoded> {
-    decode_luma_with(grey, true)
-}
-
-/// Finds and decodes every QR code in a greyscale picture.
-///
-/// Large pictures are searched at half size first: finder patterns stay detectable at ~1.5 px per
-/// module, but rqrr samples modules reliably only from ~4 px, so a code found at half size and
-/// not decodable there is decoded again from a full-size crop around it. Only when the half-size
-/// search finds no code at all (a code too small for it) and `full_fallback` is set is the whole
-/// picture searched at full size, the expensive step.
-pub fn decode_luma_with(grey: &GrayImage, full_fallback: bool) -> Vec<Decoded> {
-    if grey.width() < 21 || grey.height() < 21 {
-        return Vec::new();
-    }
-    if grey.width() < HALF_SIZE_FROM_WIDTH {
-        return search(grey, None);
-    }
-    let half = half_size(grey);
-    let found = search(&half, Some(grey));
-    if !found.is_empty() || !full_fallback {
-        return found;
-    }
-    search(grey, None)
-}
-
-/// Both polarities over `grey`; `full` (twice the size of `grey`) is where codes detected but not
-/// decodable in `grey` are decoded again.
-fn search(grey: &GrayImage, full: Option<&GrayImage>) -> Vec<Decoded> {
-    search_radius(grey, full, (grey.width().max(grey.height()) / 20).max(4))
-}
-
-/// [`search`] with the threshold window's radius given.
-fn search_radius(grey: &GrayImage, full: Option<&GrayImage>, radius: u32) -> Vec<Decoded> {
+/// Our local-mean threshold (see [`binarize`]) as a black-and-white picture, with a window of
+/// `1/parts` of the picture's long side. The code's size in the picture is not known, so two
+/// windows are tried: about a fifth of the picture (`parts` 5) keeps the 3-module finder centres
+/// of a code that fills the picture inside the window (a narrower one turns them white: rings
+/// the finder search rejects), a tenth stays local for a code that fills a quarter of a frame.
+fn local_mean_bitmap(grey: &GrayImage, parts: u32) -> GrayImage {
+    let radius = (grey.width().max(grey.height()) / (2 * parts)).max(4);
     let dark = binarize(grey, radius);
-    for inverted in [false, true] {
-        let (found, candidates) = decode_bitmap(&dark, grey.width(), grey.height(), inverted, full);
-        if !found.is_empty() {
-            return found;
-        }
-        if candidates > 0 {
-            // A code is there but our bitmap did not decode: rqrr's own threshold (a running
-            // row mean) keeps thin blurred modules and 2 px modules of tiny codes better.
-            let found = decode_rqrr_threshold(grey, inverted);
-            if !found.is_empty() {
-                return found;
-            }
-        }
-    }
-    Vec::new()
+    let pixels = dark.iter().map(|&d| if d { 0 } else { 255 }).collect();
+    GrayImage::from_raw(grey.width(), grey.height(), pixels)
+        .unwrap_or_else(|| GrayImage::new(grey.width(), grey.height()))
 }
 
-fn decode_rqrr_threshold(grey: &GrayImage, inverted: bool) -> Vec<Decoded> {
-    let (w, h) = (grey.width() as usize, grey.height() as usize);
-    let raw = grey.as_raw();
-    let flip = if inverted { 255 } else { 0 };
-    let mut prepared =
-        rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| raw[y * w + x] ^ flip);
-    let mut out: Vec<Decoded> = Vec::new();
-    for grid in prepared.detect_grids() {
-        if let Some(d) = zx::decode_grid(&grid.grid, inverted) {
-            zx::push_new(&mut out, d);
-        }
-    }
-    out
-}
-
-fn decode_bitmap(
-    dark: &[bool],
-    w: u32,
-    h: u32,
-    inverted: bool,
-    full: Option<&GrayImage>,
-) -> (Vec<Decoded>, usize) {
-    let (wu, hu) = (w as usize, h as usize);
-    let mut prepared =
-        rqrr::PreparedImage::prepare_from_bitmap(wu, hu, |x, y| dark[y * wu + x] != inverted);
-    let mut out: Vec<Decoded> = Vec::new();
-    let grids = prepared.detect_grids();
-    let candidates = grids.len();
-    for grid in grids {
-        if let Some(d) = zx::decode_grid(&grid.grid, inverted) {
-            zx::push_new(&mut out, d);
-            continue;
-        }
-        if let Some(full) = full {
-            for d in decode_crop(full, &grid.bounds, inverted) {
-                zx::push_new(&mut out, d);
-            }
-        }
-    }
-    (out, candidates)
-}
-
-/// Decodes the full-size region around a code found at half size.
-fn decode_crop(full: &GrayImage, bounds: &[rqrr::Point; 4], inverted: bool) -> Vec<Decoded> {
-    let xs = bounds.iter().map(|p| p.x * 2);
-    let ys = bounds.iter().map(|p| p.y * 2);
-    let (x0, x1) = (xs.clone().min().unwrap_or(0), xs.max().unwrap_or(0));
-    let (y0, y1) = (ys.clone().min().unwrap_or(0), ys.max().unwrap_or(0));
-    // Room for the quiet zone and for bounds that were a little off.
-    let pad = ((x1 - x0).max(y1 - y0) / 4).max(8);
-    let (fw, fh) = (full.width() as i32, full.height() as i32);
-    let (cx0, cy0) = ((x0 - pad).clamp(0, fw), (y0 - pad).clamp(0, fh));
-    let (cx1, cy1) = ((x1 + pad).clamp(0, fw), (y1 + pad).clamp(0, fh));
-    if cx1 - cx0 < 21 || cy1 - cy0 < 21 {
-        return Vec::new();
-    }
-    let (cw, ch) = ((cx1 - cx0) as u32, (cy1 - cy0) as u32);
-    let crop = image::imageops::crop_imm(full, cx0 as u32, cy0 as u32, cw, ch).to_image();
-    // A window of about four modules of a small code: local enough for uneven light on the
-    // screen, wide enough to see past a finder's centre.
-    let radius = (cw.max(ch) / 12).max(4);
-    let dark = binarize(&crop, radius);
-    let (wu, hu) = (cw as usize, ch as usize);
-    let mut prepared =
-        rqrr::PreparedImage::prepare_from_bitmap(wu, hu, |x, y| dark[y * wu + x] != inverted);
-    prepared
-        .detect_grids()
-        .iter()
-        .filter_map(|grid| zx::decode_grid(&grid.grid, inverted))
-        .collect()
-}
-
-/// ITU-R BT.601 luma in integer arithmetic.
+/// Luma as zxing-cpp computes it from RGB (BT.601 in 10-bit fixed point), so the reader sees
+/// the grey it would make itself from the colour picture.
 pub fn luma(img: &RgbImage) -> GrayImage {
     let (w, h) = img.dimensions();
     let mut out = Vec::with_capacity((w as usize) * (h as usize));
     for p in img.as_raw().chunks_exact(3) {
-        out.push(((77 * p[0] as u32 + 150 * p[1] as u32 + 29 * p[2] as u32) >> 8) as u8);
+        out.push(((306 * p[0] as u32 + 601 * p[1] as u32 + 117 * p[2] as u32 + 0x200) >> 10) as u8);
     }
     GrayImage::from_raw(w, h, out).unwrap_or_else(|| GrayImage::new(w, h))
 }
@@ -428,7 +204,12 @@ fn binarize(grey: &GrayImage, radius: u32) -> Vec<bool> {
         for x in 0..w {
             let x0 = x.saturating_sub(r);
             let x1 = (x + r + 1).min(w);
-            let sum = (bottom[x1] + top[x0] - top[x1] - bottom[x0]) as u64;
+            // Exact although the entries wrapped: the window's sum fits in u32 (see
+            // `integral_image`).
+            let sum = bottom[x1]
+                .wrapping_add(top[x0])
+                .wrapping_sub(top[x1])
+                .wrapping_sub(bottom[x0]) as u64;
             let n = ((y1 - y0) * (x1 - x0)) as u64;
             let p = src[y * w + x] as u64;
             // p < mean·31/32 and p + 2 < mean, without dividing.
@@ -438,13 +219,44 @@ fn binarize(grey: &GrayImage, radius: u32) -> Vec<bool> {
     out
 }
 
+/// Integral image with a zero row and column in front: entry (y, x) sums the pixels above and
+/// left of (y, x).
+///
+/// The entries are kept modulo 2³² (wrapping): a 4096 × 4096 picture's total reaches 2³², but any
+/// window's sum, taken as the wrapping difference of four entries, is exact while the picture has
+/// fewer than 2³²/255 pixels, which [`within_pixel_limit`] ensures.
+fn integral_image(grey: &GrayImage) -> Vec<u32> {
+    let (w, h) = (grey.width() as usize, grey.height() as usize);
+    let src = grey.as_raw();
+    let iw = w + 1;
+    let mut integral = vec![0u32; iw * (h + 1)];
+    for y in 0..h {
+        let mut row = 0u32;
+        for x in 0..w {
+            row = row.wrapping_add(src[y * w + x] as u32);
+            integral[(y + 1) * iw + x + 1] = integral[y * iw + x + 1].wrapping_add(row);
+        }
+    }
+    integral
+}
+
+/// `grey`, halved until it has at most [`zx::MAX_PIXELS`] pixels: what the C++ reader and our
+/// integral image are safe with. Files are already scaled to a long side of 4096 by the loader;
+/// this guards every other caller.
+pub(super) fn within_pixel_limit(grey: &GrayImage) -> Cow<'_, GrayImage> {
+    let mut out = Cow::Borrowed(grey);
+    while u64::from(out.width()) * u64::from(out.height()) > zx::MAX_PIXELS {
+        out = Cow::Owned(half_size(&out));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// A QR code drawn `module` px per module with a quiet zone, dark on light.
-    pub(crate) fn qr_image(payload: impl AsRef<[u8]>, module: u32) -> GrayImage {
-        let code = qrcode::QrCode::new(payload.as_ref()).unwrap();
+    /// `code` drawn `module` px per module with a quiet zone, dark on light.
+    fn draw(code: &qrcode::QrCode, module: u32) -> GrayImage {
         let n = code.width() as u32;
         let colors = code.to_colors();
         let size = (n + 8) * module;
@@ -459,34 +271,96 @@ mod tests {
         })
     }
 
+    /// A QR code of `payload` drawn `module` px per module with a quiet zone, dark on light.
+    fn qr_image(payload: impl AsRef<[u8]>, module: u32) -> GrayImage {
+        draw(&qrcode::QrCode::new(payload.as_ref()).unwrap(), module)
+    }
+
+    /// A code whose one byte segment is preceded by ECI designator `eci`.
+    fn eci_image(eci: u32, data: &[u8]) -> GrayImage {
+        use qrcode::{EcLevel, Version, bits::Bits};
+        let mut bits = Bits::new(Version::Normal(3));
+        bits.push_eci_designator(eci).unwrap();
+        bits.push_byte_data(data).unwrap();
+        bits.push_terminator(EcLevel::M).unwrap();
+        draw(&qrcode::QrCode::with_bits(bits, EcLevel::M).unwrap(), 6)
+    }
+
     #[test]
     fn plain_code_decodes() {
         let img = qr_image("TUCAI-DEMO-0001", 6);
-        let found = decode_luma(&img);
-        assert_eq!(found.len(), 1);
-        assert_eq!(found[0].payload, b"TUCAI-DEMO-0001");
-        assert!(!found[0].inverted);
+        for found in [decode_file(&img).unwrap(), decode_frame(&img, 0)] {
+            assert_eq!(found.len(), 1);
+            assert_eq!(found[0].payload, b"TUCAI-DEMO-0001");
+            assert!(!found[0].inverted);
+        }
     }
 
     #[test]
     fn inverted_code_decodes() {
         let mut img = qr_image("TUCAI-DEMO-0001", 6);
         image::imageops::invert(&mut img);
-        let found = decode_luma(&img);
+        let found = decode_file(&img).unwrap();
         assert_eq!(found.len(), 1);
         assert!(found[0].inverted);
     }
 
     #[test]
+    fn every_harder_step_reads_a_plain_code_that_fills_a_quarter_of_the_picture() {
+        let code = qr_image("TUCAI-DEMO-0001", 6);
+        let mut img =
+            GrayImage::from_pixel(2 * code.width(), 2 * code.height(), image::Luma([235]));
+        image::imageops::replace(
+            &mut img,
+            &code,
+            i64::from(code.width() / 2),
+            i64::from(code.height() / 2),
+        );
+        for (name, step) in HARDER {
+            assert_eq!(step(&img)[0].payload, b"TUCAI-DEMO-0001", "{name}");
+        }
+    }
+
+    #[test]
     fn blank_and_tiny_pictures_give_nothing() {
-        assert!(decode_luma(&GrayImage::from_pixel(640, 480, image::Luma([128]))).is_empty());
-        assert!(decode_luma(&GrayImage::new(5, 5)).is_empty());
+        let grey = GrayImage::from_pixel(640, 480, image::Luma([128]));
+        assert_eq!(decode_file(&grey), Ok(Vec::new()));
+        for n in 0..HARDER.len() as u64 {
+            assert!(decode_frame(&grey, n).is_empty());
+        }
+        assert_eq!(decode_file(&GrayImage::new(5, 5)), Ok(Vec::new()));
+        assert!(decode_frame(&GrayImage::new(5, 5), 0).is_empty());
+    }
+
+    #[test]
+    fn a_picture_above_the_readers_pixel_limit_is_halved_and_still_read() {
+        // 4350² = 19 MP > 16.8 MP: one halving, 75 px modules.
+        let img = qr_image("TUCAI-BIG-0001", 150);
+        assert!(u64::from(img.width()) * u64::from(img.height()) > zx::MAX_PIXELS);
+        assert_eq!(decode_file(&img).unwrap()[0].payload, b"TUCAI-BIG-0001");
+        assert_eq!(decode_frame(&img, 0)[0].payload, b"TUCAI-BIG-0001");
+    }
+
+    #[test]
+    fn every_step_reads_a_code_in_a_bright_picture_at_the_pixel_limit() {
+        // A light 4096² picture: the integral image's entries pass 2³² (they wrap, the window
+        // sums stay exact; a plain u32 sum overflowed here).
+        let mut img = GrayImage::from_pixel(4096, 4096, image::Luma([250]));
+        let code = qr_image("TUCAI-BIG-0002", 20);
+        image::imageops::replace(&mut img, &code, 1700, 1700);
+        assert_eq!(
+            u64::from(img.width()) * u64::from(img.height()),
+            zx::MAX_PIXELS
+        );
+        for (name, step) in HARDER {
+            assert_eq!(step(&img)[0].payload, b"TUCAI-BIG-0002", "{name}");
+        }
     }
 
     #[test]
     fn binary_payload_is_returned_as_bytes_and_not_as_text() {
         let img = qr_image([0xff_u8, 0xfe, 0x00, 0x41], 6);
-        for found in [decode_luma(&img), decode_file(&img).unwrap()] {
+        for found in [decode_file(&img).unwrap(), decode_frame(&img, 0)] {
             assert_eq!(found[0].payload, vec![0xff, 0xfe, 0x00, 0x41]);
             assert_eq!(found[0].text, None);
         }
@@ -495,14 +369,24 @@ mod tests {
     #[test]
     fn text_payloads_come_out_as_text_from_every_reader() {
         let img = qr_image("学号 2026001", 6);
-        for found in [
-            decode_luma(&img),
-            decode_file(&img).unwrap(),
-            decode_frame(&img, 0),
-        ] {
+        for found in [decode_file(&img).unwrap(), decode_frame(&img, 0)] {
             assert_eq!(found[0].text.as_deref(), Some("学号 2026001"));
             assert_eq!(found[0].payload, "学号 2026001".as_bytes());
         }
+    }
+
+    #[test]
+    fn an_eci_decides_the_character_set_and_a_binary_eci_is_refused() {
+        // ECI 3 is ISO-8859-1: 0xEB is ë, not a UTF-8 or GB 18030 guess.
+        let latin1 = decode_file(&eci_image(3, b"Zo\xeb 2026")).unwrap();
+        assert_eq!(latin1[0].text.as_deref(), Some("Zoë 2026"));
+        // ECI 20 is Shift_JIS: the bytes of 学生.
+        let sjis = decode_file(&eci_image(20, &[0x8a, 0x77, 0x90, 0xb6])).unwrap();
+        assert_eq!(sjis[0].text.as_deref(), Some("学生"));
+        // ECI 899 says binary: ASCII-looking bytes are still not text.
+        let binary = decode_file(&eci_image(899, b"TUCAI-0001")).unwrap();
+        assert_eq!(binary[0].text, None);
+        assert_eq!(binary[0].payload, b"TUCAI-0001");
     }
 
     fn panics(_: &GrayImage) -> Vec<Decoded> {
@@ -524,12 +408,12 @@ mod tests {
     #[test]
     fn a_panicking_step_is_skipped_and_reported_only_when_nothing_was_found() {
         let img = GrayImage::new(64, 64);
-        let found = run_steps(&img, &[("rqrr", panics), ("rxing", finds)]).unwrap();
+        let found = run_steps(&img, &[("first", panics), ("second", finds)]).unwrap();
         assert_eq!(found[0].payload, b"X");
-        let err = run_steps(&img, &[("rxing", nothing), ("rqrr", panics)]).unwrap_err();
-        assert_eq!(err, DecoderPanic { step: "rqrr" });
-        assert!(err.to_string().contains("rqrr"), "{err}");
-        assert_eq!(run_steps(&img, &[("rxing", nothing)]), Ok(Vec::new()));
+        let err = run_steps(&img, &[("first", nothing), ("second", panics)]).unwrap_err();
+        assert_eq!(err, DecoderPanic { step: "second" });
+        assert!(err.to_string().contains("second"), "{err}");
+        assert_eq!(run_steps(&img, &[("first", nothing)]), Ok(Vec::new()));
     }
 
     proptest::proptest! {

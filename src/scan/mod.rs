@@ -14,10 +14,7 @@ mod wedge;
 mod worker;
 mod zx;
 
-pub use decode::{
-    Decoded, DecoderPanic, decode_file, decode_frame, decode_luma, decode_luma_with, decode_rgb,
-    luma,
-};
+pub use decode::{Decoded, DecoderPanic, decode_file, decode_frame, decode_rgb, luma};
 pub use file::{ScanFileError, scan_file};
 pub use matching::{
     MatchError, Matched, MatchedBy, Matcher, PatternError, Refusal, record_refusal,

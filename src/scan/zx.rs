@@ -1,124 +1,107 @@
-//! The ZXing readers through `rxing` (a pure-Rust port of ZXing and of zxing-cpp's QR reader),
-//! and the one place where a code's data becomes text.
+//! The QR reader: zxing-cpp (the C++ library, built from the sources the `zxing-cpp` crate
+//! bundles), and the one place where a code's data becomes text.
 //!
-//! Two detectors of rxing are used: zxing-cpp's (finder patterns found as concentric rings,
-//! every finder triple tried, so a code inside a code and several codes in one picture are all
-//! read) and, when it finds nothing, Java ZXing's (a different finder search and alignment-pattern
-//! fit that reads some tilted photos the other misses). Both binarise with ZXing's hybrid
-//! binariser (8×8 blocks, threshold from the 5×5 block neighbourhood), which copes with uneven
-//! light. rqrr's grids (see `decode.rs`) are decoded here too, so every payload, whoever found the
-//! code, goes through one ECI-aware decoder and one text rule (`text.rs`).
+//! zxing-cpp finds finder patterns as concentric rings, tries every finder triple (a code inside a
+//! code and several codes in one picture are all read), reads QR Model 1 as well as Model 2, and
+//! with `try_downscale` also searches smaller copies of a big picture. Its text is used only where
+//! [`from_content`] accepts it: the data bytes and whether the code declared an ECI go through the
+//! text rule (`text.rs`). (zxing-cpp 3.1's symbology identifier says `]Q1` with an ECI too, so
+//! the ECI is taken from `has_eci`.)
+//!
+//! Safety of the C++ call: the C API catches every C++ exception (a failed read is an empty list,
+//! a bad image view an error), and the crate builds the library as Release, so its `assert`s are
+//! compiled out. What it cannot turn into an error is running out of memory or `int` pixel offsets
+//! overflowing on a huge picture (its binarisers keep a few bytes per pixel): pictures above
+//! [`MAX_PIXELS`] are halved before they reach it. A Rust panic in the binding is caught per step
+//! by `decode.rs`.
 
-use super::decode::Decoded;
+use super::decode::{Decoded, within_pixel_limit};
 use super::text::text_without_eci;
 use image::GrayImage;
-use rxing::common::{BitMatrix, HybridBinarizer};
-use rxing::multi::MultipleBarcodeReader;
-use rxing::qrcode::QRCodeReader;
-use rxing::qrcode::cpp_port::QrReader;
-use rxing::{
-    BarcodeFormat, BinaryBitmap, DecodeHints, Luma8LuminanceSource, RXingResult,
-    RXingResultMetadataType, RXingResultMetadataValue, Reader,
-};
-use std::collections::HashSet;
+use zxingcpp::{BarcodeFormat, ContentType, ImageFormat, ImageView, TextMode};
 
-/// Which of rxing's QR readers to run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Detector {
-    /// zxing-cpp's detector, every code in the picture.
-    Cpp,
-    /// Java ZXing's detector, one code.
-    Java,
-}
+pub(super) use zxingcpp::Binarizer;
 
-fn hints(try_harder: bool) -> DecodeHints {
-    DecodeHints {
-        PossibleFormats: Some(HashSet::from([BarcodeFormat::QR_CODE])),
-        TryHarder: Some(try_harder),
-        ..DecodeHints::default()
+/// The largest picture handed to the C++ reader: 4096 × 4096, what the file loader scales to. A
+/// code needs no more pixels, and the reader's memory stays near 100 MB.
+pub(super) const MAX_PIXELS: u64 = 4096 * 4096;
+
+/// Reads every QR code (Model 1 and 2) in `grey` with everything the library offers (every row,
+/// four rotations, both polarities, smaller copies: what its own tools and bindings do by
+/// default), binarised by `binarizer`:
+/// - `LocalAverage` (ZXing's hybrid binariser: 8×8 blocks thresholded by their 5×5 block
+///   neighbourhood) copes with uneven light, but a module textured by a picture inside it
+///   (design codes) or a block with less than 24 levels of contrast comes out broken or blank;
+/// - `GlobalHistogram` (one threshold at the valley of the picture's histogram) keeps textured
+///   modules whole when the light is even;
+/// - `BoolCast` reads a picture already made black and white (our own binarisation).
+pub(super) fn read(grey: &GrayImage, binarizer: Binarizer) -> Vec<Decoded> {
+    let grey = &within_pixel_limit(grey);
+    if grey.width() < 21 || grey.height() < 21 {
+        return Vec::new();
     }
-}
-
-/// Reads the codes in `grey`, dark on light first, then light on dark when nothing was found.
-/// `try_harder` makes the finder search look at every row instead of every few (small codes).
-pub(super) fn read(grey: &GrayImage, reader: Detector, try_harder: bool) -> Vec<Decoded> {
-    for inverted in [false, true] {
-        let found = read_polarity(grey, reader, try_harder, inverted);
-        if !found.is_empty() {
-            return found;
-        }
-    }
-    Vec::new()
-}
-
-fn read_polarity(
-    grey: &GrayImage,
-    reader: Detector,
-    try_harder: bool,
-    inverted: bool,
-) -> Vec<Decoded> {
-    let (w, h) = grey.dimensions();
-    let luma: Vec<u8> = if inverted {
-        grey.as_raw().iter().map(|p| 255 - p).collect()
-    } else {
-        grey.as_raw().clone()
-    };
-    let Ok(source) = Luma8LuminanceSource::new(luma, w, h) else {
+    let Ok(view) =
+        ImageView::from_slice(grey.as_raw(), grey.width(), grey.height(), ImageFormat::Lum)
+    else {
         return Vec::new();
     };
-    let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
-    let hints = hints(try_harder);
-    let results = match reader {
-        Detector::Cpp => QrReader
-            .decode_multiple_with_hints(&mut bitmap, &hints)
-            .unwrap_or_default(),
-        Detector::Java => QRCodeReader
-            .decode_with_hints(&mut bitmap, &hints)
-            .map(|r| vec![r])
-            .unwrap_or_default(),
+    let reader = zxingcpp::read()
+        .formats([BarcodeFormat::QRCodeModel1, BarcodeFormat::QRCodeModel2])
+        .try_harder(true)
+        .try_rotate(true)
+        .try_invert(true)
+        .try_downscale(true)
+        .binarizer(binarizer)
+        .text_mode(TextMode::Plain);
+    let Ok(found) = reader.from(view) else {
+        return Vec::new();
     };
-    let mut out: Vec<Decoded> = Vec::new();
-    for r in &results {
-        let d = match reader {
-            Detector::Cpp => from_content(r.getText(), r.getRawBytes(), &symbology(r), inverted),
-            Detector::Java => from_java(r, inverted),
+    let mut out = Vec::new();
+    for code in found.iter().filter(|c| c.is_valid()) {
+        let (bytes, eci) = (code.bytes(), code.has_eci());
+        let d = if bytes.contains(&0) {
+            // The C API hands the text over as a C string, cut at the first NUL: not the whole
+            // payload. The bytes alone decide, by the text rule; with an ECI they are refused.
+            decoded(
+                if eci { None } else { text_without_eci(&bytes) },
+                &bytes,
+                code.is_inverted(),
+            )
+        } else if eci && !is_text(code.content_type()) {
+            // A binary ECI (or one the library does not know): its "text" would be the bytes as
+            // Latin-1, a guess. Refused.
+            decoded(None, &bytes, code.is_inverted())
+        } else {
+            from_content(&code.text(), &bytes, eci, code.is_inverted())
         };
         push_new(&mut out, d);
     }
     out
 }
 
+/// Whether zxing-cpp found the content to be text: every segment in a text character set.
+fn is_text(t: ContentType) -> bool {
+    matches!(
+        t,
+        ContentType::Text | ContentType::GS1 | ContentType::ISO15434
+    )
+}
+
 /// Adds `d` unless the same payload is there already.
-pub(super) fn push_new(out: &mut Vec<Decoded>, d: Decoded) {
+fn push_new(out: &mut Vec<Decoded>, d: Decoded) {
     if !out.iter().any(|o| o.payload == d.payload) {
         out.push(d);
     }
 }
 
-fn symbology(r: &RXingResult) -> String {
-    match r
-        .getRXingResultMetadata()
-        .get(&RXingResultMetadataType::SYMBOLOGY_IDENTIFIER)
-    {
-        Some(RXingResultMetadataValue::SymbologyIdentifier(s)) => s.clone(),
-        _ => String::new(),
-    }
-}
-
-/// Whether the symbology identifier (`]Q1`..`]Q6`, ISO/IEC 18004 Table 22) says the code carries
-/// an ECI: the even modifiers.
-fn has_eci(symbology: &str) -> bool {
-    matches!(symbology.as_bytes().get(2), Some(b'2' | b'4' | b'6'))
-}
-
-/// A result of zxing-cpp's decoder: `content` is the data bytes of every segment as encoded.
-/// With an ECI the decoder's text is right (it decoded each segment in its declared character
-/// set) unless a segment was not valid in it. Without one, the decoder's text is kept where the
-/// code's modes fixed the character set (Kanji mode is Shift_JIS, Hanzi mode GB 2312), and where
-/// it is a byte segment's guess (the whole content read as Latin-1 or Shift_JIS) the text rule
-/// decides instead.
-fn from_content(text: &str, content: &[u8], symbology: &str, inverted: bool) -> Decoded {
-    let text = if has_eci(symbology) {
+/// A result of zxing-cpp's decoder: `content` is the data bytes of every segment as encoded,
+/// `eci` whether the code declared a character set. With an ECI the decoder's text is right (it
+/// decoded each segment in its declared character set) unless a segment was not valid in it.
+/// Without one, the decoder's text is kept where the code's modes fixed the character set (Kanji
+/// mode is Shift_JIS, Hanzi mode GB 2312), and where it is a byte segment's guess (the whole
+/// content read as Latin-1 or Shift_JIS) the text rule decides instead.
+fn from_content(text: &str, content: &[u8], eci: bool, inverted: bool) -> Decoded {
+    let text = if eci {
         Some(text.to_owned())
             .filter(|t| !t.contains('\u{FFFD}') && (!t.is_empty() || content.is_empty()))
     } else {
@@ -140,27 +123,6 @@ fn was_guessed(text: &str, content: &[u8]) -> bool {
     text == latin1 || text == sjis
 }
 
-/// A result of Java ZXing's decoder, whose raw bytes are the codewords: its text guessed each
-/// byte segment's character set, so it is kept only when the text rule reads every byte segment
-/// to the same characters.
-fn from_java(r: &RXingResult, inverted: bool) -> Decoded {
-    let text = r.getText();
-    let segments: &[Vec<u8>] = match r
-        .getRXingResultMetadata()
-        .get(&RXingResultMetadataType::BYTE_SEGMENTS)
-    {
-        Some(RXingResultMetadataValue::ByteSegments(s)) => s,
-        _ => &[],
-    };
-    let agrees = has_eci(&symbology(r))
-        || segments
-            .iter()
-            .all(|seg| text_without_eci(seg).is_some_and(|t| text.contains(&t)));
-    let ok = agrees && !text.contains('\u{FFFD}');
-    let bytes: Vec<u8> = segments.concat();
-    decoded(ok.then(|| text.to_owned()), &bytes, inverted)
-}
-
 fn decoded(text: Option<String>, raw: &[u8], inverted: bool) -> Decoded {
     match text {
         Some(t) => Decoded {
@@ -176,50 +138,17 @@ fn decoded(text: Option<String>, raw: &[u8], inverted: bool) -> Decoded {
     }
 }
 
-/// Decodes a module grid sampled by rqrr with zxing-cpp's decoder (error correction, ECI,
-/// mirrored codes). `None` when it does not decode.
-pub(super) fn decode_grid(grid: &dyn rqrr::BitGrid, inverted: bool) -> Option<Decoded> {
-    let n = grid.size() as u32;
-    let mut bits = BitMatrix::with_single_dimension(n).ok()?;
-    for y in 0..n {
-        for x in 0..n {
-            if grid.bit(y as usize, x as usize) {
-                bits.set(x, y);
-            }
-        }
-    }
-    let result = rxing::qrcode::cpp_port::decoder::Decode(&bits).ok()?;
-    if !result.isValid() {
-        return None;
-    }
-    Some(from_content(
-        &result.text(),
-        result.content().bytes(),
-        &result.symbologyIdentifier(),
-        inverted,
-    ))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn the_symbology_modifier_tells_an_eci() {
-        assert!(!has_eci("]Q1"));
-        assert!(has_eci("]Q2"));
-        assert!(!has_eci("]Q3"));
-        assert!(has_eci("]Q6"));
-        assert!(!has_eci(""));
-    }
-
-    #[test]
     fn content_without_eci_follows_the_text_rule() {
         // The decoder guessed Latin-1 for UTF-8 bytes: the rule reads them as UTF-8.
         let latin1: String = "学号".bytes().map(char::from).collect();
-        let d = from_content(&latin1, "学号".as_bytes(), "]Q1", false);
+        let d = from_content(&latin1, "学号".as_bytes(), false, false);
         assert_eq!(d.text.as_deref(), Some("学号"));
-        let bin = from_content("Ã(\u{80}", &[0xc3, 0x28, 0x80], "]Q1", true);
+        let bin = from_content("Ã(\u{80}", &[0xc3, 0x28, 0x80], false, true);
         assert_eq!(bin.text, None);
         assert_eq!(bin.payload, vec![0xc3, 0x28, 0x80]);
         assert!(bin.inverted);
@@ -228,18 +157,18 @@ mod tests {
     #[test]
     fn a_kanji_or_hanzi_segment_keeps_the_decoders_text_but_a_guess_does_not() {
         // GB 2312 bytes of 阿 from a Hanzi-mode segment: the decoder knew the character set.
-        let hanzi = from_content("AD:阿", &[b'A', b'D', b':', 0xb0, 0xa2], "]Q1", false);
+        let hanzi = from_content("AD:阿", &[b'A', b'D', b':', 0xb0, 0xa2], false, false);
         assert_eq!(hanzi.text.as_deref(), Some("AD:阿"));
         // The same bytes in a byte segment, guessed as Latin-1 by the decoder: the rule decides.
-        let guessed = from_content("AD:°¢", &[b'A', b'D', b':', 0xb0, 0xa2], "]Q1", false);
+        let guessed = from_content("AD:°¢", &[b'A', b'D', b':', 0xb0, 0xa2], false, false);
         assert_ne!(guessed.text.as_deref(), Some("AD:°¢"));
     }
 
     #[test]
     fn content_with_an_eci_keeps_the_decoders_text_unless_it_was_broken() {
-        let d = from_content("Zoë", &[b'Z', b'o', 0xeb], "]Q2", false);
+        let d = from_content("Zoë", &[b'Z', b'o', 0xeb], true, false);
         assert_eq!(d.text.as_deref(), Some("Zoë"));
-        let broken = from_content("Zo\u{FFFD}", &[b'Z', b'o', 0xff], "]Q2", false);
+        let broken = from_content("Zo\u{FFFD}", &[b'Z', b'o', 0xff], true, false);
         assert_eq!(broken.text, None);
     }
 }

@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_office.sql"),
     include_str!("migrations/0002_office_audit.sql"),
     include_str!("migrations/0003_first_review.sql"),
+    include_str!("migrations/0004_manual_checks.sql"),
 ];
 
 pub(super) fn open(path: &Path) -> Result<Connection> {
@@ -289,6 +290,39 @@ pub(super) fn put_photo(
         ],
     )?;
     Ok(())
+}
+
+/// Replaces the student's checklist ticks with the ones that came with the photo being stored.
+pub(super) fn put_manual_checks(tx: &Transaction<'_>, s: &StudentEntry) -> rusqlite::Result<()> {
+    tx.execute(
+        "DELETE FROM manual_checks WHERE student_no = ?1",
+        [&s.student_no],
+    )?;
+    let mut insert = tx.prepare(
+        "INSERT OR REPLACE INTO manual_checks (student_no, photo_sha256, item, checked_by,
+             checked_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for t in &s.manual_checks {
+        insert.execute(params![
+            s.student_no,
+            s.photo_sha256,
+            t.item,
+            t.checked_by,
+            to_db_time(t.checked_at)
+        ])?;
+    }
+    Ok(())
+}
+
+/// The ticks on each student's current photo (a tick for an older photo is not shown).
+pub(super) fn manual_checks(conn: &Connection) -> rusqlite::Result<Vec<(String, String, String)>> {
+    let mut stmt = conn.prepare(
+        "SELECT m.student_no, m.item, m.checked_by FROM manual_checks m
+         JOIN photos p ON p.student_no = m.student_no AND p.photo_sha256 = m.photo_sha256
+         ORDER BY m.student_no",
+    )?;
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect()
 }
 
 /// Drops the photos a newer batch of the same station and session no longer lists (a teacher

@@ -299,6 +299,7 @@ impl Office {
                             bytes.as_slice(),
                         ));
                         db::put_photo(&tx, s, &src).map_err(db_err)?;
+                        db::put_manual_checks(&tx, s).map_err(db_err)?;
                     }
                 }
                 if !superseded {

@@ -218,6 +218,24 @@ impl Office {
         db::conflicts(&self.conn).map_err(|e| self.db_err(e))
     }
 
+    /// The teacher's checklist ticks on each student's current photo: student number → the
+    /// ticked items (`earrings`, `hair_ears`, `makeup`) with who ticked them, in that order.
+    pub fn manual_checks(
+        &self,
+    ) -> Result<std::collections::HashMap<String, Vec<(String, String)>>> {
+        let rows = db::manual_checks(&self.conn).map_err(|e| self.db_err(e))?;
+        let mut out: std::collections::HashMap<String, Vec<(String, String)>> =
+            std::collections::HashMap::new();
+        for (no, item, by) in rows {
+            out.entry(no).or_default().push((item, by));
+        }
+        let rank = |item: &str| crate::store::MANUAL_ITEMS.iter().position(|i| *i == item);
+        for ticks in out.values_mut() {
+            ticks.sort_by(|a, b| rank(&a.0).cmp(&rank(&b.0)));
+        }
+        Ok(out)
+    }
+
     fn db_err(&self, e: rusqlite::Error) -> OfficeError {
         db_error(&self.dir, e)
     }

@@ -162,6 +162,7 @@ texts! {
     ManualEarrings => "无耳饰", "No earrings";
     ManualHairEars => "耳朵露出", "Ears clear";
     ManualMakeup => "无浓妆", "No makeup";
+    TeacherChecklist => "老师人工核查", "Teacher's checks by eye";
     CheckPassed => "检测通过，照片已存入草稿箱", "Passed: the photo is in your draft box";
     CheckFailed => "检测未通过", "The photo did not pass";
     CooldownLabel => "稍等片刻再重拍", "Please wait before the next shot";
@@ -800,6 +801,36 @@ pub fn resets_not_in_session(lang: Lang, numbers: &[String]) -> String {
     match lang {
         Lang::Zh => format!("{n} 人不在本场次名单中：{list}"),
         Lang::En => format!("{n} listed students are not in this session: {list}"),
+    }
+}
+
+/// The text of a checklist item as stored (`earrings`, `hair_ears`, `makeup`).
+pub fn manual_item(lang: Lang, item: &str) -> &'static str {
+    let key = match item {
+        "earrings" => T::ManualEarrings,
+        "hair_ears" => T::ManualHairEars,
+        "makeup" => T::ManualMakeup,
+        _ => return "?",
+    };
+    tr(lang, key)
+}
+
+/// How many of the checklist items the teacher ticked on a photo, for a thumbnail.
+pub fn manual_count(lang: Lang, ticked: usize, of: usize) -> String {
+    match lang {
+        Lang::Zh => format!("人工核查 {ticked}/{of}"),
+        Lang::En => format!("By eye {ticked}/{of}"),
+    }
+}
+
+/// One checklist item beside the photo under review: ticked by whom, or not.
+pub fn manual_line(lang: Lang, item: &str, by: Option<&str>) -> String {
+    let label = manual_item(lang, item);
+    match (lang, by) {
+        (Lang::Zh, Some(by)) => format!("{label}：已勾选（{by}）"),
+        (Lang::Zh, None) => format!("{label}：未勾选"),
+        (Lang::En, Some(by)) => format!("{label}: ticked ({by})"),
+        (Lang::En, None) => format!("{label}: not ticked"),
     }
 }
 

@@ -34,6 +34,14 @@ fn station_exports(
         if i < confirmed {
             confirm(&store, s, at(10 + i as i64), i as u32 + 7);
         }
+        // The teacher looked at the first photo: every checklist item ticked.
+        if i == 0 && confirmed > 0 {
+            for item in tucai::store::MANUAL_ITEMS {
+                store
+                    .set_manual_check(s, item, true, "董老师", at(100))
+                    .unwrap();
+            }
+        }
     }
     let dest = FolderDestination::new(stick);
     let req = ExportRequest {
@@ -104,7 +112,18 @@ impl OfficeWindow {
     pub(super) fn click(&mut self, label: &str) {
         self.wait_for_text(label);
         self.harness.get_by_label(label).scroll_to_me();
-        self.harness.run_steps(2);
+        // egui scrolls smoothly: wait until the widget stands still before clicking its centre.
+        // The scroll starts a frame or two after it is asked for.
+        let (mut last, mut still) = (None, 0);
+        for _ in 0..WAIT_STEPS {
+            self.harness.step();
+            let rect = self.harness.get_by_label(label).rect();
+            still = if last == Some(rect) { still + 1 } else { 0 };
+            if still == 5 {
+                break;
+            }
+            last = Some(rect);
+        }
         self.harness.get_by_label(label).click();
         self.harness.run_steps(3);
     }
@@ -180,6 +199,7 @@ fn an_office_clerk_trusts_imports_sees_the_class_and_writes_the_package() {
     w.wait_for_text("酒店2201：已确认 2，未采集 1");
     w.wait_for_text("202200003");
     w.wait_for("the thumbnails", |w| w.harness.state().textures.len() == 2);
+    w.wait_for_text("人工核查 3/3");
     w.snap("32-office-classes");
     w.harness.state_mut().classes.search = "202200002".into();
     w.harness.run_steps(3);

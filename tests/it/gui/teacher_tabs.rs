@@ -347,6 +347,21 @@ fn a_photo_rejected_in_the_office_first_review_reaches_the_student_through_the_s
     let mut k = teacher(vec![all_passed()]);
     let confirmed = k.confirm_students(2);
     let stick = k.with_stick();
+    // The teacher ticks two of the checklist items on the first confirmed photo on the board;
+    // they travel in the batch to the office.
+    k.tab(TeacherTab::Board);
+    for item in ["无耳饰", "无浓妆"] {
+        k.wait_for("the checklist", |k| {
+            k.harness.query_all_by_label(item).next().is_some()
+        });
+        k.harness.get_all_by_label(item).next().unwrap().click();
+        k.settle();
+    }
+    let ticked = {
+        let app = k.harness.state();
+        app.admin.manual_checks(app.session().unwrap()).unwrap()
+    };
+    assert_eq!(ticked.values().map(Vec::len).collect::<Vec<_>>(), [2]);
     k.tab(TeacherTab::Export);
     k.tap("U 盘 KINGSTON");
     k.tap("导出本场次");
@@ -366,8 +381,21 @@ fn a_photo_rejected_in_the_office_first_review_reaches_the_student_through_the_s
     w.wait_for_text("找到 1 个批次");
     w.click("导入这些批次");
     w.wait_for_text("已导入");
+    // The ticks arrived with the photo they were given for.
+    let ticks = w.harness.state().office.manual_checks().unwrap();
+    let items: Vec<&str> = ticks[&confirmed[0]]
+        .iter()
+        .map(|(i, _)| i.as_str())
+        .collect();
+    assert_eq!(items, ["earrings", "makeup"]);
+    assert!(!ticks.contains_key(&confirmed[1]));
+    w.click("班级情况");
+    w.wait_for_text("人工核查 2/3");
+    w.wait_for_text("人工核查 0/3");
     w.click("学校初审");
     w.wait_for_text("已审 0/2，退回 0");
+    w.wait_for_text("无耳饰：已勾选");
+    w.wait_for_text("耳朵露出：未勾选");
     w.harness.state_mut().review.clerk = "王老师".into();
     // The first photo is shown first: reject it with a reason from the list.
     w.wait_for_text(&format!("{} 张小明", confirmed[0]));
@@ -376,6 +404,16 @@ fn a_photo_rejected_in_the_office_first_review_reaches_the_student_through_the_s
     // The next one is shown by itself: approve it.
     w.click("通过");
     w.wait_for_text("已审 2/2，退回 1");
+    w.wait_for("the photo under review", |w| {
+        w.harness
+            .state()
+            .textures
+            .keys()
+            .any(|k| k.starts_with("review/"))
+    });
+    // Back to the first photo for the picture: rejected, with the teacher's ticks beside it.
+    w.click(&format!("{} 张小明 · 退回 背景不符合要求", confirmed[0]));
+    w.wait_for_text("无耳饰：已勾选");
     w.wait_for("the photo under review", |w| {
         w.harness
             .state()

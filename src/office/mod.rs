@@ -9,6 +9,7 @@
 //!
 //! Errors name batch folders, files and student numbers, never names, ID or phone numbers.
 
+pub mod conflicts;
 mod db;
 pub mod first_review;
 pub mod import;

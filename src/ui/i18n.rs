@@ -290,6 +290,9 @@ texts! {
     Writing => "正在写入……", "Writing…";
     OfficeReview => "学校初审", "First review";
     ClerkField => "审核人", "Reviewer";
+    ConflictsTitle => "同一学生在两个工作站都已确认：请选择保留哪张照片", "Students confirmed at two stations: choose the photo to keep";
+    ConflictInUse => "正在使用", "In use";
+    ConflictClerk => "处理人", "Decided by";
     Approve => "通过", "Approve";
     RejectTyped => "按输入的原因退回", "Reject with the reason typed";
     ReviewPending => "待审", "To review";
@@ -573,6 +576,37 @@ pub fn conflict(lang: Lang, student_no: &str, kept: &str, dropped: &str) -> Stri
         Lang::En => format!(
             "{student_no} was confirmed in two batches: kept the newer {kept}, not {dropped}"
         ),
+    }
+}
+
+pub fn conflict_student(lang: Lang, student_no: &str, name: &str, class: &str) -> String {
+    match lang {
+        Lang::Zh => format!("学号 {student_no} {name} · {class}"),
+        Lang::En => format!("Student {student_no} {name} · {class}"),
+    }
+}
+
+/// The button under one photo of a conflict: names the station, so the two differ.
+pub fn keep_photo_of(lang: Lang, station: &str) -> String {
+    match lang {
+        Lang::Zh => format!("保留 {station} 的照片"),
+        Lang::En => format!("Keep the photo from {station}"),
+    }
+}
+
+pub fn confirmed_at(lang: Lang, at: &str) -> String {
+    // RFC 3339 UTC as stored; the minute is enough to tell two confirmations apart.
+    let short = at.get(..16).unwrap_or(at).replace('T', " ");
+    match lang {
+        Lang::Zh => format!("确认于 {short} UTC"),
+        Lang::En => format!("Confirmed {short} UTC"),
+    }
+}
+
+pub fn conflict_chosen_by(lang: Lang, clerk: &str) -> String {
+    match lang {
+        Lang::Zh => format!("已由 {clerk} 选定"),
+        Lang::En => format!("Chosen by {clerk}"),
     }
 }
 

@@ -6,7 +6,9 @@
 
 use super::*;
 use crate::export_fixture::{add_student, at, confirm, open_session};
-use tucai::export::{ExportOutcome, ExportRequest, FolderDestination, StationKey, export_session};
+use tucai::export::{
+    ExportOutcome, ExportRequest, FolderDestination, StationKey, TrustedKey, export_session,
+};
 use tucai::office::Office;
 use tucai::ui::i18n::Lang;
 use tucai::ui::office::{OfficeApp, OfficePage};
@@ -278,5 +280,99 @@ fn a_wrongly_trusted_station_is_revoked_by_a_named_operator_and_audited() {
             last.operator.as_str()
         ),
         ("trust.revoke", "station-a", "王老师")
+    );
+}
+
+/// Issue 15: a student confirmed at two stations. The import keeps the newer confirmation by
+/// rule and the Import page shows both photos side by side with their stations; the clerk, named,
+/// keeps the other one, which becomes the student's photo (the package takes it), audited; the
+/// same batches imported again do not undo the choice.
+#[test]
+fn a_conflict_between_stations_shows_both_photos_and_the_clerk_keeps_one() {
+    let stick_dir = tempfile::tempdir().unwrap();
+    let stick = stick_dir.path().join("KINGSTON");
+    std::fs::create_dir(&stick).unwrap();
+    // 202200001 is confirmed at A (at 10 s) and later at B (at 11 s), with different photos.
+    station_exports("station-a", &["202200001", "202200002"], 2, &stick);
+    station_exports("station-b", &["202200009", "202200001"], 2, &stick);
+    let mut w = office_window(&stick);
+    for id in ["station-a", "station-b"] {
+        let key = TrustedKey::load(&stick.join(format!("{id}.trust.json"))).unwrap();
+        w.harness.state_mut().office.trust(&key, at(700)).unwrap();
+    }
+    w.click("U 盘 KINGSTON");
+    w.wait_for_text("找到 2 个批次");
+    w.click("导入这些批次");
+    w.wait_for_text("已导入 station-b");
+    w.wait_for_text("请选择保留哪张照片");
+    let case = w.harness.state().office.conflict_cases().unwrap().remove(0);
+    assert_eq!(case.student_no, "202200001");
+    assert_eq!(
+        case.kept.station, "station-b",
+        "the newer confirmation by rule"
+    );
+    assert_eq!(
+        case.current_sha256.as_deref(),
+        Some(case.kept.photo_sha256.as_str())
+    );
+    assert_ne!(case.kept.photo_sha256, case.dropped.photo_sha256);
+    w.wait_for_text("正在使用");
+    w.wait_for("both photos", |w| {
+        w.harness
+            .state()
+            .textures
+            .keys()
+            .filter(|k| k.starts_with("conflict/"))
+            .count()
+            == 2
+    });
+    // Keeping needs a named clerk.
+    assert!(
+        w.harness
+            .get_by_label("保留 station-a 的照片")
+            .accesskit_node()
+            .is_disabled()
+    );
+    w.harness.state_mut().import.clerk = "王老师".into();
+    w.harness.run_steps(3);
+    w.harness
+        .get_by_label("保留 station-a 的照片")
+        .scroll_to_me();
+    w.harness.run_steps(30);
+    w.snap("35-office-conflict");
+    w.click("保留 station-a 的照片");
+    w.wait_for_text("已由 王老师 选定");
+    w.wait_for_text("保留 station-b 的照片");
+    let case = w.harness.state().office.conflict_cases().unwrap().remove(0);
+    assert_eq!(
+        case.current_sha256.as_deref(),
+        Some(case.dropped.photo_sha256.as_str()),
+        "station A's photo is the student's now"
+    );
+    let log = rusqlite::Connection::open(w.harness.state().dir().join("office.sqlite3"))
+        .unwrap()
+        .query_row(
+            "SELECT clerk, student_no, detail FROM review_log WHERE action = 'conflict.keep'",
+            [],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            },
+        )
+        .unwrap();
+    assert_eq!((log.0.as_str(), log.1.as_str()), ("王老师", "202200001"));
+    assert!(log.2.contains("station-a"), "{}", log.2);
+
+    // Both batches again: recognised as imported, and nothing undoes the choice.
+    let dirs: Vec<_> = tucai::office::import::batch_dirs(&stick).unwrap();
+    let office = &mut w.harness.state_mut().office;
+    tucai::office::import_batches(office, &dirs, at(900));
+    let case = office.conflict_cases().unwrap().remove(0);
+    assert_eq!(
+        case.current_sha256.as_deref(),
+        Some(case.dropped.photo_sha256.as_str())
     );
 }

@@ -19,7 +19,7 @@ pub mod sheets;
 pub mod verify;
 
 pub use import::{BatchImport, ImportReport, import_batches, import_batches_trusting};
-pub use package::{PackageEntry, PackageSummary, PrintSheets, write_package};
+pub use package::{PackageEntry, PackageSummary, PrintSheets, write_package, write_package_for};
 pub use report::{ClassReport, class_report};
 pub use sheets::PdfSheets;
 pub use verify::{VerifiedBatch, verify_batch};

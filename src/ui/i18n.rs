@@ -288,6 +288,8 @@ texts! {
     PackageWhere => "选择上报包的存放位置（会在其中新建一个文件夹）", "Choose where to write the package (a new folder is made there)";
     WritePackage => "生成上报包和打印文件", "Write the package and print sheets";
     Writing => "正在写入……", "Writing…";
+    PackageClasses => "上报哪些班级：", "Classes in the package:";
+    NoClassChosen => "请至少选择一个班级", "Choose at least one class";
     OfficeReview => "学校初审", "First review";
     ClerkField => "审核人", "Reviewer";
     ConflictsTitle => "同一学生在两个工作站都已确认：请选择保留哪张照片", "Students confirmed at two stations: choose the photo to keep";
@@ -635,14 +637,38 @@ pub fn class_line(lang: Lang, class: &str, confirmed: usize, missing: usize) -> 
     }
 }
 
-pub fn package_written(lang: Lang, path: &str, photos: usize, sheets: u32) -> String {
+pub fn package_written(
+    lang: Lang,
+    path: &str,
+    classes: usize,
+    photos: usize,
+    sheets: u32,
+) -> String {
     match lang {
         Lang::Zh => format!(
-            "上报包已写入 {path}：{photos} 张照片和 list.csv，{sheets} 张打印页（print/ 中每班一个 PDF）"
+            "上报包已写入 {path}：{classes} 个班级，{photos} 张照片和 list.csv，{sheets} 张打印页（print/ 中每班一个 PDF）"
         ),
         Lang::En => format!(
-            "Package written to {path}: {photos} photos and list.csv, {sheets} print sheets (one PDF per class in print/)"
+            "Package written to {path}: {classes} classes, {photos} photos and list.csv, {sheets} print sheets (one PDF per class in print/)"
         ),
+    }
+}
+
+/// A class on the package page with its confirmed photos (the button's colour says whether it
+/// goes in; the text stays the same so the buttons do not move when one is toggled).
+pub fn class_photos(lang: Lang, class: &str, photos: usize) -> String {
+    match lang {
+        Lang::Zh => format!("{class}（{photos} 张）"),
+        Lang::En => format!("{class} ({photos} photos)"),
+    }
+}
+
+pub fn packaging(lang: Lang, done: usize, total: usize) -> String {
+    match lang {
+        Lang::Zh => format!("正在写入上报包：{done}/{total}（复制照片，再生成打印页）"),
+        Lang::En => {
+            format!("Writing the package: {done}/{total} (photos copied, then print sheets drawn)")
+        }
     }
 }
 

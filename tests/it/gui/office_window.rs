@@ -27,12 +27,23 @@ fn station_exports(
     confirmed: usize,
     stick: &std::path::Path,
 ) -> std::path::PathBuf {
+    station_exports_class(id, "酒店2201", numbers, confirmed, stick)
+}
+
+/// [`station_exports`] for another class.
+fn station_exports_class(
+    id: &str,
+    class: &str,
+    numbers: &[&str],
+    confirmed: usize,
+    stick: &std::path::Path,
+) -> std::path::PathBuf {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(dir.path()).unwrap();
     let key = StationKey::load_or_create(store.data_dir()).unwrap();
-    let session = open_session(&mut store, "酒店2201");
+    let session = open_session(&mut store, class);
     for (i, no) in numbers.iter().enumerate() {
-        let s = add_student(&store, session, no, "酒店2201");
+        let s = add_student(&store, session, no, class);
         if i < confirmed {
             confirm(&store, s, at(10 + i as i64), i as u32 + 7);
         }
@@ -215,7 +226,6 @@ fn an_office_clerk_trusts_imports_sees_the_class_and_writes_the_package() {
     w.click("生成上报包和打印文件");
     w.wait_for_text("上报包已写入");
     w.wait_for_text("2 张照片");
-    w.snap("33-office-package");
     let package = std::fs::read_dir(&stick)
         .unwrap()
         .flatten()
@@ -375,4 +385,72 @@ fn a_conflict_between_stations_shows_both_photos_and_the_clerk_keeps_one() {
         case.current_sha256.as_deref(),
         Some(case.dropped.photo_sha256.as_str())
     );
+}
+
+/// Issue 15: the package for the chosen classes only, with a progress bar fed by the worker
+/// (photos copied, then sheets drawn), then the folder's path and the counts.
+#[test]
+fn the_clerk_packages_the_chosen_class_with_progress() {
+    let stick_dir = tempfile::tempdir().unwrap();
+    let stick = stick_dir.path().join("KINGSTON");
+    std::fs::create_dir(&stick).unwrap();
+    station_exports(
+        "station-a",
+        &["202200001", "202200002", "202200003"],
+        2,
+        &stick,
+    );
+    station_exports_class("station-c", "旅游2202", &["202300001"], 1, &stick);
+    let mut w = office_window(&stick);
+    {
+        let office = &mut w.harness.state_mut().office;
+        for id in ["station-a", "station-c"] {
+            let key = TrustedKey::load(&stick.join(format!("{id}.trust.json"))).unwrap();
+            office.trust(&key, at(700)).unwrap();
+        }
+        let dirs = tucai::office::import::batch_dirs(&stick).unwrap();
+        let report = tucai::office::import_batches(office, &dirs, at(800));
+        assert_eq!(report.batches.len(), 2, "{:?}", report.refused);
+    }
+    w.click("上报包");
+    w.wait_for_text("酒店2201（2 张）");
+    // Only 酒店2201 goes in this time.
+    w.click("旅游2202（1 张）");
+    w.click("U 盘 KINGSTON");
+    w.click("生成上报包和打印文件");
+    w.wait_for_text("上报包已写入");
+    w.wait_for_text("1 个班级，2 张照片");
+    w.snap("33-office-package");
+    let package = std::fs::read_dir(&stick)
+        .unwrap()
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy().starts_with("tucai-upload-"))
+        .expect("the package folder")
+        .path();
+    let list = std::fs::read_to_string(package.join("list.csv")).unwrap();
+    assert!(
+        list.contains("202200001") && list.contains("202200002"),
+        "{list}"
+    );
+    assert!(
+        !list.contains("202300001"),
+        "the other class stays out: {list}"
+    );
+    assert!(package.join("print/酒店2201.pdf").is_file());
+    assert!(!package.join("print/旅游2202.pdf").exists());
+
+    // The counts the progress bar is fed: every photo copied, then every sheet drawn.
+    let mut seen = Vec::new();
+    let office = &w.harness.state().office;
+    let sheets = tucai::office::PdfSheets::new(&config().print);
+    let classes = ["旅游2202".to_string()];
+    tucai::office::write_package_for(
+        office,
+        &stick.join("second"),
+        Some(&sheets),
+        Some(&classes),
+        &mut |done, total| seen.push((done, total)),
+    )
+    .unwrap();
+    assert_eq!(seen, [(0, 2), (1, 2), (2, 2)]);
 }

@@ -154,7 +154,7 @@ texts! {
     ColStudentNo => "学号", "Student no.";
     ColName => "姓名", "Name";
     ColState => "状态", "State";
-    ColShots => "拍摄/草稿", "Shots/drafts";
+    ColShots => "拍摄/草稿", "Shots/\ndrafts";
     ColActions => "操作", "Actions";
     ColFee => "缴费", "Fee";
     ColPhoto => "照片", "Photo";

@@ -451,3 +451,26 @@ fn a_photo_rejected_in_the_office_first_review_reaches_the_student_through_the_s
     k.scan(tucai::camera::DEMO_CAPTURE_CODE);
     k.wait_for_text("背景不符合要求");
 }
+
+/// Issue 15: the board with thumbnails, the fee and the checklist fits a 1280-wide screen in both
+/// languages: nothing to scroll sideways for on a confirmed row.
+#[test]
+fn the_board_fits_1280_wide_in_both_languages() {
+    let mut k = teacher(vec![all_passed()]);
+    k.confirm_students(2);
+    k.tap("进度");
+    k.wait_for("the thumbnails", |k| {
+        k.harness.state().teacher.thumbs.count() == 2
+    });
+    for (lang, last) in [(Lang::Zh, "无浓妆"), (Lang::En, "No makeup")] {
+        k.harness.state_mut().lang = lang;
+        k.settle();
+        let right = k
+            .harness
+            .get_all_by_label(last)
+            .map(|n| n.rect().max.x)
+            .fold(0.0, f32::max);
+        eprintln!("{lang:?}: the checklist ends at x = {right}");
+        assert!(right > 0.0 && right <= 1256.0, "{lang:?}: ends at {right}");
+    }
+}

@@ -232,7 +232,7 @@ impl Office {
         }
         let rank = |item: &str| crate::store::MANUAL_ITEMS.iter().position(|i| *i == item);
         for ticks in out.values_mut() {
-            ticks.sort_by(|a, b| rank(&a.0).cmp(&rank(&b.0)));
+            ticks.sort_by_key(|t| rank(&t.0));
         }
         Ok(out)
     }

@@ -71,7 +71,7 @@ impl Store {
         }
         let rank = |item: &str| MANUAL_ITEMS.iter().position(|i| *i == item);
         for ticks in out.values_mut() {
-            ticks.sort_by(|a, b| rank(&a.item).cmp(&rank(&b.item)));
+            ticks.sort_by_key(|t| rank(&t.item));
         }
         Ok(out)
     }

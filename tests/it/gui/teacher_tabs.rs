@@ -474,3 +474,78 @@ fn the_board_fits_1280_wide_in_both_languages() {
         assert!(right > 0.0 && right <= 1256.0, "{lang:?}: ends at {right}");
     }
 }
+
+/// Issue 15: the kiosk has no keyboard beside the scanner: the teacher opens the on-screen
+/// keyboard on the place field and types 图书馆一楼 in pinyin by tapping keys and candidates,
+/// the class in digits and letters, then opens the session with them.
+#[test]
+fn a_teacher_types_the_place_in_pinyin_on_the_on_screen_keyboard() {
+    let mut k = teacher(vec![all_passed()]);
+    k.tap("采集场次");
+    k.wait_for_label("当前场次");
+    // The second 键盘 button is the place's.
+    k.wait_for("the keyboard buttons", |k| {
+        k.harness.query_all_by_label("键盘").count() == 3
+    });
+    k.harness.get_all_by_label("键盘").nth(1).unwrap().click();
+    k.settle();
+    k.wait_for_text("正在输入：地点");
+    for (letters, hanzi) in [
+        ("tu", "图"),
+        ("shu", "书"),
+        ("guan", "馆"),
+        ("yi", "一"),
+        ("lou", "楼"),
+    ] {
+        for l in letters.chars() {
+            k.tap(&l.to_string());
+        }
+        // Page through the candidates until the character shows, as a teacher would.
+        for _ in 0..20 {
+            if k.has(hanzi) {
+                break;
+            }
+            k.tap(">");
+        }
+        if hanzi == "楼" {
+            k.snap("36-teacher-keyboard");
+        }
+        k.tap(hanzi);
+    }
+    assert_eq!(k.harness.state().teacher.place, "图书馆一楼");
+    // Back: the pinyin typed is taken back first, then the text.
+    k.tap("x");
+    k.tap("退格");
+    k.tap("退格");
+    assert_eq!(k.harness.state().teacher.place, "图书馆一");
+    k.tap("l");
+    k.tap("o");
+    k.tap("u");
+    k.tap("空格");
+    assert_eq!(
+        k.harness.state().teacher.place,
+        "图书馆一楼",
+        "空格 takes the first candidate"
+    );
+    k.tap("完成");
+    assert!(k.harness.state().teacher.keyboard.target.is_none());
+    // The class: digits and plain letters (pinyin off) on the class field's keyboard.
+    k.harness.get_all_by_label("键盘").next().unwrap().click();
+    k.settle();
+    k.wait_for_text("正在输入：班级");
+    k.tap("拼音");
+    for key in ["c", "s", "2", "2", "0", "1"] {
+        k.tap(key);
+    }
+    k.tap("完成");
+    assert_eq!(k.harness.state().teacher.class_name, "cs2201");
+    k.harness.state_mut().teacher.operator = "董老师".into();
+    k.settle();
+    k.tap("开始场次");
+    let id = k.session_id();
+    let s = k.harness.state().admin.session(id).unwrap();
+    assert_eq!(
+        (s.class_name.as_str(), s.place.as_str()),
+        ("cs2201", "图书馆一楼")
+    );
+}

@@ -95,7 +95,8 @@ pub fn ui(app: &mut OfficeApp, ui: &mut egui::Ui) {
             ui.vertical(|ui| photo_ui(app, ui, &item));
             ui.vertical(|ui| {
                 egui::ScrollArea::vertical()
-                    .id_salt("review_right")
+                    // One scroll position per photo: the next photo starts at the top.
+                    .id_salt(("review_right", &item.student_no))
                     .max_height(height)
                     .show(ui, |ui| decide_ui(app, ui, &item, &items));
             });

@@ -421,7 +421,9 @@ fn a_photo_rejected_in_the_office_first_review_reaches_the_student_through_the_s
             .keys()
             .any(|k| k.starts_with("review/"))
     });
-    w.harness.run_steps(3);
+    // The decision's state line in view (the reject click scrolled the column down).
+    w.harness.get_by_label("退回 背景不符合要求").scroll_to_me();
+    w.harness.run_steps(30);
     w.snap("34-office-first-review");
     w.click("U 盘 KINGSTON");
     w.wait_for_text("已写出退回名单");

@@ -6,8 +6,8 @@
 use super::destination::Destination;
 use super::key::StationKey;
 use super::manifest::{
-    self, BatchName, FileEntry, MANIFEST_CSV, MANIFEST_JSON, Manifest, MissingEntry, PHOTOS_DIR,
-    SIGNATURE, SessionInfo, StudentEntry,
+    self, BatchName, FileEntry, MANIFEST_CSV, MANIFEST_JSON, Manifest, ManualCheck, MissingEntry,
+    PHOTOS_DIR, SIGNATURE, SessionInfo, StudentEntry,
 };
 use super::{ExportError, Result, sha256_hex};
 use crate::check::CheckReport;
@@ -68,6 +68,7 @@ pub fn snapshot(
         )));
     }
     let records = store.confirmed_records(session)?;
+    let mut ticks = store.manual_check_ticks(session)?;
     let total = records.len();
     let mut students = Vec::with_capacity(total);
     for (done, rec) in records.into_iter().enumerate() {
@@ -115,6 +116,16 @@ pub fn snapshot(
             checks_passed,
             checks_failed,
             report,
+            manual_checks: ticks
+                .remove(&rec.student)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|t| ManualCheck {
+                    item: t.item,
+                    checked_by: t.checked_by,
+                    checked_at: t.checked_at,
+                })
+                .collect(),
         };
         students.push((entry, bytes));
     }

@@ -102,6 +102,19 @@ pub struct StudentEntry {
     /// Ids of the failed checks (empty for a photo that passed, which a confirmed one did).
     pub checks_failed: Vec<String>,
     pub report: CheckReport,
+    /// The teacher's ticks on this photo for the items no machine judges (SPEC §4: `earrings`,
+    /// `hair_ears`, `makeup`). Added after the first batches: absent (and left out when empty)
+    /// so a batch written before, or one without ticks, reads and verifies as it always did.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub manual_checks: Vec<ManualCheck>,
+}
+
+/// One teacher's tick on a confirmed photo.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManualCheck {
+    pub item: String,
+    pub checked_by: String,
+    pub checked_at: DateTime<Utc>,
 }
 
 /// A roster entry without a confirmed photo yet: lets the office list who is missing. Carries no
@@ -334,10 +347,27 @@ mod tests {
                 checks_passed: true,
                 checks_failed: vec![],
                 report: CheckReport::default(),
+                manual_checks: vec![],
             }],
             missing: vec![],
             files: vec![],
         };
+        // No ticks: the field is left out, so the bytes are those of a batch written before
+        // it existed, and such a manifest reads back with none.
+        let json = m.to_json();
+        assert!(!String::from_utf8_lossy(&json).contains("manual_checks"));
+        assert_eq!(Manifest::from_json(&json, "b").unwrap(), m);
+        let mut ticked = m.clone();
+        ticked.students[0].manual_checks = vec![ManualCheck {
+            item: "earrings".into(),
+            checked_by: "董老师".into(),
+            checked_at: Utc::now(),
+        }];
+        let back = Manifest::from_json(&ticked.to_json(), "b").unwrap();
+        assert_eq!(
+            back.students[0].manual_checks,
+            ticked.students[0].manual_checks
+        );
         let csv = m.to_csv();
         assert!(csv.starts_with(b"\xEF\xBB\xBF"));
         let text = String::from_utf8(csv[3..].to_vec()).unwrap();

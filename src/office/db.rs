@@ -16,6 +16,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_office.sql"),
     include_str!("migrations/0002_office_audit.sql"),
     include_str!("migrations/0003_first_review.sql"),
+    include_str!("migrations/0004_manual_checks.sql"),
+    include_str!("migrations/0005_conflict_photos.sql"),
 ];
 
 pub(super) fn open(path: &Path) -> Result<Connection> {
@@ -213,34 +215,6 @@ pub(super) fn upsert_roster(
     Ok(())
 }
 
-/// The photo row that currently wins for a student.
-#[derive(Debug, Clone)]
-pub(super) struct Holder {
-    pub station: String,
-    pub session: i64,
-    pub sequence: u32,
-    pub batch: String,
-    pub confirmed_at: String,
-}
-
-pub(super) fn holder(tx: &Transaction<'_>, student_no: &str) -> rusqlite::Result<Option<Holder>> {
-    tx.query_row(
-        "SELECT station_id, session_id, sequence, batch, confirmed_at FROM photos
-         WHERE student_no = ?1",
-        [student_no],
-        |r| {
-            Ok(Holder {
-                station: r.get(0)?,
-                session: r.get(1)?,
-                sequence: r.get(2)?,
-                batch: r.get(3)?,
-                confirmed_at: r.get(4)?,
-            })
-        },
-    )
-    .optional()
-}
-
 pub(super) struct Source<'a> {
     pub station: &'a str,
     pub session: i64,
@@ -248,11 +222,93 @@ pub(super) struct Source<'a> {
     pub batch: &'a str,
 }
 
-pub(super) fn put_photo(
+/// A whole `photos` row: what a conflict keeps of each side, so the clerk can put the other one
+/// back without the batch.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(super) struct PhotoRow {
+    pub student_no: String,
+    pub name: String,
+    pub id_number: String,
+    pub department: String,
+    pub class_name: String,
+    pub phone: Option<String>,
+    pub notify_status: Option<bool>,
+    pub notify_fee: Option<bool>,
+    pub fee_state: String,
+    pub confirmed_at: String,
+    pub taken_at: String,
+    pub station_id: String,
+    pub session_id: i64,
+    pub sequence: u32,
+    pub batch: String,
+    pub confirmation_id: i64,
+    pub photo_sha256: String,
+    pub checks_failed: String,
+}
+
+impl PhotoRow {
+    pub(super) fn from_entry(s: &StudentEntry, src: &Source<'_>) -> PhotoRow {
+        PhotoRow {
+            student_no: s.student_no.clone(),
+            name: s.name.clone(),
+            id_number: s.id_number.clone(),
+            department: s.department.clone(),
+            class_name: s.class_name.clone(),
+            phone: s.phone.clone(),
+            notify_status: s.notify_status,
+            notify_fee: s.notify_fee,
+            fee_state: s.fee_state.clone(),
+            confirmed_at: to_db_time(s.confirmed_at),
+            taken_at: to_db_time(s.taken_at),
+            station_id: src.station.into(),
+            session_id: src.session,
+            sequence: src.sequence,
+            batch: src.batch.into(),
+            confirmation_id: s.confirmation_id,
+            photo_sha256: s.photo_sha256.clone(),
+            checks_failed: s.checks_failed.join(" "),
+        }
+    }
+}
+
+/// The student's current photo row.
+pub(super) fn photo_row(
     tx: &Transaction<'_>,
-    s: &StudentEntry,
-    src: &Source<'_>,
-) -> rusqlite::Result<()> {
+    student_no: &str,
+) -> rusqlite::Result<Option<PhotoRow>> {
+    tx.query_row(
+        "SELECT student_no, name, id_number, department, class_name, phone, notify_status,
+             notify_fee, fee_state, confirmed_at, taken_at, station_id, session_id, sequence,
+             batch, confirmation_id, photo_sha256, checks_failed
+         FROM photos WHERE student_no = ?1",
+        [student_no],
+        |r| {
+            Ok(PhotoRow {
+                student_no: r.get(0)?,
+                name: r.get(1)?,
+                id_number: r.get(2)?,
+                department: r.get(3)?,
+                class_name: r.get(4)?,
+                phone: r.get(5)?,
+                notify_status: r.get(6)?,
+                notify_fee: r.get(7)?,
+                fee_state: r.get(8)?,
+                confirmed_at: r.get(9)?,
+                taken_at: r.get(10)?,
+                station_id: r.get(11)?,
+                session_id: r.get(12)?,
+                sequence: r.get(13)?,
+                batch: r.get(14)?,
+                confirmation_id: r.get(15)?,
+                photo_sha256: r.get(16)?,
+                checks_failed: r.get(17)?,
+            })
+        },
+    )
+    .optional()
+}
+
+pub(super) fn put_photo_row(tx: &Transaction<'_>, p: &PhotoRow) -> rusqlite::Result<()> {
     tx.execute(
         "INSERT INTO photos (student_no, name, id_number, department, class_name, phone,
              notify_status, notify_fee, fee_state, confirmed_at, taken_at, station_id, session_id,
@@ -268,27 +324,60 @@ pub(super) fn put_photo(
              batch = excluded.batch, confirmation_id = excluded.confirmation_id,
              photo_sha256 = excluded.photo_sha256, checks_failed = excluded.checks_failed",
         params![
-            s.student_no,
-            s.name,
-            s.id_number,
-            s.department,
-            s.class_name,
-            s.phone,
-            s.notify_status,
-            s.notify_fee,
-            s.fee_state,
-            to_db_time(s.confirmed_at),
-            to_db_time(s.taken_at),
-            src.station,
-            src.session,
-            src.sequence,
-            src.batch,
-            s.confirmation_id,
-            s.photo_sha256,
-            s.checks_failed.join(" "),
+            p.student_no,
+            p.name,
+            p.id_number,
+            p.department,
+            p.class_name,
+            p.phone,
+            p.notify_status,
+            p.notify_fee,
+            p.fee_state,
+            p.confirmed_at,
+            p.taken_at,
+            p.station_id,
+            p.session_id,
+            p.sequence,
+            p.batch,
+            p.confirmation_id,
+            p.photo_sha256,
+            p.checks_failed,
         ],
     )?;
     Ok(())
+}
+
+/// Replaces the checklist ticks of the photo being stored with the ones that came with it.
+pub(super) fn put_manual_checks(tx: &Transaction<'_>, s: &StudentEntry) -> rusqlite::Result<()> {
+    tx.execute(
+        "DELETE FROM manual_checks WHERE student_no = ?1 AND photo_sha256 = ?2",
+        params![s.student_no, s.photo_sha256],
+    )?;
+    let mut insert = tx.prepare(
+        "INSERT OR REPLACE INTO manual_checks (student_no, photo_sha256, item, checked_by,
+             checked_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for t in &s.manual_checks {
+        insert.execute(params![
+            s.student_no,
+            s.photo_sha256,
+            t.item,
+            t.checked_by,
+            to_db_time(t.checked_at)
+        ])?;
+    }
+    Ok(())
+}
+
+/// The ticks on each student's current photo (a tick for an older photo is not shown).
+pub(super) fn manual_checks(conn: &Connection) -> rusqlite::Result<Vec<(String, String, String)>> {
+    let mut stmt = conn.prepare(
+        "SELECT m.student_no, m.item, m.checked_by FROM manual_checks m
+         JOIN photos p ON p.student_no = m.student_no AND p.photo_sha256 = m.photo_sha256
+         ORDER BY m.student_no",
+    )?;
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect()
 }
 
 /// Drops the photos a newer batch of the same station and session no longer lists (a teacher
@@ -316,19 +405,28 @@ pub(super) fn drop_withdrawn(
 pub(super) fn note_conflict(
     tx: &Transaction<'_>,
     c: &Conflict,
+    kept: &PhotoRow,
+    dropped: &PhotoRow,
     now: DateTime<Utc>,
 ) -> rusqlite::Result<()> {
+    // Serialising plain data cannot fail; an empty row only hides the pair from the Import page.
+    let json = |r: &PhotoRow| serde_json::to_string(r).unwrap_or_default();
     tx.execute(
         "INSERT OR IGNORE INTO conflicts (student_no, kept_batch, kept_confirmed_at,
-             dropped_batch, dropped_confirmed_at, noted_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+             dropped_batch, dropped_confirmed_at, noted_at, kept_station, dropped_station,
+             kept_row, dropped_row)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         params![
             c.student_no,
             c.kept_batch,
             c.kept_confirmed_at,
             c.dropped_batch,
             c.dropped_confirmed_at,
-            to_db_time(now)
+            to_db_time(now),
+            kept.station_id,
+            dropped.station_id,
+            json(kept),
+            json(dropped),
         ],
     )?;
     Ok(())
@@ -349,6 +447,57 @@ pub(super) fn conflicts(conn: &Connection) -> rusqlite::Result<Vec<Conflict>> {
         })
     })?
     .collect()
+}
+
+/// A noted conflict with both rows (conflicts noted before migration 0005 have none and are
+/// left out), and the clerk who chose, if one did.
+pub(super) struct ConflictRows {
+    pub id: i64,
+    pub kept: PhotoRow,
+    pub dropped: PhotoRow,
+    pub resolved_by: Option<String>,
+}
+
+pub(super) fn conflict_rows(conn: &Connection) -> rusqlite::Result<Vec<ConflictRows>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, kept_row, dropped_row, resolved_by FROM conflicts
+         WHERE kept_row IS NOT NULL AND dropped_row IS NOT NULL ORDER BY id",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, kept, dropped, resolved_by)| {
+            Some(ConflictRows {
+                id,
+                kept: serde_json::from_str(&kept).ok()?,
+                dropped: serde_json::from_str(&dropped).ok()?,
+                resolved_by,
+            })
+        })
+        .collect())
+}
+
+/// The photo the clerk chose for a student in a conflict, if they chose one.
+pub(super) fn clerk_choice(
+    tx: &Transaction<'_>,
+    student_no: &str,
+) -> rusqlite::Result<Option<String>> {
+    tx.query_row(
+        "SELECT chosen_sha256 FROM conflicts WHERE student_no = ?1 AND chosen_sha256 IS NOT NULL
+         ORDER BY resolved_at DESC, id DESC LIMIT 1",
+        [student_no],
+        |r| r.get(0),
+    )
+    .optional()
 }
 
 /// A row of the upload package / the report: student with their winning photo, if any.

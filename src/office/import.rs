@@ -14,7 +14,6 @@ use crate::export::TrustedKey;
 use crate::export::destination::{PARTIAL_PREFIX, sync_dir, sync_files};
 use crate::export::manifest::{BatchName, MANIFEST_JSON, MissingEntry};
 use crate::export::receipt::{RECEIPT, Receipt};
-use crate::store::to_db_time;
 use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};
 
@@ -243,13 +242,16 @@ impl Office {
                         class_name: s.class_name.clone(),
                     };
                     db::upsert_roster(&tx, &as_roster, &m.batch).map_err(db_err)?;
-                    let incoming_at = to_db_time(s.confirmed_at);
-                    let take = match db::holder(&tx, &s.student_no).map_err(db_err)? {
+                    let incoming = db::PhotoRow::from_entry(s, &src);
+                    // The incoming photo is kept on disk (not made the student's photo) when it
+                    // loses a conflict: the clerk sees both and may choose it.
+                    let mut keep_file = false;
+                    let take = match db::photo_row(&tx, &s.student_no).map_err(db_err)? {
                         None => {
                             result.added += 1;
                             true
                         }
-                        Some(h) if h.station == m.station_id && h.session == m.session.id => {
+                        Some(h) if h.station_id == m.station_id && h.session_id == m.session.id => {
                             let newer = m.sequence > h.sequence;
                             if newer {
                                 result.updated += 1;
@@ -257,34 +259,49 @@ impl Office {
                             newer
                         }
                         Some(h) => {
-                            let incoming_wins = (incoming_at.as_str(), m.batch.as_str())
-                                > (h.confirmed_at.as_str(), h.batch.as_str());
-                            let conflict = if incoming_wins {
-                                Conflict {
-                                    student_no: s.student_no.clone(),
-                                    kept_batch: m.batch.clone(),
-                                    kept_confirmed_at: incoming_at.clone(),
-                                    dropped_batch: h.batch,
-                                    dropped_confirmed_at: h.confirmed_at,
+                            let choice = db::clerk_choice(&tx, &s.student_no)
+                                .map_err(db_err)?
+                                .filter(|c| *c == h.photo_sha256 || *c == s.photo_sha256);
+                            match choice {
+                                // The clerk chose between these two photos before: the choice
+                                // stands when a batch brings either of them again.
+                                Some(chosen) => {
+                                    let take = chosen == s.photo_sha256
+                                        && h.photo_sha256 != s.photo_sha256;
+                                    if take {
+                                        result.updated += 1;
+                                    }
+                                    take
                                 }
-                            } else {
-                                Conflict {
-                                    student_no: s.student_no.clone(),
-                                    kept_batch: h.batch,
-                                    kept_confirmed_at: h.confirmed_at,
-                                    dropped_batch: m.batch.clone(),
-                                    dropped_confirmed_at: incoming_at.clone(),
+                                None => {
+                                    let incoming_wins =
+                                        (incoming.confirmed_at.as_str(), m.batch.as_str())
+                                            > (h.confirmed_at.as_str(), h.batch.as_str());
+                                    let (kept, dropped) = if incoming_wins {
+                                        (&incoming, &h)
+                                    } else {
+                                        (&h, &incoming)
+                                    };
+                                    let conflict = Conflict {
+                                        student_no: s.student_no.clone(),
+                                        kept_batch: kept.batch.clone(),
+                                        kept_confirmed_at: kept.confirmed_at.clone(),
+                                        dropped_batch: dropped.batch.clone(),
+                                        dropped_confirmed_at: dropped.confirmed_at.clone(),
+                                    };
+                                    db::note_conflict(&tx, &conflict, kept, dropped, now)
+                                        .map_err(db_err)?;
+                                    result.conflicts.push(conflict);
+                                    if incoming_wins {
+                                        result.updated += 1;
+                                    }
+                                    keep_file = !incoming_wins;
+                                    incoming_wins
                                 }
-                            };
-                            db::note_conflict(&tx, &conflict, now).map_err(db_err)?;
-                            result.conflicts.push(conflict);
-                            if incoming_wins {
-                                result.updated += 1;
                             }
-                            incoming_wins
                         }
                     };
-                    if take {
+                    if take || keep_file {
                         let bytes =
                             batch
                                 .files
@@ -298,7 +315,10 @@ impl Office {
                             photos_dir.join(format!("{}.jpg", s.photo_sha256)),
                             bytes.as_slice(),
                         ));
-                        db::put_photo(&tx, s, &src).map_err(db_err)?;
+                        db::put_manual_checks(&tx, s).map_err(db_err)?;
+                    }
+                    if take {
+                        db::put_photo_row(&tx, &incoming).map_err(db_err)?;
                     }
                 }
                 if !superseded {

@@ -9,6 +9,7 @@
 //!
 //! Errors name batch folders, files and student numbers, never names, ID or phone numbers.
 
+pub mod conflicts;
 mod db;
 pub mod first_review;
 pub mod import;
@@ -18,7 +19,7 @@ pub mod sheets;
 pub mod verify;
 
 pub use import::{BatchImport, ImportReport, import_batches, import_batches_trusting};
-pub use package::{PackageEntry, PackageSummary, PrintSheets, write_package};
+pub use package::{PackageEntry, PackageSummary, PrintSheets, write_package, write_package_for};
 pub use report::{ClassReport, class_report};
 pub use sheets::PdfSheets;
 pub use verify::{VerifiedBatch, verify_batch};
@@ -216,6 +217,24 @@ impl Office {
     /// Conflicts noted so far, oldest first.
     pub fn conflicts(&self) -> Result<Vec<import::Conflict>> {
         db::conflicts(&self.conn).map_err(|e| self.db_err(e))
+    }
+
+    /// The teacher's checklist ticks on each student's current photo: student number → the
+    /// ticked items (`earrings`, `hair_ears`, `makeup`) with who ticked them, in that order.
+    pub fn manual_checks(
+        &self,
+    ) -> Result<std::collections::HashMap<String, Vec<(String, String)>>> {
+        let rows = db::manual_checks(&self.conn).map_err(|e| self.db_err(e))?;
+        let mut out: std::collections::HashMap<String, Vec<(String, String)>> =
+            std::collections::HashMap::new();
+        for (no, item, by) in rows {
+            out.entry(no).or_default().push((item, by));
+        }
+        let rank = |item: &str| crate::store::MANUAL_ITEMS.iter().position(|i| *i == item);
+        for ticks in out.values_mut() {
+            ticks.sort_by_key(|t| rank(&t.0));
+        }
+        Ok(out)
     }
 
     fn db_err(&self, e: rusqlite::Error) -> OfficeError {

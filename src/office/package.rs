@@ -27,6 +27,20 @@ pub struct PackageEntry {
 /// write the sheets into `dir` (inside the package) and return how many sheets were made.
 pub trait PrintSheets {
     fn write_sheets(&self, entries: &[PackageEntry], package: &Path, dir: &Path) -> Result<u32>;
+
+    /// [`PrintSheets::write_sheets`] that says how many entries are done as it goes (for a
+    /// progress bar); the default reports them all at the end.
+    fn write_sheets_counting(
+        &self,
+        entries: &[PackageEntry],
+        package: &Path,
+        dir: &Path,
+        done: &mut dyn FnMut(usize),
+    ) -> Result<u32> {
+        let n = self.write_sheets(entries, package, dir)?;
+        done(entries.len());
+        Ok(n)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,11 +54,24 @@ pub struct PackageSummary {
 pub const LIST_FILE: &str = "list.csv";
 pub const SHEETS_DIR: &str = "print";
 
-/// Writes the package to `out`, which must not exist yet.
+/// Writes the package of every class to `out`, which must not exist yet.
 pub fn write_package(
     office: &Office,
     out: &Path,
     sheets: Option<&dyn PrintSheets>,
+) -> Result<PackageSummary> {
+    write_package_for(office, out, sheets, None, &mut |_, _| {})
+}
+
+/// [`write_package`] for the chosen classes only (`None`: all), calling `progress(done, total)`
+/// as photos are copied and sheets drawn (each photo counts once for the copy and once for its
+/// sheet).
+pub fn write_package_for(
+    office: &Office,
+    out: &Path,
+    sheets: Option<&dyn PrintSheets>,
+    classes: Option<&[String]>,
+    progress: &mut dyn FnMut(usize, usize),
 ) -> Result<PackageSummary> {
     if out.exists() {
         return Err(OfficeError::Invalid(format!(
@@ -71,6 +98,14 @@ pub fn write_package(
             source,
         })?;
     }
+    let lines: Vec<_> = lines
+        .into_iter()
+        .filter(|l| l.photo_sha256.is_some() && l.id_number.is_some())
+        .filter(|l| classes.is_none_or(|c| c.contains(&l.class_name)))
+        .collect();
+    let per_photo = if sheets.is_some() { 2 } else { 1 };
+    let total = lines.len() * per_photo;
+    progress(0, total);
     let mut entries = Vec::new();
     let mut list = b"\xEF\xBB\xBF".to_vec();
     {
@@ -112,6 +147,7 @@ pub fn write_package(
                 class_name: line.class_name,
                 photo: rel,
             });
+            progress(entries.len(), total);
         }
         let _ = w.flush();
     }
@@ -123,7 +159,12 @@ pub fn write_package(
                 path: dir.clone(),
                 source,
             })?;
-            Some(maker.write_sheets(&entries, &temp, &dir)?)
+            let copied = entries.len();
+            Some(
+                maker.write_sheets_counting(&entries, &temp, &dir, &mut |n| {
+                    progress(copied + n, total)
+                })?,
+            )
         }
         None => None,
     };

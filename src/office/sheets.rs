@@ -31,8 +31,19 @@ impl PdfSheets {
 
 impl PrintSheets for PdfSheets {
     fn write_sheets(&self, entries: &[PackageEntry], package: &Path, dir: &Path) -> Result<u32> {
+        self.write_sheets_counting(entries, package, dir, &mut |_| {})
+    }
+
+    fn write_sheets_counting(
+        &self,
+        entries: &[PackageEntry],
+        package: &Path,
+        dir: &Path,
+        done: &mut dyn FnMut(usize),
+    ) -> Result<u32> {
         // Refuse a layout that cannot hold the copies before reading any photo.
         sheet::layout(&self.print)?;
+        let mut drawn = 0;
         let mut used = HashSet::new();
         let mut sheets = 0;
         // The package lists students by class, then number; a class is a run of entries.
@@ -58,6 +69,8 @@ impl PrintSheets for PdfSheets {
                 };
                 let page = sheet::render(&photo, &caption, &self.print)?;
                 pages.push(PdfPage::encode(&page, &self.print)?);
+                drawn += 1;
+                done(drawn);
             }
             let name = unique(file_stem(&class[0].class_name), &mut used);
             let pdf = sheet::pdf_from_pages(&pages, &self.print);

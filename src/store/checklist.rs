@@ -6,6 +6,15 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 use std::collections::HashMap;
 
+/// One tick as stored: which item, who gave it, when. It travels in the exported batch so the
+/// office sees what the teacher looked at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManualTick {
+    pub item: String,
+    pub checked_by: String,
+    pub checked_at: DateTime<Utc>,
+}
+
 /// The items, as stored: earrings, hair over the ears, makeup.
 pub const MANUAL_ITEMS: [&str; 3] = ["earrings", "hair_ears", "makeup"];
 
@@ -26,6 +35,43 @@ impl Store {
         let mut out: HashMap<StudentId, Vec<String>> = HashMap::new();
         for (s, item) in rows {
             out.entry(s).or_default().push(item);
+        }
+        Ok(out)
+    }
+
+    /// The ticks on each student's confirmed photo, with who gave them and when, items in
+    /// [`MANUAL_ITEMS`] order (for the export).
+    pub fn manual_check_ticks(
+        &self,
+        session: SessionId,
+    ) -> Result<HashMap<StudentId, Vec<ManualTick>>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT c.student_id, m.item, m.checked_by, m.checked_at FROM manual_checks m
+             JOIN confirmations c ON c.draft_id = m.draft_id AND c.superseded_at IS NULL
+             JOIN students s ON s.id = c.student_id
+             WHERE s.session_id = ?1",
+        )?;
+        let rows = stmt
+            .query_map([session.0], |r| {
+                Ok((
+                    StudentId(r.get(0)?),
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut out: HashMap<StudentId, Vec<ManualTick>> = HashMap::new();
+        for (s, item, checked_by, at) in rows {
+            out.entry(s).or_default().push(ManualTick {
+                item,
+                checked_by,
+                checked_at: super::from_db_time(&at)?,
+            });
+        }
+        let rank = |item: &str| MANUAL_ITEMS.iter().position(|i| *i == item);
+        for ticks in out.values_mut() {
+            ticks.sort_by_key(|t| rank(&t.item));
         }
         Ok(out)
     }

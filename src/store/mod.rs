@@ -21,7 +21,7 @@ mod students;
 
 pub use attempts::{Attempt, AttemptId, NewAttempt, NewLock, RecordedAttempt};
 pub use audit::{AuditEntry, NewAudit};
-pub use checklist::MANUAL_ITEMS;
+pub use checklist::{MANUAL_ITEMS, ManualTick};
 pub use drafts::{Confirmation, Draft, DraftId};
 pub use export::{ConfirmedRecord, PurgeSummary, ReviewReset, ReviewSummary, UnconfirmedRecord};
 pub use locks::{Lock, LockId, LockKind};

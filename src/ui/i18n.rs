@@ -154,7 +154,7 @@ texts! {
     ColStudentNo => "学号", "Student no.";
     ColName => "姓名", "Name";
     ColState => "状态", "State";
-    ColShots => "拍摄/草稿", "Shots/drafts";
+    ColShots => "拍摄/草稿", "Shots/\ndrafts";
     ColActions => "操作", "Actions";
     ColFee => "缴费", "Fee";
     ColPhoto => "照片", "Photo";
@@ -162,6 +162,12 @@ texts! {
     ManualEarrings => "无耳饰", "No earrings";
     ManualHairEars => "耳朵露出", "Ears clear";
     ManualMakeup => "无浓妆", "No makeup";
+    TeacherChecklist => "老师人工核查", "Teacher's checks by eye";
+    KbChinese => "拼音", "Pinyin";
+    KbSpace => "空格", "Space";
+    KbBackspace => "退格", "Back";
+    KbDone => "完成", "Done";
+    KbOpen => "键盘", "Keys";
     CheckPassed => "检测通过，照片已存入草稿箱", "Passed: the photo is in your draft box";
     CheckFailed => "检测未通过", "The photo did not pass";
     CooldownLabel => "稍等片刻再重拍", "Please wait before the next shot";
@@ -287,8 +293,13 @@ texts! {
     PackageWhere => "选择上报包的存放位置（会在其中新建一个文件夹）", "Choose where to write the package (a new folder is made there)";
     WritePackage => "生成上报包和打印文件", "Write the package and print sheets";
     Writing => "正在写入……", "Writing…";
+    PackageClasses => "上报哪些班级：", "Classes in the package:";
+    NoClassChosen => "请至少选择一个班级", "Choose at least one class";
     OfficeReview => "学校初审", "First review";
     ClerkField => "审核人", "Reviewer";
+    ConflictsTitle => "同一学生在两个工作站都已确认：请选择保留哪张照片", "Students confirmed at two stations: choose the photo to keep";
+    ConflictInUse => "正在使用", "In use";
+    ConflictClerk => "处理人", "Decided by";
     Approve => "通过", "Approve";
     RejectTyped => "按输入的原因退回", "Reject with the reason typed";
     ReviewPending => "待审", "To review";
@@ -575,6 +586,37 @@ pub fn conflict(lang: Lang, student_no: &str, kept: &str, dropped: &str) -> Stri
     }
 }
 
+pub fn conflict_student(lang: Lang, student_no: &str, name: &str, class: &str) -> String {
+    match lang {
+        Lang::Zh => format!("学号 {student_no} {name} · {class}"),
+        Lang::En => format!("Student {student_no} {name} · {class}"),
+    }
+}
+
+/// The button under one photo of a conflict: names the station, so the two differ.
+pub fn keep_photo_of(lang: Lang, station: &str) -> String {
+    match lang {
+        Lang::Zh => format!("保留 {station} 的照片"),
+        Lang::En => format!("Keep the photo from {station}"),
+    }
+}
+
+pub fn confirmed_at(lang: Lang, at: &str) -> String {
+    // RFC 3339 UTC as stored; the minute is enough to tell two confirmations apart.
+    let short = at.get(..16).unwrap_or(at).replace('T', " ");
+    match lang {
+        Lang::Zh => format!("确认于 {short} UTC"),
+        Lang::En => format!("Confirmed {short} UTC"),
+    }
+}
+
+pub fn conflict_chosen_by(lang: Lang, clerk: &str) -> String {
+    match lang {
+        Lang::Zh => format!("已由 {clerk} 选定"),
+        Lang::En => format!("Chosen by {clerk}"),
+    }
+}
+
 pub fn trusted_station(lang: Lang, station: &str, fingerprint: &str) -> String {
     match lang {
         Lang::Zh => format!("已信任工作站 {station}（指纹 {fingerprint}）"),
@@ -600,14 +642,38 @@ pub fn class_line(lang: Lang, class: &str, confirmed: usize, missing: usize) -> 
     }
 }
 
-pub fn package_written(lang: Lang, path: &str, photos: usize, sheets: u32) -> String {
+pub fn package_written(
+    lang: Lang,
+    path: &str,
+    classes: usize,
+    photos: usize,
+    sheets: u32,
+) -> String {
     match lang {
         Lang::Zh => format!(
-            "上报包已写入 {path}：{photos} 张照片和 list.csv，{sheets} 张打印页（print/ 中每班一个 PDF）"
+            "上报包已写入 {path}：{classes} 个班级，{photos} 张照片和 list.csv，{sheets} 张打印页（print/ 中每班一个 PDF）"
         ),
         Lang::En => format!(
-            "Package written to {path}: {photos} photos and list.csv, {sheets} print sheets (one PDF per class in print/)"
+            "Package written to {path}: {classes} classes, {photos} photos and list.csv, {sheets} print sheets (one PDF per class in print/)"
         ),
+    }
+}
+
+/// A class on the package page with its confirmed photos (the button's colour says whether it
+/// goes in; the text stays the same so the buttons do not move when one is toggled).
+pub fn class_photos(lang: Lang, class: &str, photos: usize) -> String {
+    match lang {
+        Lang::Zh => format!("{class}（{photos} 张）"),
+        Lang::En => format!("{class} ({photos} photos)"),
+    }
+}
+
+pub fn packaging(lang: Lang, done: usize, total: usize) -> String {
+    match lang {
+        Lang::Zh => format!("正在写入上报包：{done}/{total}（复制照片，再生成打印页）"),
+        Lang::En => {
+            format!("Writing the package: {done}/{total} (photos copied, then print sheets drawn)")
+        }
     }
 }
 
@@ -800,6 +866,44 @@ pub fn resets_not_in_session(lang: Lang, numbers: &[String]) -> String {
     match lang {
         Lang::Zh => format!("{n} 人不在本场次名单中：{list}"),
         Lang::En => format!("{n} listed students are not in this session: {list}"),
+    }
+}
+
+/// The text of a checklist item as stored (`earrings`, `hair_ears`, `makeup`).
+pub fn manual_item(lang: Lang, item: &str) -> &'static str {
+    let key = match item {
+        "earrings" => T::ManualEarrings,
+        "hair_ears" => T::ManualHairEars,
+        "makeup" => T::ManualMakeup,
+        _ => return "?",
+    };
+    tr(lang, key)
+}
+
+/// How many of the checklist items the teacher ticked on a photo, for a thumbnail.
+pub fn manual_count(lang: Lang, ticked: usize, of: usize) -> String {
+    match lang {
+        Lang::Zh => format!("人工核查 {ticked}/{of}"),
+        Lang::En => format!("By eye {ticked}/{of}"),
+    }
+}
+
+/// One checklist item beside the photo under review: ticked by whom, or not.
+pub fn manual_line(lang: Lang, item: &str, by: Option<&str>) -> String {
+    let label = manual_item(lang, item);
+    match (lang, by) {
+        (Lang::Zh, Some(by)) => format!("{label}：已勾选（{by}）"),
+        (Lang::Zh, None) => format!("{label}：未勾选"),
+        (Lang::En, Some(by)) => format!("{label}: ticked ({by})"),
+        (Lang::En, None) => format!("{label}: not ticked"),
+    }
+}
+
+pub fn typing_into(lang: Lang, field: &str) -> String {
+    let field = field.trim_end_matches(['：', ':']);
+    match lang {
+        Lang::Zh => format!("正在输入：{field}"),
+        Lang::En => format!("Typing: {field}"),
     }
 }
 

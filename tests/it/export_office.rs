@@ -294,6 +294,55 @@ fn the_conflict_resolves_the_same_whichever_batch_comes_first() {
     assert_eq!(conflicts[0].kept_batch, batch_b.to_string());
 }
 
+/// Issue 15: the clerk keeps the older photo of a conflict. A newer batch of the station whose
+/// photo was set aside, bringing the same photo again (another student confirmed there), does not
+/// undo the choice; the photos of both sides stay in the office folder and the package takes the
+/// chosen one.
+#[test]
+fn the_clerks_choice_in_a_conflict_stands_against_a_newer_batch_with_the_same_photo() {
+    let (mut a, sa, mut b, sb) = two_stations();
+    let stick = tempfile::tempdir().unwrap();
+    let dest = FolderDestination::new(stick.path());
+    let batch_a = a.export(sa, &dest);
+    b.export(sb, &dest);
+    let (office_dir, mut office) = office_trusting(&[&a, &b]);
+    let r = import_batches(&mut office, &[stick.path().to_path_buf()], at(700));
+    assert!(r.refused.is_empty(), "{:?}", r.refused);
+    let case = office.conflict_cases().unwrap().remove(0);
+    assert_eq!(case.kept.station, "station-b");
+    assert!(
+        office.photo_path(&case.dropped.photo_sha256).is_file(),
+        "the losing photo is kept"
+    );
+    let err = office
+        .keep_conflict_photo(case.id, &case.dropped.photo_sha256, " ", at(710))
+        .unwrap_err();
+    assert!(err.to_string().contains("named"), "{err}");
+    office
+        .keep_conflict_photo(case.id, &case.dropped.photo_sha256, "王老师", at(710))
+        .unwrap();
+
+    // Station B confirms another student and exports again: its 202200002 photo is the same.
+    let t5 = add_student(&b.store, sb, "202200005", "酒店2201");
+    confirm(&b.store, t5, at(130), 5);
+    let newer = b.export(sb, &dest);
+    assert_eq!(newer.sequence, 2);
+    let r = import_batches(&mut office, &[dest.batch_dir(&newer)], at(800));
+    assert!(r.refused.is_empty(), "{:?}", r.refused);
+    let case = office.conflict_cases().unwrap().remove(0);
+    assert_eq!(
+        case.current_sha256.as_deref(),
+        Some(case.dropped.photo_sha256.as_str()),
+        "the clerk's choice stands"
+    );
+    assert_eq!(case.resolved_by.as_deref(), Some("王老师"));
+    let out = office_dir.path().join("upload");
+    write_package(&office, &out, None).unwrap();
+    let packaged = std::fs::read(out.join("photos/202200002.jpg")).unwrap();
+    let from_a = std::fs::read(dest.batch_dir(&batch_a).join("photos/202200002.jpg")).unwrap();
+    assert_eq!(packaged, from_a);
+}
+
 #[test]
 fn re_export_without_changes_is_a_no_op_and_a_new_confirmation_makes_the_next_batch() {
     let (mut a, sa, _, _) = two_stations();

@@ -21,6 +21,8 @@ pub struct ClassesView {
     pub thumbs: Option<Background<Thumbs>>,
     /// Students whose photo the first review rejected, with the reason.
     pub rejected: std::collections::HashMap<String, String>,
+    /// The teacher's checklist ticks on each current photo (student number → (item, by whom)).
+    pub ticks: std::collections::HashMap<String, Vec<(String, String)>>,
 }
 
 const THUMB: (u32, u32) = (60, 80);
@@ -42,6 +44,7 @@ pub fn ui(app: &mut OfficeApp, ui: &mut egui::Ui) {
             app.classes.thumbs = Some(Background::spawn(move || thumbnails(&files)));
         }
         app.classes.report = Some(report);
+        app.classes.ticks = app.office.manual_checks().unwrap_or_default();
         app.classes.rejected = app
             .office
             .review_items()
@@ -144,6 +147,17 @@ pub fn ui(app: &mut OfficeApp, ui: &mut egui::Ui) {
                             }
                             ui.label(RichText::new(&s.student_no).size(16.0));
                             ui.label(RichText::new(&s.name).size(18.0));
+                            let ticked = app.classes.ticks.get(&s.student_no).map_or(0, Vec::len);
+                            let all = crate::store::MANUAL_ITEMS.len();
+                            ui.label(
+                                RichText::new(i18n::manual_count(lang, ticked, all))
+                                    .size(16.0)
+                                    .color(if ticked == all {
+                                        theme::GOOD
+                                    } else {
+                                        theme::MUTED
+                                    }),
+                            );
                             if let Some(why) = app.classes.rejected.get(&s.student_no) {
                                 ui.label(
                                     RichText::new(i18n::reject_with(lang, why))

@@ -5,6 +5,7 @@
 use super::jobs::{self, FoundBatch, Imported};
 use super::{OfficeApp, bad};
 use crate::office::OfficeError;
+use crate::office::conflicts::{ConflictCase, ConflictSide};
 use crate::office::import::BatchStatus;
 use crate::ui::i18n::{self, T};
 use crate::ui::job::{Job, Poll};
@@ -25,6 +26,14 @@ pub struct ImportView {
     pub found: Option<(PathBuf, Background<Found>)>,
     pub job: Option<Job<Result<Imported, OfficeError>>>,
     pub result: Option<Result<Imported, OfficeError>>,
+    /// Conflicts between stations with both photos, read when the page opens and after each
+    /// import or choice.
+    pub conflicts: Option<Result<Vec<ConflictCase>, String>>,
+    /// Thumbnails of the conflicts' photos, decoded on a thread.
+    pub conflict_thumbs: Option<Background<Vec<(String, image::RgbImage)>>>,
+    /// Who keeps a photo (named in the audit).
+    pub clerk: String,
+    pub conflict_error: Option<String>,
 }
 
 impl Default for ImportView {
@@ -34,6 +43,10 @@ impl Default for ImportView {
             found: None,
             job: None,
             result: None,
+            conflicts: None,
+            conflict_thumbs: None,
+            clerk: String::new(),
+            conflict_error: None,
         }
     }
 }
@@ -48,6 +61,7 @@ pub fn ui(app: &mut OfficeApp, ui: &mut egui::Ui) {
                 app.import.job = None;
                 app.import.result = Some(r);
                 app.import.found = None;
+                app.import.conflicts = None;
             }
             Poll::Lost => {
                 app.import.job = None;
@@ -198,5 +212,173 @@ fn right_ui(app: &mut OfficeApp, ui: &mut egui::Ui, office_dir: &std::path::Path
                 bad(ui, i18n::batch_refused(lang, why));
             }
         }
+    }
+    conflicts_ui(app, ui);
+}
+
+const CONFLICT_THUMB: (u32, u32) = (150, 200);
+
+/// Conflicts between stations, each with both photos side by side, the station, batch and time
+/// under each, and a button to keep the other one (audited with the clerk's name).
+fn conflicts_ui(app: &mut OfficeApp, ui: &mut egui::Ui) {
+    let lang = app.lang;
+    if app.import.conflicts.is_none() {
+        let cases = app.office.conflict_cases().map_err(|e| e.to_string());
+        if let Ok(cases) = &cases {
+            let files: Vec<(String, PathBuf)> = cases
+                .iter()
+                .flat_map(|c| [&c.kept.photo_sha256, &c.dropped.photo_sha256])
+                .map(|sha| (sha.clone(), app.office.photo_path(sha)))
+                .collect();
+            app.import.conflict_thumbs = Some(Background::spawn(move || {
+                files
+                    .iter()
+                    .filter_map(|(sha, path)| {
+                        let img =
+                            crate::imageio::load_rgb(path, crate::imageio::LoadLimits::default())
+                                .ok()?;
+                        let small =
+                            image::imageops::thumbnail(&img, CONFLICT_THUMB.0, CONFLICT_THUMB.1);
+                        Some((sha.clone(), small))
+                    })
+                    .collect()
+            }));
+        }
+        app.import.conflicts = Some(cases);
+    }
+    match app.import.conflict_thumbs.as_mut().map(|b| b.get()) {
+        Some(Some(thumbs)) => {
+            for (sha, img) in thumbs.iter() {
+                let key = format!("conflict/{sha}");
+                if app.textures.contains_key(&key) {
+                    continue;
+                }
+                let color = egui::ColorImage::from_rgb(
+                    [img.width() as usize, img.height() as usize],
+                    img.as_raw(),
+                );
+                let tex = ui
+                    .ctx()
+                    .load_texture(&key, color, egui::TextureOptions::LINEAR);
+                app.textures.insert(key, tex);
+            }
+        }
+        Some(None) => ui.ctx().request_repaint_after(Duration::from_millis(50)),
+        None => {}
+    }
+    let cases = match &app.import.conflicts {
+        Some(Ok(c)) if !c.is_empty() => c.clone(),
+        Some(Err(e)) => {
+            bad(ui, i18n::failed(lang, e));
+            return;
+        }
+        _ => return,
+    };
+    ui.separator();
+    ui.label(
+        RichText::new(app.t(T::ConflictsTitle))
+            .size(24.0)
+            .strong()
+            .color(theme::ACCENT),
+    );
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(app.t(T::ConflictClerk)).size(22.0));
+        ui.add_sized(
+            [240.0, 44.0],
+            egui::TextEdit::singleline(&mut app.import.clerk)
+                .font(egui::FontId::proportional(22.0)),
+        );
+    });
+    let mut keep: Option<(i64, String)> = None;
+    for c in &cases {
+        ui.label(
+            RichText::new(i18n::conflict_student(
+                lang,
+                &c.student_no,
+                &c.name,
+                &c.class_name,
+            ))
+            .size(22.0)
+            .strong(),
+        );
+        if let Some(by) = &c.resolved_by {
+            ui.label(
+                RichText::new(i18n::conflict_chosen_by(lang, by))
+                    .size(18.0)
+                    .color(theme::MUTED),
+            );
+        }
+        ui.horizontal_top(|ui| {
+            for side in [&c.kept, &c.dropped] {
+                // Fixed width, so the buttons stand still from one frame to the next.
+                ui.allocate_ui_with_layout(
+                    egui::vec2(300.0, 0.0),
+                    egui::Layout::top_down(egui::Align::Min),
+                    |ui| {
+                        ui.set_width(300.0);
+                        if let Some(sha) = side_ui(app, ui, c, side) {
+                            keep = Some((c.id, sha));
+                        }
+                    },
+                );
+            }
+        });
+    }
+    if let Some(e) = &app.import.conflict_error {
+        bad(ui, i18n::failed(lang, e));
+    }
+    if let Some((id, sha)) = keep {
+        let clerk = app.import.clerk.clone();
+        match app
+            .office
+            .keep_conflict_photo(id, &sha, &clerk, chrono::Utc::now())
+        {
+            Ok(()) => {
+                app.import.conflict_error = None;
+                app.import.conflicts = None;
+                // The Classes and First review pages show the chosen photo when opened.
+                app.classes.report = None;
+                app.review.items = None;
+            }
+            Err(e) => app.import.conflict_error = Some(e.to_string()),
+        }
+    }
+}
+
+/// One photo of a conflict; returns its digest when the clerk keeps it.
+fn side_ui(
+    app: &OfficeApp,
+    ui: &mut egui::Ui,
+    c: &ConflictCase,
+    side: &ConflictSide,
+) -> Option<String> {
+    let lang = app.lang;
+    let size = egui::vec2(CONFLICT_THUMB.0 as f32, CONFLICT_THUMB.1 as f32);
+    match app.textures.get(&format!("conflict/{}", side.photo_sha256)) {
+        Some(t) => {
+            ui.add(egui::Image::new(t).fit_to_exact_size(size));
+        }
+        None => {
+            ui.allocate_space(size);
+        }
+    }
+    ui.label(RichText::new(&side.station).size(22.0).strong());
+    ui.label(RichText::new(&side.batch).size(16.0).monospace());
+    ui.label(RichText::new(i18n::confirmed_at(lang, &side.confirmed_at)).size(18.0));
+    if c.current_sha256.as_deref() == Some(side.photo_sha256.as_str()) {
+        ui.label(
+            RichText::new(app.t(T::ConflictInUse))
+                .size(22.0)
+                .color(theme::GOOD),
+        );
+        None
+    } else {
+        let named = !app.import.clerk.trim().is_empty();
+        let b =
+            egui::Button::new(RichText::new(i18n::keep_photo_of(lang, &side.station)).size(20.0))
+                .min_size(egui::vec2(0.0, 48.0));
+        ui.add_enabled(named, b)
+            .clicked()
+            .then(|| side.photo_sha256.clone())
     }
 }

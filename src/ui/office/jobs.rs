@@ -97,16 +97,24 @@ pub fn trust(
     Ok(key)
 }
 
-/// Writes the upload package with the print sheets into a new folder `out`
-/// (`tucai office package`).
+/// Writes the upload package of the chosen classes with their print sheets into a new folder
+/// `out` (`tucai office package`), counting photos copied and sheets drawn.
 pub fn package(
     office_dir: &Path,
     out: &Path,
     print: &PrintConfig,
+    classes: &[String],
+    progress: &Counter,
 ) -> Result<PackageSummary, OfficeError> {
     let office = Office::open(office_dir)?;
     let sheets = PdfSheets::new(print);
-    office::write_package(&office, out, Some(&sheets))
+    office::write_package_for(
+        &office,
+        out,
+        Some(&sheets),
+        Some(classes),
+        &mut |done, total| progress.set(done, total),
+    )
 }
 
 #[cfg(test)]

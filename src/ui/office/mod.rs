@@ -118,6 +118,7 @@ impl OfficeApp {
                     // What another page changed (an import) shows when a page is opened.
                     self.classes.report = None;
                     self.review.items = None;
+                    self.package.classes = None;
                 }
             }
         });

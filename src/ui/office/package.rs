@@ -1,5 +1,6 @@
-//! Package page: choose where the upload package goes (a new folder there, named by the time),
-//! write it with the print sheets on a worker, then its path and the counts.
+//! Package page: choose the classes and where the upload package goes (a new folder there, named
+//! by the time), write it with the print sheets on a worker with a progress bar (photos copied,
+//! sheets drawn), then its path and the counts.
 
 use super::jobs;
 use super::{OfficeApp, bad};
@@ -17,6 +18,10 @@ pub struct PackageView {
     pub picker: Picker,
     pub job: Option<Job<Result<PackageSummary, OfficeError>>>,
     pub result: Option<Result<PackageSummary, OfficeError>>,
+    /// Every class with its confirmed photos (read when the page opens), and which are chosen.
+    pub classes: Option<Vec<(String, usize, bool)>>,
+    /// How many classes the last package was written for.
+    pub written_classes: usize,
 }
 
 impl Default for PackageView {
@@ -25,6 +30,8 @@ impl Default for PackageView {
             picker: Picker::new(Files::None),
             job: None,
             result: None,
+            classes: None,
+            written_classes: 0,
         }
     }
 }
@@ -46,11 +53,36 @@ pub fn ui(app: &mut OfficeApp, ui: &mut egui::Ui) {
             }
         }
     }
+    if app.package.classes.is_none() {
+        // Classes with at least one confirmed photo, all chosen to start with.
+        let classes = crate::office::class_report(&app.office)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|c| !c.confirmed.is_empty())
+            .map(|c| (c.class_name, c.confirmed.len(), true))
+            .collect();
+        app.package.classes = Some(classes);
+    }
+    let busy = app.package.job.is_some();
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new(app.t(T::PackageClasses)).size(22.0));
+        for (name, n, on) in app.package.classes.iter_mut().flatten() {
+            let b = egui::Button::selectable(
+                *on,
+                RichText::new(i18n::class_photos(lang, name, *n)).size(20.0),
+            )
+            // A class left out still looks like a button to tap.
+            .frame_when_inactive(true)
+            .min_size(egui::vec2(0.0, 44.0));
+            if ui.add_enabled(!busy, b).clicked() {
+                *on = !*on;
+            }
+        }
+    });
     ui.label(RichText::new(app.t(T::PackageWhere)).size(22.0));
     if let Some(d) = picker::places_ui(&mut app.places, &dir, lang, ui) {
         app.package.picker.open(d);
     }
-    let busy = app.package.job.is_some();
     picker::two_columns(
         ui,
         app,
@@ -65,8 +97,23 @@ pub fn ui(app: &mut OfficeApp, ui: &mut egui::Ui) {
                     RichText::new(i18n::package_to(lang, &d.display().to_string())).size(22.0),
                 );
             }
-            if widgets::primary_button_ui(ui, app.t(T::WritePackage), dest.is_some() && !busy)
-                .clicked()
+            let chosen: Vec<String> = app
+                .package
+                .classes
+                .iter()
+                .flatten()
+                .filter(|(_, _, on)| *on)
+                .map(|(name, _, _)| name.clone())
+                .collect();
+            if chosen.is_empty() {
+                ui.label(
+                    RichText::new(app.t(T::NoClassChosen))
+                        .size(20.0)
+                        .color(theme::MUTED),
+                );
+            }
+            let ready = dest.is_some() && !busy && !chosen.is_empty();
+            if widgets::primary_button_ui(ui, app.t(T::WritePackage), ready).clicked()
                 && let Some(d) = dest
             {
                 let out = d.join(format!(
@@ -76,13 +123,19 @@ pub fn ui(app: &mut OfficeApp, ui: &mut egui::Ui) {
                 let office_dir = dir.clone();
                 let print = app.config.print.clone();
                 app.package.result = None;
-                app.package.job = Some(Job::spawn(move |_| {
-                    jobs::package(&office_dir, &out, &print)
+                app.package.written_classes = chosen.len();
+                app.package.job = Some(Job::spawn(move |p| {
+                    jobs::package(&office_dir, &out, &print, &chosen, p)
                 }));
             }
-            if busy {
-                ui.spinner();
-                ui.label(RichText::new(app.t(T::Writing)).size(24.0));
+            if let Some(job) = &app.package.job {
+                let (done, total) = job.progress.get();
+                widgets::job_progress_ui(
+                    ui,
+                    (done, total),
+                    560.0,
+                    &i18n::packaging(lang, done, total),
+                );
             }
             match &app.package.result {
                 None => {}
@@ -91,6 +144,7 @@ pub fn ui(app: &mut OfficeApp, ui: &mut egui::Ui) {
                         RichText::new(i18n::package_written(
                             lang,
                             &s.out.display().to_string(),
+                            app.package.written_classes,
                             s.photos,
                             s.sheets.unwrap_or(0),
                         ))

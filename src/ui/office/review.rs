@@ -29,6 +29,8 @@ pub struct ReviewView {
     pub job: Option<Job<Written>>,
     pub written: Option<Written>,
     pub error: Option<String>,
+    /// The teacher's checklist ticks on each current photo, read with the items.
+    pub ticks: std::collections::HashMap<String, Vec<(String, String)>>,
 }
 
 const PHOTO: (f32, f32) = (270.0, 360.0);
@@ -38,6 +40,7 @@ pub fn ui(app: &mut OfficeApp, ui: &mut egui::Ui) {
     poll(app, ui.ctx());
     if app.review.items.is_none() {
         app.review.items = Some(app.office.review_items().map_err(|e| e.to_string()));
+        app.review.ticks = app.office.manual_checks().unwrap_or_default();
     }
     let items = match &app.review.items {
         Some(Ok(items)) => items.clone(),
@@ -92,7 +95,8 @@ pub fn ui(app: &mut OfficeApp, ui: &mut egui::Ui) {
             ui.vertical(|ui| photo_ui(app, ui, &item));
             ui.vertical(|ui| {
                 egui::ScrollArea::vertical()
-                    .id_salt("review_right")
+                    // One scroll position per photo: the next photo starts at the top.
+                    .id_salt(("review_right", &item.student_no))
                     .max_height(height)
                     .show(ui, |ui| decide_ui(app, ui, &item, &items));
             });
@@ -218,6 +222,7 @@ fn decide_ui(app: &mut OfficeApp, ui: &mut egui::Ui, item: &ReviewItem, items: &
     let lang = app.lang;
     let (state, color) = state_text(app, item);
     ui.label(RichText::new(state).size(24.0).color(color));
+    checklist_ui(app, ui, item);
     let mut decision: Option<(bool, String)> = None;
     if widgets::primary_button_ui(ui, app.t(T::Approve), true).clicked() {
         decision = Some((true, String::new()));
@@ -277,6 +282,40 @@ fn decide_ui(app: &mut OfficeApp, ui: &mut egui::Ui, item: &ReviewItem, items: &
     }
     if let Some(e) = &app.review.error {
         bad(ui, i18n::failed(lang, e));
+    }
+}
+
+/// What the teacher looked at on this photo at the station (SPEC §4, no machine judges it),
+/// above the decision buttons.
+fn checklist_ui(app: &OfficeApp, ui: &mut egui::Ui, item: &ReviewItem) {
+    // One line per item, never wrapped: a wrap that changes with the column's width from one
+    // frame to the next would move the buttons below under a click.
+    ui.add(
+        egui::Label::new(
+            RichText::new(app.t(T::TeacherChecklist))
+                .size(20.0)
+                .color(theme::MUTED),
+        )
+        .extend(),
+    );
+    let ticks = app.review.ticks.get(&item.student_no);
+    for item_id in crate::store::MANUAL_ITEMS {
+        let by = ticks
+            .and_then(|t| t.iter().find(|(i, _)| i == item_id))
+            .map(|(_, by)| by.as_str());
+        let color = if by.is_some() {
+            theme::GOOD
+        } else {
+            theme::MUTED
+        };
+        ui.add(
+            egui::Label::new(
+                RichText::new(i18n::manual_line(app.lang, item_id, by))
+                    .size(20.0)
+                    .color(color),
+            )
+            .extend(),
+        );
     }
 }
 

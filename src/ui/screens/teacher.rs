@@ -47,6 +47,8 @@ pub struct TeacherView {
     pub studio: studio::StudioView,
     pub review: review::ReviewView,
     pub thumbs: thumbs::Thumbs,
+    /// The on-screen keyboard of the sessions tab (target 0 class, 1 place, 2 operator).
+    pub keyboard: crate::ui::keyboard::Keyboard,
 }
 
 use super::super::picker;
@@ -301,9 +303,12 @@ fn board_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
     egui::ScrollArea::both()
         .max_height(ui.available_height())
         .show(ui, |ui| {
+            // Column gaps, cell text and the English "Shots/drafts" header on two lines are
+            // sized so a row with thumbnail, fee and checklist fits 1280 px in both languages
+            // (a test measures it).
             egui::Grid::new("board")
                 .striped(true)
-                .spacing(egui::vec2(16.0, 8.0))
+                .spacing(egui::vec2(10.0, 8.0))
                 .show(ui, |ui| {
                     ui.label(
                         RichText::new(t(app, T::ColPhoto))
@@ -331,8 +336,8 @@ fn board_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
                                 ui.label("");
                             }
                         }
-                        ui.label(RichText::new(&row.student_no).size(22.0));
-                        ui.label(RichText::new(&row.name).size(22.0));
+                        ui.label(RichText::new(&row.student_no).size(20.0));
+                        ui.label(RichText::new(&row.name).size(20.0));
                         let color = if row.progress == Progress::Locked {
                             theme::BAD
                         } else {
@@ -343,12 +348,12 @@ fn board_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
                         match &row.retake_reason {
                             Some(why) => ui.label(
                                 RichText::new(i18n::retake_requested(app.lang, why))
-                                    .size(22.0)
+                                    .size(20.0)
                                     .color(theme::BAD),
                             ),
                             None => ui.label(
                                 RichText::new(t(app, progress_label(row.progress)))
-                                    .size(22.0)
+                                    .size(20.0)
                                     .color(color),
                             ),
                         };

@@ -6,7 +6,9 @@
 
 use super::*;
 use crate::export_fixture::{add_student, at, confirm, open_session};
-use tucai::export::{ExportOutcome, ExportRequest, FolderDestination, StationKey, export_session};
+use tucai::export::{
+    ExportOutcome, ExportRequest, FolderDestination, StationKey, TrustedKey, export_session,
+};
 use tucai::office::Office;
 use tucai::ui::i18n::Lang;
 use tucai::ui::office::{OfficeApp, OfficePage};
@@ -25,14 +27,33 @@ fn station_exports(
     confirmed: usize,
     stick: &std::path::Path,
 ) -> std::path::PathBuf {
+    station_exports_class(id, "酒店2201", numbers, confirmed, stick)
+}
+
+/// [`station_exports`] for another class.
+fn station_exports_class(
+    id: &str,
+    class: &str,
+    numbers: &[&str],
+    confirmed: usize,
+    stick: &std::path::Path,
+) -> std::path::PathBuf {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(dir.path()).unwrap();
     let key = StationKey::load_or_create(store.data_dir()).unwrap();
-    let session = open_session(&mut store, "酒店2201");
+    let session = open_session(&mut store, class);
     for (i, no) in numbers.iter().enumerate() {
-        let s = add_student(&store, session, no, "酒店2201");
+        let s = add_student(&store, session, no, class);
         if i < confirmed {
             confirm(&store, s, at(10 + i as i64), i as u32 + 7);
+        }
+        // The teacher looked at the first photo: every checklist item ticked.
+        if i == 0 && confirmed > 0 {
+            for item in tucai::store::MANUAL_ITEMS {
+                store
+                    .set_manual_check(s, item, true, "董老师", at(100))
+                    .unwrap();
+            }
         }
     }
     let dest = FolderDestination::new(stick);
@@ -104,7 +125,18 @@ impl OfficeWindow {
     pub(super) fn click(&mut self, label: &str) {
         self.wait_for_text(label);
         self.harness.get_by_label(label).scroll_to_me();
-        self.harness.run_steps(2);
+        // egui scrolls smoothly: wait until the widget stands still before clicking its centre.
+        // The scroll starts a frame or two after it is asked for.
+        let (mut last, mut still) = (None, 0);
+        for _ in 0..WAIT_STEPS {
+            self.harness.step();
+            let rect = self.harness.get_by_label(label).rect();
+            still = if last == Some(rect) { still + 1 } else { 0 };
+            if still == 5 {
+                break;
+            }
+            last = Some(rect);
+        }
         self.harness.get_by_label(label).click();
         self.harness.run_steps(3);
     }
@@ -180,6 +212,7 @@ fn an_office_clerk_trusts_imports_sees_the_class_and_writes_the_package() {
     w.wait_for_text("酒店2201：已确认 2，未采集 1");
     w.wait_for_text("202200003");
     w.wait_for("the thumbnails", |w| w.harness.state().textures.len() == 2);
+    w.wait_for_text("人工核查 3/3");
     w.snap("32-office-classes");
     w.harness.state_mut().classes.search = "202200002".into();
     w.harness.run_steps(3);
@@ -193,7 +226,6 @@ fn an_office_clerk_trusts_imports_sees_the_class_and_writes_the_package() {
     w.click("生成上报包和打印文件");
     w.wait_for_text("上报包已写入");
     w.wait_for_text("2 张照片");
-    w.snap("33-office-package");
     let package = std::fs::read_dir(&stick)
         .unwrap()
         .flatten()
@@ -259,4 +291,166 @@ fn a_wrongly_trusted_station_is_revoked_by_a_named_operator_and_audited() {
         ),
         ("trust.revoke", "station-a", "王老师")
     );
+}
+
+/// Issue 15: a student confirmed at two stations. The import keeps the newer confirmation by
+/// rule and the Import page shows both photos side by side with their stations; the clerk, named,
+/// keeps the other one, which becomes the student's photo (the package takes it), audited; the
+/// same batches imported again do not undo the choice.
+#[test]
+fn a_conflict_between_stations_shows_both_photos_and_the_clerk_keeps_one() {
+    let stick_dir = tempfile::tempdir().unwrap();
+    let stick = stick_dir.path().join("KINGSTON");
+    std::fs::create_dir(&stick).unwrap();
+    // 202200001 is confirmed at A (at 10 s) and later at B (at 11 s), with different photos.
+    station_exports("station-a", &["202200001", "202200002"], 2, &stick);
+    station_exports("station-b", &["202200009", "202200001"], 2, &stick);
+    let mut w = office_window(&stick);
+    for id in ["station-a", "station-b"] {
+        let key = TrustedKey::load(&stick.join(format!("{id}.trust.json"))).unwrap();
+        w.harness.state_mut().office.trust(&key, at(700)).unwrap();
+    }
+    w.click("U 盘 KINGSTON");
+    w.wait_for_text("找到 2 个批次");
+    w.click("导入这些批次");
+    w.wait_for_text("已导入 station-b");
+    w.wait_for_text("请选择保留哪张照片");
+    let case = w.harness.state().office.conflict_cases().unwrap().remove(0);
+    assert_eq!(case.student_no, "202200001");
+    assert_eq!(
+        case.kept.station, "station-b",
+        "the newer confirmation by rule"
+    );
+    assert_eq!(
+        case.current_sha256.as_deref(),
+        Some(case.kept.photo_sha256.as_str())
+    );
+    assert_ne!(case.kept.photo_sha256, case.dropped.photo_sha256);
+    w.wait_for_text("正在使用");
+    w.wait_for("both photos", |w| {
+        w.harness
+            .state()
+            .textures
+            .keys()
+            .filter(|k| k.starts_with("conflict/"))
+            .count()
+            == 2
+    });
+    // Keeping needs a named clerk.
+    assert!(
+        w.harness
+            .get_by_label("保留 station-a 的照片")
+            .accesskit_node()
+            .is_disabled()
+    );
+    w.harness.state_mut().import.clerk = "王老师".into();
+    w.harness.run_steps(3);
+    w.harness
+        .get_by_label("保留 station-a 的照片")
+        .scroll_to_me();
+    w.harness.run_steps(30);
+    w.snap("35-office-conflict");
+    w.click("保留 station-a 的照片");
+    w.wait_for_text("已由 王老师 选定");
+    w.wait_for_text("保留 station-b 的照片");
+    let case = w.harness.state().office.conflict_cases().unwrap().remove(0);
+    assert_eq!(
+        case.current_sha256.as_deref(),
+        Some(case.dropped.photo_sha256.as_str()),
+        "station A's photo is the student's now"
+    );
+    let log = rusqlite::Connection::open(w.harness.state().dir().join("office.sqlite3"))
+        .unwrap()
+        .query_row(
+            "SELECT clerk, student_no, detail FROM review_log WHERE action = 'conflict.keep'",
+            [],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            },
+        )
+        .unwrap();
+    assert_eq!((log.0.as_str(), log.1.as_str()), ("王老师", "202200001"));
+    assert!(log.2.contains("station-a"), "{}", log.2);
+
+    // Both batches again: recognised as imported, and nothing undoes the choice.
+    let dirs: Vec<_> = tucai::office::import::batch_dirs(&stick).unwrap();
+    let office = &mut w.harness.state_mut().office;
+    tucai::office::import_batches(office, &dirs, at(900));
+    let case = office.conflict_cases().unwrap().remove(0);
+    assert_eq!(
+        case.current_sha256.as_deref(),
+        Some(case.dropped.photo_sha256.as_str())
+    );
+}
+
+/// Issue 15: the package for the chosen classes only, with a progress bar fed by the worker
+/// (photos copied, then sheets drawn), then the folder's path and the counts.
+#[test]
+fn the_clerk_packages_the_chosen_class_with_progress() {
+    let stick_dir = tempfile::tempdir().unwrap();
+    let stick = stick_dir.path().join("KINGSTON");
+    std::fs::create_dir(&stick).unwrap();
+    station_exports(
+        "station-a",
+        &["202200001", "202200002", "202200003"],
+        2,
+        &stick,
+    );
+    station_exports_class("station-c", "旅游2202", &["202300001"], 1, &stick);
+    let mut w = office_window(&stick);
+    {
+        let office = &mut w.harness.state_mut().office;
+        for id in ["station-a", "station-c"] {
+            let key = TrustedKey::load(&stick.join(format!("{id}.trust.json"))).unwrap();
+            office.trust(&key, at(700)).unwrap();
+        }
+        let dirs = tucai::office::import::batch_dirs(&stick).unwrap();
+        let report = tucai::office::import_batches(office, &dirs, at(800));
+        assert_eq!(report.batches.len(), 2, "{:?}", report.refused);
+    }
+    w.click("上报包");
+    w.wait_for_text("酒店2201（2 张）");
+    // Only 酒店2201 goes in this time.
+    w.click("旅游2202（1 张）");
+    w.click("U 盘 KINGSTON");
+    w.click("生成上报包和打印文件");
+    w.wait_for_text("上报包已写入");
+    w.wait_for_text("1 个班级，2 张照片");
+    w.snap("33-office-package");
+    let package = std::fs::read_dir(&stick)
+        .unwrap()
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy().starts_with("tucai-upload-"))
+        .expect("the package folder")
+        .path();
+    let list = std::fs::read_to_string(package.join("list.csv")).unwrap();
+    assert!(
+        list.contains("202200001") && list.contains("202200002"),
+        "{list}"
+    );
+    assert!(
+        !list.contains("202300001"),
+        "the other class stays out: {list}"
+    );
+    assert!(package.join("print/酒店2201.pdf").is_file());
+    assert!(!package.join("print/旅游2202.pdf").exists());
+
+    // The counts the progress bar is fed: every photo copied, then every sheet drawn.
+    let mut seen = Vec::new();
+    let office = &w.harness.state().office;
+    let sheets = tucai::office::PdfSheets::new(&config().print);
+    let classes = ["旅游2202".to_string()];
+    tucai::office::write_package_for(
+        office,
+        &stick.join("second"),
+        Some(&sheets),
+        Some(&classes),
+        &mut |done, total| seen.push((done, total)),
+    )
+    .unwrap();
+    assert_eq!(seen, [(0, 2), (1, 2), (2, 2)]);
 }

@@ -347,6 +347,21 @@ fn a_photo_rejected_in_the_office_first_review_reaches_the_student_through_the_s
     let mut k = teacher(vec![all_passed()]);
     let confirmed = k.confirm_students(2);
     let stick = k.with_stick();
+    // The teacher ticks two of the checklist items on the first confirmed photo on the board;
+    // they travel in the batch to the office.
+    k.tab(TeacherTab::Board);
+    for item in ["无耳饰", "无浓妆"] {
+        k.wait_for("the checklist", |k| {
+            k.harness.query_all_by_label(item).next().is_some()
+        });
+        k.harness.get_all_by_label(item).next().unwrap().click();
+        k.settle();
+    }
+    let ticked = {
+        let app = k.harness.state();
+        app.admin.manual_checks(app.session().unwrap()).unwrap()
+    };
+    assert_eq!(ticked.values().map(Vec::len).collect::<Vec<_>>(), [2]);
     k.tab(TeacherTab::Export);
     k.tap("U 盘 KINGSTON");
     k.tap("导出本场次");
@@ -366,8 +381,21 @@ fn a_photo_rejected_in_the_office_first_review_reaches_the_student_through_the_s
     w.wait_for_text("找到 1 个批次");
     w.click("导入这些批次");
     w.wait_for_text("已导入");
+    // The ticks arrived with the photo they were given for.
+    let ticks = w.harness.state().office.manual_checks().unwrap();
+    let items: Vec<&str> = ticks[&confirmed[0]]
+        .iter()
+        .map(|(i, _)| i.as_str())
+        .collect();
+    assert_eq!(items, ["earrings", "makeup"]);
+    assert!(!ticks.contains_key(&confirmed[1]));
+    w.click("班级情况");
+    w.wait_for_text("人工核查 2/3");
+    w.wait_for_text("人工核查 0/3");
     w.click("学校初审");
     w.wait_for_text("已审 0/2，退回 0");
+    w.wait_for_text("无耳饰：已勾选");
+    w.wait_for_text("耳朵露出：未勾选");
     w.harness.state_mut().review.clerk = "王老师".into();
     // The first photo is shown first: reject it with a reason from the list.
     w.wait_for_text(&format!("{} 张小明", confirmed[0]));
@@ -383,7 +411,19 @@ fn a_photo_rejected_in_the_office_first_review_reaches_the_student_through_the_s
             .keys()
             .any(|k| k.starts_with("review/"))
     });
-    w.harness.run_steps(3);
+    // Back to the first photo for the picture: rejected, with the teacher's ticks beside it.
+    w.click(&format!("{} 张小明 · 退回 背景不符合要求", confirmed[0]));
+    w.wait_for_text("无耳饰：已勾选");
+    w.wait_for("the photo under review", |w| {
+        w.harness
+            .state()
+            .textures
+            .keys()
+            .any(|k| k.starts_with("review/"))
+    });
+    // The decision's state line in view (the reject click scrolled the column down).
+    w.harness.get_by_label("退回 背景不符合要求").scroll_to_me();
+    w.harness.run_steps(30);
     w.snap("34-office-first-review");
     w.click("U 盘 KINGSTON");
     w.wait_for_text("已写出退回名单");
@@ -412,4 +452,102 @@ fn a_photo_rejected_in_the_office_first_review_reaches_the_student_through_the_s
     k.tap("返回学生界面");
     k.scan(tucai::camera::DEMO_CAPTURE_CODE);
     k.wait_for_text("背景不符合要求");
+}
+
+/// Issue 15: the board with thumbnails, the fee and the checklist fits a 1280-wide screen in both
+/// languages: nothing to scroll sideways for on a confirmed row.
+#[test]
+fn the_board_fits_1280_wide_in_both_languages() {
+    let mut k = teacher(vec![all_passed()]);
+    k.confirm_students(2);
+    k.tap("进度");
+    k.wait_for("the thumbnails", |k| {
+        k.harness.state().teacher.thumbs.count() == 2
+    });
+    for (lang, last) in [(Lang::Zh, "无浓妆"), (Lang::En, "No makeup")] {
+        k.harness.state_mut().lang = lang;
+        k.settle();
+        let right = k
+            .harness
+            .get_all_by_label(last)
+            .map(|n| n.rect().max.x)
+            .fold(0.0, f32::max);
+        eprintln!("{lang:?}: the checklist ends at x = {right}");
+        assert!(right > 0.0 && right <= 1256.0, "{lang:?}: ends at {right}");
+    }
+}
+
+/// Issue 15: the kiosk has no keyboard beside the scanner: the teacher opens the on-screen
+/// keyboard on the place field and types 图书馆一楼 in pinyin by tapping keys and candidates,
+/// the class in digits and letters, then opens the session with them.
+#[test]
+fn a_teacher_types_the_place_in_pinyin_on_the_on_screen_keyboard() {
+    let mut k = teacher(vec![all_passed()]);
+    k.tap("采集场次");
+    k.wait_for_label("当前场次");
+    // The second 键盘 button is the place's.
+    k.wait_for("the keyboard buttons", |k| {
+        k.harness.query_all_by_label("键盘").count() == 3
+    });
+    k.harness.get_all_by_label("键盘").nth(1).unwrap().click();
+    k.settle();
+    k.wait_for_text("正在输入：地点");
+    for (letters, hanzi) in [
+        ("tu", "图"),
+        ("shu", "书"),
+        ("guan", "馆"),
+        ("yi", "一"),
+        ("lou", "楼"),
+    ] {
+        for l in letters.chars() {
+            k.tap(&l.to_string());
+        }
+        // Page through the candidates until the character shows, as a teacher would.
+        for _ in 0..20 {
+            if k.has(hanzi) {
+                break;
+            }
+            k.tap(">");
+        }
+        if hanzi == "楼" {
+            k.snap("36-teacher-keyboard");
+        }
+        k.tap(hanzi);
+    }
+    assert_eq!(k.harness.state().teacher.place, "图书馆一楼");
+    // Back: the pinyin typed is taken back first, then the text.
+    k.tap("x");
+    k.tap("退格");
+    k.tap("退格");
+    assert_eq!(k.harness.state().teacher.place, "图书馆一");
+    k.tap("l");
+    k.tap("o");
+    k.tap("u");
+    k.tap("空格");
+    assert_eq!(
+        k.harness.state().teacher.place,
+        "图书馆一楼",
+        "空格 takes the first candidate"
+    );
+    k.tap("完成");
+    assert!(k.harness.state().teacher.keyboard.target.is_none());
+    // The class: digits and plain letters (pinyin off) on the class field's keyboard.
+    k.harness.get_all_by_label("键盘").next().unwrap().click();
+    k.settle();
+    k.wait_for_text("正在输入：班级");
+    k.tap("拼音");
+    for key in ["c", "s", "2", "2", "0", "1"] {
+        k.tap(key);
+    }
+    k.tap("完成");
+    assert_eq!(k.harness.state().teacher.class_name, "cs2201");
+    k.harness.state_mut().teacher.operator = "董老师".into();
+    k.settle();
+    k.tap("开始场次");
+    let id = k.session_id();
+    let s = k.harness.state().admin.session(id).unwrap();
+    assert_eq!(
+        (s.class_name.as_str(), s.place.as_str()),
+        ("cs2201", "图书馆一楼")
+    );
 }

@@ -163,11 +163,6 @@ texts! {
     ManualHairEars => "耳朵露出", "Ears clear";
     ManualMakeup => "无浓妆", "No makeup";
     TeacherChecklist => "老师人工核查", "Teacher's checks by eye";
-    KbChinese => "拼音", "Pinyin";
-    KbSpace => "空格", "Space";
-    KbBackspace => "退格", "Back";
-    KbDone => "完成", "Done";
-    KbOpen => "键盘", "Keys";
     CheckPassed => "检测通过，照片已存入草稿箱", "Passed: the photo is in your draft box";
     CheckFailed => "检测未通过", "The photo did not pass";
     CooldownLabel => "稍等片刻再重拍", "Please wait before the next shot";
@@ -896,14 +891,6 @@ pub fn manual_line(lang: Lang, item: &str, by: Option<&str>) -> String {
         (Lang::Zh, None) => format!("{label}：未勾选"),
         (Lang::En, Some(by)) => format!("{label}: ticked ({by})"),
         (Lang::En, None) => format!("{label}: not ticked"),
-    }
-}
-
-pub fn typing_into(lang: Lang, field: &str) -> String {
-    let field = field.trim_end_matches(['：', ':']);
-    match lang {
-        Lang::Zh => format!("正在输入：{field}"),
-        Lang::En => format!("Typing: {field}"),
     }
 }
 

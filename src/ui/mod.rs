@@ -9,7 +9,6 @@ pub mod fonts;
 pub mod framing_hint;
 pub mod i18n;
 pub mod job;
-pub mod keyboard;
 pub mod office;
 pub mod picker;
 pub mod roster_picker;

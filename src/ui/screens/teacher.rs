@@ -47,8 +47,6 @@ pub struct TeacherView {
     pub studio: studio::StudioView,
     pub review: review::ReviewView,
     pub thumbs: thumbs::Thumbs,
-    /// The on-screen keyboard of the sessions tab (target 0 class, 1 place, 2 operator).
-    pub keyboard: crate::ui::keyboard::Keyboard,
 }
 
 use super::super::picker;

@@ -1,8 +1,6 @@
 //! Sessions tab: the open sessions with a switch between them and Close on the current one, and
-//! a new session from class, place and operator (the class tapped from the classes on the rosters
-//! imported so far, or typed on the on-screen keyboard, pinyin included, which takes the sessions'
-//! place while it is open: the kiosk has no keyboard). Opening and closing are the store's and
-//! the flow's calls.
+//! a new session from class, place and operator (the class typed or tapped from the classes on
+//! the rosters imported so far). Opening and closing are the store's and the flow's calls.
 
 use super::super::super::app::{KioskApp, t};
 use super::super::super::i18n::{self, T};
@@ -30,10 +28,6 @@ pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
             egui::Layout::top_down(egui::Align::Min),
             |ui| {
                 ui.set_width(600.0);
-                if let Some(target) = app.teacher.keyboard.target {
-                    keyboard_ui(app, ui, target);
-                    return;
-                }
                 egui::ScrollArea::vertical()
                     .id_salt("sessions")
                     .max_height(height)
@@ -118,31 +112,18 @@ fn new_session_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
         egui::Grid::new("open")
             .spacing(egui::vec2(20.0, 14.0))
             .show(ui, |ui| {
-                for (i, (label, field)) in [
+                for (label, field) in [
                     (T::ClassField, &mut v.class_name),
                     (T::PlaceField, &mut v.place),
                     (T::OperatorField, &mut v.operator),
-                ]
-                .into_iter()
-                .enumerate()
-                {
+                ] {
                     ui.label(RichText::new(i18n::tr(lang, label)).size(24.0));
                     // A fixed size: in a column beside the sessions the grid would otherwise
                     // shrink the field to its empty content.
-                    let typed = ui.add_sized(
-                        [320.0, 48.0],
+                    ui.add_sized(
+                        [400.0, 48.0],
                         egui::TextEdit::singleline(field).font(egui::FontId::proportional(26.0)),
                     );
-                    let open = egui::Button::selectable(
-                        v.keyboard.target == Some(i),
-                        RichText::new(i18n::tr(lang, T::KbOpen)).size(22.0),
-                    )
-                    .frame_when_inactive(true)
-                    .min_size(egui::vec2(80.0, 48.0));
-                    // A tap on the field opens the keyboard too, as on a phone.
-                    if ui.add(open).clicked() || typed.clicked() {
-                        v.keyboard.open(i);
-                    }
                     ui.end_row();
                 }
             });
@@ -184,24 +165,5 @@ fn new_session_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
             }
             Err(e) => app.teacher.message = Some(e.to_string()),
         }
-    }
-}
-
-/// The on-screen keyboard typing into the field `target` (0 class, 1 place, 2 operator).
-fn keyboard_ui(app: &mut KioskApp, ui: &mut egui::Ui, target: usize) {
-    let lang = app.lang;
-    let v = &mut app.teacher;
-    let (label, field) = match target {
-        0 => (T::ClassField, &mut v.class_name),
-        1 => (T::PlaceField, &mut v.place),
-        _ => (T::OperatorField, &mut v.operator),
-    };
-    ui.label(
-        RichText::new(i18n::typing_into(lang, i18n::tr(lang, label)))
-            .size(24.0)
-            .color(theme::MUTED),
-    );
-    if crate::ui::keyboard::keyboard_ui(ui, &mut v.keyboard, field, lang) {
-        v.keyboard.close();
     }
 }

@@ -87,6 +87,12 @@ impl Composer {
         self.caps
     }
 
+    /// Drops the pending pinyin (the keyboard moved to another field); the mode stays.
+    pub fn clear_pinyin(&mut self) {
+        self.pinyin.clear();
+        self.page = 0;
+    }
+
     /// The page of candidates for the pending pinyin (empty with no pinyin).
     pub fn page(&self) -> Page {
         let all = lookup(&self.pinyin).chars;

@@ -160,6 +160,22 @@ fn a_teacher_types_place_and_operator_on_the_screen_keyboard() {
     assert!(!k.has("完成"), "Done hides the keyboard");
     assert_eq!(k.harness.state().teacher.place, "图书馆一楼");
 
+    // A keyboard plugged in still types: a tap on the field gives it the focus (and shows
+    // the on-screen keyboard), typed text and Backspace go into it.
+    let operator_field = |n: &egui_kittest::kittest::AccessKitNode<'_>| {
+        n.role() == egui::Role::TextInput && n.value().as_deref() == Some("董老师")
+    };
+    k.harness.get_by(operator_field).click();
+    k.settle();
+    k.wait_for_label("完成");
+    assert!(k.harness.get_by(operator_field).is_focused());
+    k.harness.get_by(operator_field).type_text("2");
+    k.settle();
+    assert_eq!(k.harness.state().teacher.operator, "董老师2");
+    k.harness.key_press(egui::Key::Backspace);
+    k.settle();
+    assert_eq!(k.harness.state().teacher.operator, "董老师");
+
     k.tap("开始场次");
     let id = k.session_id();
     k.wait_for_text(&format!("#{} 演示班级 Demo · 图书馆一楼 · 董老师", id.0));

@@ -15,7 +15,7 @@ use crate::store::SessionId;
 use eframe::egui::{self, RichText};
 
 /// A field of the new session.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Field {
     Class,
     Place,
@@ -232,6 +232,9 @@ fn field_ui(
     let edit = ui.add_sized(
         [width, 48.0],
         egui::TextEdit::singleline(text)
+            // Its own id: the field keeps a plugged-in keyboard's focus when the tap that gave
+            // it focus also moves it into the keyboard layout.
+            .id(egui::Id::unique(("session field", field)))
             .font(egui::FontId::proportional(26.0))
             .hint_text(RichText::new(i18n::tr(lang, T::KbTapField)).size(20.0)),
     );

@@ -306,7 +306,7 @@ texts! {
     KbPrevPage => "上一页", "Prev";
     KbNextPage => "下一页", "More";
     KbSwitchHint => "中文 / 英文输入", "Chinese / English input";
-    KbTapField => "点一下，用屏幕键盘输入", "Tap to type";
+    KbTapField => "点一下输入", "Tap to type";
 }
 
 /// The text of `t` in `lang`.

@@ -11,10 +11,10 @@
 //! common characters) before level 2 before the rest. Single characters only: no phrases.
 //!
 //! Composition rules (in Chinese mode): letters build the pinyin; a tapped candidate is added to
-//! the text and its syllable leaves the pinyin; Space, a digit or Done add the first candidate
+//! the text and its syllable leaves the pinyin; Space, a digit, `-` or Done add the first candidate
 //! (or the letters as typed when nothing matches); Backspace removes a pinyin letter first and
 //! only then the text's last character; switching to Latin mode keeps pending letters as typed.
-//! In Latin mode letters, digits and space go straight into the text (Caps for capitals).
+//! In Latin mode letters, digits, `-` and space go straight into the text (Caps for capitals).
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -44,6 +44,8 @@ pub enum Key {
     Letter(char),
     /// `0`–`9`.
     Digit(char),
+    /// ASCII punctuation such as `-` ("2022-1班"), typed like a digit.
+    Symbol(char),
     Space,
     Backspace,
     /// The candidate at this index of the page shown.
@@ -130,6 +132,11 @@ impl Composer {
                 push(text, d);
             }
             Key::Digit(_) => {}
+            Key::Symbol(p) if p.is_ascii_punctuation() => {
+                self.commit_first(text);
+                push(text, p);
+            }
+            Key::Symbol(_) => {}
             Key::Space => {
                 if self.pinyin.is_empty() {
                     push(text, ' ');
@@ -516,6 +523,14 @@ mod tests {
         c.press(Key::Pick(at), &mut text);
         typed(&mut c, &mut text, "2201");
         assert_eq!(text.chars().skip(1).collect::<String>(), "店2201");
+        // A hyphen settles pending pinyin like a digit.
+        typed(&mut c, &mut text, "ban");
+        c.press(Key::Symbol('-'), &mut text);
+        c.press(Key::Digit('1'), &mut text);
+        assert_eq!(text.chars().skip(6).collect::<String>(), "办-1");
+        // Only punctuation.
+        c.press(Key::Symbol('x'), &mut text);
+        assert!(text.ends_with("-1"));
 
         // Latin mode with Caps for the capital.
         let (mut c, mut text) = (Composer::default(), String::new());

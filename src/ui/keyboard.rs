@@ -1,5 +1,5 @@
 //! The on-screen keyboard: a thin view over [`crate::ime`]. It draws the candidate row, digits,
-//! QWERTY letters, space, backspace, the 中/英 switch and Done, and forwards each tap as an
+//! QWERTY letters, `-`, space, backspace, the 中/英 switch and Done, and forwards each tap as an
 //! [`ime::Key`]; the composition rules are the core's.
 //!
 //! Every key has a fixed place computed from the panel's corner, so nothing moves between
@@ -64,6 +64,9 @@ pub fn keyboard_ui(
         key_at(ui, cell(10.0, 1, 1.0), "←", 30.0, true, false).on_hover_text(tr(lang, T::Delete));
     if backspace.clicked() {
         pressed = Some(Key::Backspace);
+    }
+    if key_at(ui, cell(10.0, 2, 1.0), "-", 30.0, true, false).clicked() {
+        pressed = Some(Key::Symbol('-'));
     }
     // The letters: staggered like a real keyboard, zxcvbnm after the two mode keys.
     let starts = [0.0, 0.5, 2.0];

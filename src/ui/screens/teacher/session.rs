@@ -238,6 +238,15 @@ fn field_ui(
             .font(egui::FontId::proportional(26.0))
             .hint_text(RichText::new(i18n::tr(lang, T::KbTapField)).size(20.0)),
     );
+    if active {
+        // The field the keys go into, marked like the keyboard's pinyin box.
+        ui.painter().rect_stroke(
+            edit.rect.expand(2.0),
+            4.0,
+            egui::Stroke::new(2.0, theme::ACCENT),
+            egui::StrokeKind::Outside,
+        );
+    }
     name.clicked() || edit.clicked() || edit.gained_focus()
 }
 

@@ -21,6 +21,7 @@
 //! | [`imageio`] | the one image loader: format by content, pixel limit before decoding, EXIF |
 //! | [`eval`] | scoring checks, photo making and scanning on labelled real data (`tucai eval`) |
 //! | [`mask`] | masking of personal fields for screens and logs |
+//! | [`ime`] | pinyin → hanzi candidates and the composition rules of the on-screen keyboard |
 //! | [`ui`] | the kiosk window, one module per screen |
 //! | [`export`] | signed batches of a session's confirmed photos, atomic sync, purge |
 //! | [`office`] | batch verification, multi-station merge, upload package, report |
@@ -34,6 +35,7 @@ pub mod export;
 pub mod face;
 pub mod flow;
 pub mod imageio;
+pub mod ime;
 pub mod isolate;
 pub mod lab;
 pub mod mask;

@@ -303,6 +303,16 @@ texts! {
     NoPhotosToReview => "还没有已确认的照片可审", "No confirmed photos to review yet";
     WriteResetList => "把退回名单写到：", "Write the reject list to:";
     NoRejects => "没有退回的照片，无需写出名单", "No rejected photos: no list to write";
+    // The on-screen keyboard (ui::keyboard).
+    KbChinese => "中", "ZH";
+    KbLatin => "英", "EN";
+    KbCaps => "大写", "Caps";
+    KbSpace => "空格", "Space";
+    KbDone => "完成", "Done";
+    KbPrevPage => "上一页", "Prev";
+    KbNextPage => "下一页", "More";
+    KbSwitchHint => "中文 / 英文输入", "Chinese / English input";
+    KbTapField => "点一下输入", "Tap to type";
 }
 
 /// The text of `t` in `lang`.

@@ -9,6 +9,7 @@ pub mod fonts;
 pub mod framing_hint;
 pub mod i18n;
 pub mod job;
+mod keyboard;
 pub mod office;
 pub mod picker;
 pub mod roster_picker;

@@ -38,6 +38,8 @@ pub struct TeacherView {
     pub class_name: String,
     pub place: String,
     pub operator: String,
+    /// The session field the on-screen keyboard types into, while it is shown.
+    pub typing: Option<session::Typing>,
     pub message: Option<String>,
     /// The picker's starting places, shared by every tab that picks a file or folder: found
     /// when first needed and on Refresh, not every frame.

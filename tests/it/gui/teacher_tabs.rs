@@ -91,6 +91,96 @@ impl Kiosk {
     }
 }
 
+impl Kiosk {
+    /// Taps the letters of `pinyin` on the on-screen keyboard, then `hanzi` among the
+    /// candidates, turning pages until it is offered.
+    fn type_hanzi(&mut self, pinyin: &str, hanzi: char) {
+        for c in pinyin.chars() {
+            self.tap(&c.to_string());
+        }
+        let label = hanzi.to_string();
+        for _ in 0..20 {
+            if self.has(&label) {
+                self.tap(&label);
+                return;
+            }
+            assert!(self.enabled("下一页"), "{hanzi} not offered for {pinyin}");
+            self.tap("下一页");
+        }
+        panic!("{hanzi} not within 20 pages of {pinyin}");
+    }
+}
+
+/// The on-screen keyboard (issue 15): a teacher with nothing to type on taps the place and the
+/// operator in pinyin, picks the characters, corrects a wrong letter with Backspace, and opens
+/// the session; the session list shows what was tapped.
+#[test]
+fn a_teacher_types_place_and_operator_on_the_screen_keyboard() {
+    let mut k = teacher(vec![all_passed()]);
+    k.tap("采集场次");
+    k.wait_for_label("当前场次");
+    assert!(!k.has("完成"), "no keyboard before a field is tapped");
+    k.tap("地点");
+    k.wait_for_label("完成");
+    // The class is still a tap away beside the keyboard.
+    k.tap("演示班级 Demo");
+    for (pinyin, hanzi) in [("tu", '图'), ("shu", '书'), ("guan", '馆'), ("yi", '一')] {
+        k.type_hanzi(pinyin, hanzi);
+    }
+    assert_eq!(k.harness.state().teacher.place, "图书馆一");
+    k.tap("l");
+    k.tap("o");
+    k.tap("u");
+    k.snap("28-teacher-keyboard");
+    k.tap("楼");
+    assert_eq!(k.harness.state().teacher.place, "图书馆一楼");
+
+    // The operator: a wrong letter taken back (Backspace edits the pinyin, not the text).
+    k.tap("操作员");
+    k.type_hanzi("dong", '董');
+    k.tap("l");
+    k.tap("a");
+    k.tap("u");
+    k.tap("←");
+    k.type_hanzi("o", '老');
+    k.type_hanzi("shi", '师');
+    assert_eq!(k.harness.state().teacher.operator, "董老师");
+    // Backspace with no pinyin takes the last character; retyped.
+    k.tap("←");
+    assert_eq!(k.harness.state().teacher.operator, "董老");
+    k.type_hanzi("shi", '师');
+    // Latin mode with Caps shown for the screens (the keys turn upper case), then back.
+    k.tap("中");
+    k.tap("大写");
+    k.wait_for_label("Q");
+    k.snap("29-teacher-keyboard-latin");
+    k.tap("大写");
+    k.tap("英");
+    k.tap("完成");
+    assert!(!k.has("完成"), "Done hides the keyboard");
+    assert_eq!(k.harness.state().teacher.place, "图书馆一楼");
+
+    // A keyboard plugged in still types: a tap on the field gives it the focus (and shows
+    // the on-screen keyboard), typed text and Backspace go into it.
+    let operator_field = |n: &egui_kittest::kittest::AccessKitNode<'_>| {
+        n.role() == egui::Role::TextInput && n.value().as_deref() == Some("董老师")
+    };
+    k.harness.get_by(operator_field).click();
+    k.settle();
+    k.wait_for_label("完成");
+    assert!(k.harness.get_by(operator_field).is_focused());
+    k.harness.get_by(operator_field).type_text("2");
+    k.settle();
+    assert_eq!(k.harness.state().teacher.operator, "董老师2");
+    k.harness.key_press(egui::Key::Backspace);
+    k.settle();
+    assert_eq!(k.harness.state().teacher.operator, "董老师");
+
+    k.tap("开始场次");
+    let id = k.session_id();
+    k.wait_for_text(&format!("#{} 演示班级 Demo · 图书馆一楼 · 董老师", id.0));
+}
+
 /// Sessions: a class tapped from the roster's classes, a new session opened, and a switch back
 /// to the first one; then export to the stick with the count in words, the trust file offered
 /// once, "nothing new" on a second export, and a pulled-out stick said as such with Retry.

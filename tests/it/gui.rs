@@ -26,6 +26,25 @@ const PERSON: &[u8] = include_bytes!("../../assets/demo/person.jpg");
 const PIN: &str = "2468";
 /// Bound for the condition waits: about 10 s of 10 ms steps, far beyond a loaded machine's delay.
 const WAIT_STEPS: usize = 1000;
+
+/// Scrolls the one widget labelled `label` into view and clicks it once it has stood still for
+/// a few frames: egui_kittest clicks at the centre of the rect of the last frame, so a widget
+/// still scrolling (or pushed by something arriving from a worker) would take the click elsewhere.
+fn click_when_still<S>(harness: &mut Harness<'static, S>, label: &str) {
+    harness.get_by_label(label).scroll_to_me();
+    // The scroll starts a frame or two after it is asked for.
+    let (mut last, mut still) = (None, 0);
+    for _ in 0..WAIT_STEPS {
+        harness.step();
+        let rect = harness.get_by_label(label).rect();
+        still = if last == Some(rect) { still + 1 } else { 0 };
+        if still == 5 {
+            break;
+        }
+        last = Some(rect);
+    }
+    harness.get_by_label(label).click();
+}
 /// How long the camera may deliver nothing before the shot fails and the watchdog reconnects. A
 /// real camera gets 2 s; a CI machine running several GUI tests on two cores once starved the
 /// scripted camera thread past that, so a shot failed back to Framing. Only the test waits

@@ -124,20 +124,7 @@ impl OfficeWindow {
 
     pub(super) fn click(&mut self, label: &str) {
         self.wait_for_text(label);
-        self.harness.get_by_label(label).scroll_to_me();
-        // egui scrolls smoothly: wait until the widget stands still before clicking its centre.
-        // The scroll starts a frame or two after it is asked for.
-        let (mut last, mut still) = (None, 0);
-        for _ in 0..WAIT_STEPS {
-            self.harness.step();
-            let rect = self.harness.get_by_label(label).rect();
-            still = if last == Some(rect) { still + 1 } else { 0 };
-            if still == 5 {
-                break;
-            }
-            last = Some(rect);
-        }
-        self.harness.get_by_label(label).click();
+        click_when_still(&mut self.harness, label);
         self.harness.run_steps(3);
     }
 

@@ -39,9 +39,7 @@ impl Kiosk {
     /// Clicks the one widget with this label after scrolling it into view, as a teacher would.
     fn tap(&mut self, label: &str) {
         self.wait_for_label(label);
-        self.harness.get_by_label(label).scroll_to_me();
-        self.settle();
-        self.harness.get_by_label(label).click();
+        click_when_still(&mut self.harness, label);
         self.settle();
     }
 

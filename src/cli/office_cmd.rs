@@ -33,6 +33,9 @@ pub enum OfficeCmd {
     Package {
         /// The package folder (must not exist yet).
         out: PathBuf,
+        /// Only this class (repeat for several); without it, every class.
+        #[arg(long = "class", value_name = "CLASS")]
+        classes: Vec<String>,
     },
     /// List per class who has a confirmed photo and who is still missing.
     Report,
@@ -124,11 +127,13 @@ pub fn run(ctx: &Context, args: OfficeArgs) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        OfficeCmd::Package { out } => {
+        OfficeCmd::Package { out, classes } => {
             // The `[print]` section lays out the sheets; only this command needs the config.
             let (config, _) = ctx.config()?;
             let sheets = office::PdfSheets::new(&config.print);
-            let summary = office::write_package(&office, &out, Some(&sheets))?;
+            let chosen = (!classes.is_empty()).then_some(classes.as_slice());
+            let summary =
+                office::write_package_for(&office, &out, Some(&sheets), chosen, &mut |_, _| {})?;
             println!(
                 "package {}: {} photos and {}",
                 summary.out.display(),

@@ -98,6 +98,20 @@ pub fn write_package_for(
             source,
         })?;
     }
+    // A class named wrong (a typo in a script) would write an empty package that looks done.
+    if let Some(chosen) = classes
+        && let Some(unknown) = chosen
+            .iter()
+            .find(|c| !lines.iter().any(|l| &l.class_name == *c))
+    {
+        let mut known: Vec<&str> = lines.iter().map(|l| l.class_name.as_str()).collect();
+        known.sort_unstable();
+        known.dedup();
+        return Err(OfficeError::Invalid(format!(
+            "no class {unknown:?} in the imported batches; the classes are: {}",
+            known.join(", ")
+        )));
+    }
     let lines: Vec<_> = lines
         .into_iter()
         .filter(|l| l.photo_sha256.is_some() && l.id_number.is_some())

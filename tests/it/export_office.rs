@@ -713,6 +713,38 @@ fn cli_key_export_import_report_review_and_purge() {
     let pdf = std::fs::read(pkg.join("print/酒店2201.pdf")).unwrap();
     assert!(pdf.starts_with(b"%PDF-"));
     assert_eq!(pdf_page_images(&pdf).len(), 1);
+    // One class by name, as a script would; a mistyped class is refused, naming the classes,
+    // and writes nothing (an empty package would look done).
+    let one = st.path("upload-one");
+    let o = office.to_str().unwrap();
+    let out = st.run(&[
+        "office",
+        "package",
+        one.to_str().unwrap(),
+        "--class",
+        "酒店2201",
+        "--office",
+        o,
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(one.join("photos/202200001.jpg").is_file());
+    let typo = st.path("upload-typo");
+    let out = st.run(&[
+        "office",
+        "package",
+        typo.to_str().unwrap(),
+        "--class",
+        "酒店2202",
+        "--office",
+        o,
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("no class \"酒店2202\"") && stderr(&out).contains("酒店2201"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!typo.exists());
 
     // The review resets 202200001 (and lists someone of another session).
     let list = st.write(

@@ -119,7 +119,7 @@ pub fn places_ui(
 
 /// The listing of the folder shown: `..` and folders open, a file of the wanted kind is chosen.
 /// Returns true when the chosen file changed.
-pub fn listing_ui(
+fn listing_ui(
     picker: &mut Picker,
     lang: Lang,
     enabled: bool,
@@ -206,10 +206,36 @@ pub fn chosen_ui(picker: &Picker, lang: Lang, ui: &mut egui::Ui) {
     ui.label(RichText::new(text).size(24.0));
 }
 
-/// The usual layout of a picker tab: the places row, then the listing on the left and the
-/// tab's own part on the right, in what is left above the bottom bar.
-/// `state` (the app) is handed to each side in turn.
-pub fn two_columns<S>(
+/// The usual picker tab below its places row: the `picker`'s listing on the left, `left_width`
+/// wide, and the tab's own part on the right, in what is left above the bottom bar. `picked`
+/// runs when the listing chose a file or changed folder, before the right side is drawn, so a
+/// tab clears its last result in the same frame. `state` (the app) is handed to each in turn.
+#[allow(clippy::too_many_arguments)]
+pub fn listing_beside<S>(
+    ui: &mut egui::Ui,
+    state: &mut S,
+    left_width: f32,
+    lang: Lang,
+    enabled: bool,
+    picker: impl FnOnce(&mut S) -> &mut Picker,
+    picked: impl FnOnce(&mut S),
+    right: impl FnOnce(&mut S, &mut egui::Ui),
+) {
+    two_columns(
+        ui,
+        state,
+        left_width,
+        |s, ui, height| {
+            if listing_ui(picker(s), lang, enabled, left_width, height, ui) {
+                picked(s);
+            }
+        },
+        right,
+    );
+}
+
+/// The two columns of [`listing_beside`]: `left` gets the height its list may take.
+fn two_columns<S>(
     ui: &mut egui::Ui,
     state: &mut S,
     left_width: f32,

@@ -93,13 +93,14 @@ pub fn ui(app: &mut OfficeApp, ui: &mut egui::Ui) {
         ));
     }
     let busy = app.import.job.is_some();
-    picker::two_columns(
+    picker::listing_beside(
         ui,
         app,
         440.0,
-        |app, ui, h| {
-            picker::listing_ui(&mut app.import.picker, lang, !busy, 440.0, h, ui);
-        },
+        lang,
+        !busy,
+        |app| &mut app.import.picker,
+        |_| {},
         |app, ui| {
             egui::ScrollArea::vertical()
                 .id_salt("import_right")

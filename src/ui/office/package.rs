@@ -83,13 +83,14 @@ pub fn ui(app: &mut OfficeApp, ui: &mut egui::Ui) {
     if let Some(d) = picker::places_ui(&mut app.places, &dir, lang, ui) {
         app.package.picker.open(d);
     }
-    picker::two_columns(
+    picker::listing_beside(
         ui,
         app,
         440.0,
-        |app, ui, h| {
-            picker::listing_ui(&mut app.package.picker, lang, !busy, 440.0, h, ui);
-        },
+        lang,
+        !busy,
+        |app| &mut app.package.picker,
+        |_| {},
         |app, ui| {
             let dest = app.package.picker.folder().map(std::path::PathBuf::from);
             if let Some(d) = &dest {

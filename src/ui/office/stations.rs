@@ -61,15 +61,14 @@ pub fn ui(app: &mut OfficeApp, ui: &mut egui::Ui) {
         app.stations.picker.open(d);
     }
     let busy = app.stations.job.is_some();
-    picker::two_columns(
+    picker::listing_beside(
         ui,
         app,
         440.0,
-        |app, ui, h| {
-            if picker::listing_ui(&mut app.stations.picker, lang, !busy, 440.0, h, ui) {
-                app.stations.result = None;
-            }
-        },
+        lang,
+        !busy,
+        |app| &mut app.stations.picker,
+        |app| app.stations.result = None,
         |app, ui| {
             picker::chosen_ui(&app.stations.picker, lang, ui);
             let chosen = app.stations.picker.chosen.clone();

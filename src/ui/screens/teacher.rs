@@ -536,15 +536,14 @@ fn roster_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
         app.teacher.roster.picker.open(dir);
     }
     let busy = app.teacher.roster.job.is_some();
-    picker::two_columns(
+    picker::listing_beside(
         ui,
         app,
         600.0,
-        |app, ui, h| {
-            if picker::listing_ui(&mut app.teacher.roster.picker, lang, !busy, 600.0, h, ui) {
-                app.teacher.roster.result = None;
-            }
-        },
+        lang,
+        !busy,
+        |app| &mut app.teacher.roster.picker,
+        |app| app.teacher.roster.result = None,
         |app, ui| roster_import_ui(app, ui, busy),
     );
 }

@@ -129,13 +129,14 @@ pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
         .as_mut()
         .and_then(|(_, b)| b.get())
         .cloned();
-    picker::two_columns(
+    picker::listing_beside(
         ui,
         app,
         400.0,
-        |app, ui, h| {
-            picker::listing_ui(&mut app.teacher.export.picker, lang, !busy, 400.0, h, ui);
-        },
+        lang,
+        !busy,
+        |app| &mut app.teacher.export.picker,
+        |_| {},
         |app, ui| {
             // Export and the trust file in the middle, the receipt and the purge on the right:
             // everything a teacher needs is on one 1280×800 screen, nothing scrolled away.

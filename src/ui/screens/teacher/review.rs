@@ -41,15 +41,14 @@ pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
         app.teacher.review.picker.open(dir);
     }
     let busy = app.teacher.review.job.is_some();
-    picker::two_columns(
+    picker::listing_beside(
         ui,
         app,
         520.0,
-        |app, ui, h| {
-            if picker::listing_ui(&mut app.teacher.review.picker, lang, !busy, 520.0, h, ui) {
-                app.teacher.review.result = None;
-            }
-        },
+        lang,
+        !busy,
+        |app| &mut app.teacher.review.picker,
+        |app| app.teacher.review.result = None,
         |app, ui| {
             picker::chosen_ui(&app.teacher.review.picker, lang, ui);
             let session = app.session();

@@ -107,15 +107,16 @@ pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
         app.teacher.studio.picker.open(dir);
     }
     let busy = app.teacher.studio.job.is_some();
-    picker::two_columns(
+    picker::listing_beside(
         ui,
         app,
         460.0,
-        |app, ui, h| {
-            if picker::listing_ui(&mut app.teacher.studio.picker, lang, !busy, 460.0, h, ui) {
-                app.teacher.studio.made = None;
-                app.teacher.studio.outcome = Outcome::None;
-            }
+        lang,
+        !busy,
+        |app| &mut app.teacher.studio.picker,
+        |app| {
+            app.teacher.studio.made = None;
+            app.teacher.studio.outcome = Outcome::None;
         },
         right_ui,
     );

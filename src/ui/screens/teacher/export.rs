@@ -90,8 +90,12 @@ fn failure_text(lang: Lang, place: &str, e: &ExportFailure) -> String {
 
 pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
     let lang = app.lang;
-    let db = app.admin.path().to_path_buf();
-    let data_dir = db.parent().map(PathBuf::from).unwrap_or_default();
+    let data_dir = app
+        .admin
+        .path()
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_default();
     let station_id = app.config.station.id.clone();
     poll(app, ui.ctx());
     ui.label(
@@ -154,7 +158,6 @@ pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
                                     places: &places,
                                     dest: dest.as_deref(),
                                     info: info.as_ref(),
-                                    db: &db,
                                     data_dir: &data_dir,
                                     station_id: &station_id,
                                 };
@@ -168,12 +171,24 @@ pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
                         .id_salt("export_purge")
                         .max_height(height)
                         .show(ui, |ui| {
-                            purge_ui(app, ui, info.as_ref(), dest.as_deref(), &db, &station_id);
+                            purge_ui(app, ui, info.as_ref(), dest.as_deref());
                         });
                 });
             });
         },
     );
+}
+
+/// What the export and the purge job need to work on `dest` for `session`, away from the app.
+fn stick_request(app: &KioskApp, session: crate::store::SessionId, dest: &Path) -> StickJobRequest {
+    StickJobRequest {
+        db: app.admin.path().to_path_buf(),
+        station_id: app.config.station.id.clone(),
+        session,
+        operator: super::operator(app),
+        dest: dest.to_path_buf(),
+        now: app.now(),
+    }
 }
 
 fn refresh_info(app: &mut KioskApp, dest: PathBuf, session: crate::store::SessionId) {
@@ -230,7 +245,6 @@ struct Here<'a> {
     places: &'a [Place],
     dest: Option<&'a Path>,
     info: Option<&'a DestInfo>,
-    db: &'a Path,
     data_dir: &'a Path,
     station_id: &'a str,
 }
@@ -240,7 +254,6 @@ fn right_ui(app: &mut KioskApp, ui: &mut egui::Ui, here: &Here<'_>) {
         places,
         dest,
         info,
-        db,
         data_dir,
         station_id,
     } = *here;
@@ -270,14 +283,7 @@ fn right_ui(app: &mut KioskApp, ui: &mut egui::Ui, here: &Here<'_>) {
     if widgets::primary_button_ui(ui, label, can).clicked()
         && let (Some(session), Some(dest)) = (session, dest)
     {
-        let req = StickJobRequest {
-            db: db.to_path_buf(),
-            station_id: station_id.to_string(),
-            session,
-            operator: super::operator(app),
-            dest: dest.to_path_buf(),
-            now: app.now(),
-        };
+        let req = stick_request(app, session, dest);
         let v = &mut app.teacher.export;
         v.result = None;
         v.trust = None;
@@ -374,14 +380,7 @@ fn right_ui(app: &mut KioskApp, ui: &mut egui::Ui, here: &Here<'_>) {
     }
 }
 
-fn purge_ui(
-    app: &mut KioskApp,
-    ui: &mut egui::Ui,
-    info: Option<&DestInfo>,
-    dest: Option<&Path>,
-    db: &Path,
-    station_id: &str,
-) {
+fn purge_ui(app: &mut KioskApp, ui: &mut egui::Ui, info: Option<&DestInfo>, dest: Option<&Path>) {
     let lang = app.lang;
     ui.label(
         RichText::new(t(app, T::PurgeTitle))
@@ -451,14 +450,7 @@ fn purge_ui(
         if no {
             app.teacher.export.confirm_purge = None;
         } else if yes && let Some(dest) = dest {
-            let req = StickJobRequest {
-                db: db.to_path_buf(),
-                station_id: station_id.to_string(),
-                session,
-                operator: super::operator(app),
-                dest: dest.to_path_buf(),
-                now: app.now(),
-            };
+            let req = stick_request(app, session, dest);
             let v = &mut app.teacher.export;
             v.confirm_purge = None;
             v.purged = None;

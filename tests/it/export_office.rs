@@ -63,6 +63,11 @@ impl Kiosk {
     }
 }
 
+/// The student numbers of a class report's list, in its order.
+fn numbers(students: &[tucai::office::report::ReportStudent]) -> Vec<&str> {
+    students.iter().map(|s| s.student_no.as_str()).collect()
+}
+
 fn office_trusting(kiosks: &[&Kiosk]) -> (tempfile::TempDir, Office) {
     let dir = tempfile::tempdir().unwrap();
     let mut office = Office::open(&dir.path().join("office")).unwrap();
@@ -119,16 +124,8 @@ fn two_stations_merge_at_the_office_and_the_newest_confirmation_wins() {
 
     let classes = class_report(&office).unwrap();
     assert_eq!(classes.len(), 1);
-    let confirmed: Vec<_> = classes[0]
-        .confirmed
-        .iter()
-        .map(|s| s.student_no.as_str())
-        .collect();
-    let missing: Vec<_> = classes[0]
-        .missing
-        .iter()
-        .map(|s| s.student_no.as_str())
-        .collect();
+    let confirmed = numbers(&classes[0].confirmed);
+    let missing = numbers(&classes[0].missing);
     assert_eq!(confirmed, ["202200001", "202200002", "202200004"]);
     assert_eq!(missing, ["202200003"]);
 
@@ -950,16 +947,8 @@ fn a_withdrawal_in_the_newest_batch_holds_for_every_order_of_three_batches() {
             assert!(r.refused.is_empty(), "{order:?}: {:?}", r.refused);
         }
         let classes = class_report(&office).unwrap();
-        let confirmed: Vec<_> = classes[0]
-            .confirmed
-            .iter()
-            .map(|s| s.student_no.as_str())
-            .collect();
-        let missing: Vec<_> = classes[0]
-            .missing
-            .iter()
-            .map(|s| s.student_no.as_str())
-            .collect();
+        let confirmed = numbers(&classes[0].confirmed);
+        let missing = numbers(&classes[0].missing);
         assert_eq!(confirmed, ["202200002"], "order {order:?}");
         assert_eq!(missing, ["202200001"], "order {order:?}");
         let out = office_dir.path().join("upload");
@@ -1236,11 +1225,7 @@ fn a_killed_office_import_loses_nothing_and_brings_no_withdrawal_back() {
         let office = Office::open(&office).unwrap();
         let classes = class_report(&office).unwrap();
         assert_eq!(classes[0].confirmed.len(), 299, "round {round}");
-        let missing: Vec<_> = classes[0]
-            .missing
-            .iter()
-            .map(|s| s.student_no.as_str())
-            .collect();
+        let missing = numbers(&classes[0].missing);
         assert_eq!(missing, ["202200007"], "round {round}");
         let pkg = st.path(&format!("upload-{round}"));
         let summary = write_package(&office, &pkg, None).unwrap();

@@ -528,7 +528,7 @@ mod tests {
         assert!(out.report.passed());
     }
 
-    /// Panics on its first call (as rqrr or tract may on a strange picture), then works.
+    /// Panics on its first call (as a dependency such as tract may on a strange picture), then works.
     struct PanickyLab {
         calls: AtomicU32,
     }

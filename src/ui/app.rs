@@ -58,6 +58,8 @@ pub struct Parts {
     pub lab: Arc<dyn PhotoLab>,
     /// Create a demo session with a demo roster when none is open (`--camera demo`).
     pub demo_session: bool,
+    /// The demo camera's scene, set from the screen the student is on (`--camera demo`).
+    pub demo_camera: Option<crate::camera::DemoDirector>,
 }
 
 /// What the PIN prompt is for.
@@ -113,6 +115,10 @@ pub struct KioskApp {
     pub allow_close: bool,
     /// Started with the demo camera (a demo session with a demo roster was opened if none was).
     pub demo: bool,
+    /// Tells the demo camera what to show; `None` with a real camera.
+    pub demo_camera: Option<crate::camera::DemoDirector>,
+    /// The demo's teacher PIN is in force (demo mode, no PIN configured): the PIN screen says it.
+    pub demo_pin: bool,
     /// Measures the live frame for the framing hints; started the first time framing shows.
     pub hints: Option<super::framing_hint::HintWorker>,
     /// The capture code of the student who just left, and when: the phone still held up is not
@@ -136,7 +142,18 @@ impl KioskApp {
             mut admin,
             lab,
             demo_session,
+            demo_camera,
         } = parts;
+        let mut config = config;
+        // A demo station with no PIN set gets the demo PIN, in memory only, so the teacher and
+        // export steps can be shown; a configured PIN always stands.
+        let demo_pin = demo_session && config.teacher.pin_hash.is_empty();
+        if demo_pin {
+            match crate::pin::hash_pin(super::demo::DEMO_PIN) {
+                Ok(hash) => config.teacher.pin_hash = hash,
+                Err(e) => log::warn!("demo PIN: {e}"),
+            }
+        }
         let now = flow.now();
         let mut error = None;
         let mut session = admin
@@ -179,6 +196,8 @@ impl KioskApp {
             textures: Default::default(),
             allow_close: false,
             demo: demo_session,
+            demo_camera,
+            demo_pin,
             hints: None,
             left: None,
             identified_by: None,
@@ -556,6 +575,19 @@ impl KioskApp {
         }
     }
 
+    /// The demo camera shows what a station's camera would see now (see [`super::demo::scene`]).
+    fn direct_demo_camera(&self) {
+        if let Some(director) = &self.demo_camera {
+            director.set(super::demo::scene(
+                self.flow.step(),
+                self.identified_by.as_deref(),
+                self.left
+                    .as_ref()
+                    .map(|(code, at)| (code.as_slice(), at.elapsed())),
+            ));
+        }
+    }
+
     fn wedge_input(&mut self, ctx: &egui::Context) {
         if self.flow.step() != Step::Welcome || self.overlay.is_some() {
             return;
@@ -593,6 +625,7 @@ impl eframe::App for KioskApp {
         fit_to_screen(ctx);
         self.wedge_input(ctx);
         self.poll_workers(ctx);
+        self.direct_demo_camera();
         // Live pictures and countdowns need frames even without input.
         ctx.request_repaint_after(Duration::from_millis(33));
     }

@@ -94,6 +94,8 @@ texts! {
     HelpTitle => "遇到问题请联系", "Need help? Contact";
     NoSession => "本采集站尚未开始采集，请联系老师", "This station is not open yet. Please ask your teacher.";
     TeacherButton => "教师", "Teacher";
+    DemoWelcome => "演示模式：摄像头轮流举起两位演示学生的手机采集码。张小明的照片会通过全部检查；李华露齿微笑，嘴唇检查不通过。",
+        "Demo mode: the camera holds up the two demo students' phones in turn. 张小明's photo passes every check; 李华 smiles with the teeth showing and fails the lips rule.";
 
     NoCameraTitle => "未检测到摄像头", "No camera found";
     CameraLost => "摄像头已断开，正在重新连接……", "Camera disconnected: reconnecting…";
@@ -908,6 +910,57 @@ pub fn retake_requested(lang: Lang, reason: &str) -> String {
     match lang {
         Lang::Zh => format!("要求重拍：{reason}"),
         Lang::En => format!("Retake requested: {reason}"),
+    }
+}
+
+/// A check's short name, as the teacher's board names the cause of a lock.
+pub fn check_name(lang: Lang, id: crate::check::CheckId) -> &'static str {
+    use crate::check::CheckId as C;
+    let (zh, en) = match id {
+        C::FaceSingle => ("单人入镜", "one face"),
+        C::FacePosition => ("头部位置", "head position"),
+        C::FaceSize => ("头部大小", "head size"),
+        C::PoseFrontal => ("正对镜头", "facing the camera"),
+        C::EyesOpen => ("睁眼", "eyes open"),
+        C::MouthClosed => ("嘴唇闭合", "lips closed"),
+        C::LightExposure => ("亮度", "exposure"),
+        C::LightUniform => ("光线均匀", "even light"),
+        C::LightHotspot => ("高光", "hotspots"),
+        C::EyesRedeye => ("红眼", "red eye"),
+        C::GlassesGlare => ("眼镜反光", "glasses glare"),
+        C::GlassesTinted => ("有色眼镜", "tinted glasses"),
+        C::ImageSharp => ("清晰度", "sharpness"),
+        C::BackgroundUniform => ("背景", "backdrop"),
+        C::ClothingBlue => ("蓝色上衣", "blue top"),
+        C::ClothingContrast => ("上衣与背景", "top vs backdrop"),
+        C::ClothingPattern => ("上衣花纹", "patterned top"),
+        C::Recapture => ("疑似翻拍", "photo of a photo"),
+        C::Beautified => ("美颜", "beauty filter"),
+        C::Liveness => ("活体", "liveness"),
+        C::FaceOccluded => ("脸部遮挡", "face covered"),
+    };
+    lang.pick(zh, en)
+}
+
+/// The board's state cell for a locked student: the state and the checks that placed the lock.
+pub fn locked_because(lang: Lang, state: &str, causes: &[crate::check::CheckId]) -> String {
+    if causes.is_empty() {
+        return state.to_string();
+    }
+    let names: Vec<_> = causes.iter().map(|c| check_name(lang, *c)).collect();
+    match lang {
+        Lang::Zh => format!("{state}：{}", names.join("、")),
+        Lang::En => format!("{state}: {}", names.join(", ")),
+    }
+}
+
+/// The PIN screen of a demo station with no PIN configured.
+pub fn demo_pin(lang: Lang, pin: &str) -> String {
+    match lang {
+        Lang::Zh => format!("演示模式：教师 PIN 为 {pin}（正式使用前请用 tucai set-pin 设置）"),
+        Lang::En => {
+            format!("Demo mode: the teacher PIN is {pin} (set your own with tucai set-pin)")
+        }
     }
 }
 

@@ -123,6 +123,17 @@ fn kiosk_with_lab(
     camera: Option<CameraWorker>,
     size: (f32, f32),
 ) -> Kiosk {
+    kiosk_parts(config, lab, camera, None, size)
+}
+
+/// The kiosk as `tucai` starts it, with the demo camera told what to show by `demo_camera`.
+fn kiosk_parts(
+    config: Config,
+    lab: Arc<dyn PhotoLab>,
+    camera: Option<CameraWorker>,
+    demo_camera: Option<tucai::camera::DemoDirector>,
+    size: (f32, f32),
+) -> Kiosk {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
     let admin = Store::open_file(store.path()).unwrap();
@@ -142,6 +153,7 @@ fn kiosk_with_lab(
                     admin,
                     lab,
                     demo_session: true,
+                    demo_camera,
                 },
             )
         });
@@ -298,6 +310,11 @@ impl Kiosk {
     /// From the welcome screen to framing, as a student would.
     fn walk_to_framing(&mut self) {
         self.scan(tucai::camera::DEMO_CAPTURE_CODE);
+        self.walk_phone_to_framing();
+    }
+
+    /// From the phone number screen to framing.
+    fn walk_phone_to_framing(&mut self) {
         assert_eq!(self.step(), Step::Phone);
         self.type_digits("13812345678");
         self.click("下一步");

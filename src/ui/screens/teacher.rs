@@ -80,6 +80,14 @@ pub fn pin_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
         if let Some(m) = &app.views.pin_message {
             ui.label(RichText::new(m).size(26.0).color(theme::BAD));
         }
+        // Said in demo mode only, and only while the demo PIN is the one in force.
+        if app.demo_pin {
+            ui.label(
+                RichText::new(i18n::demo_pin(app.lang, super::super::demo::DEMO_PIN))
+                    .size(22.0)
+                    .color(theme::MUTED),
+            );
+        }
         ui.allocate_ui(egui::vec2(420.0, 420.0), |ui| {
             if widgets::keypad_ui(ui, app.lang, &mut app.views.pin, 12) {
                 ok = app.views.pin.len() >= 4;
@@ -351,10 +359,20 @@ fn board_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
                                     .size(20.0)
                                     .color(theme::BAD),
                             ),
+                            // A lock says which checks placed it (fraud and liveness locks
+                            // stay until the teacher lifts them: the teacher needs the why).
                             None => ui.label(
-                                RichText::new(t(app, progress_label(row.progress)))
-                                    .size(20.0)
-                                    .color(color),
+                                RichText::new(i18n::locked_because(
+                                    app.lang,
+                                    t(app, progress_label(row.progress)),
+                                    if row.progress == Progress::Locked {
+                                        &row.lock_cause
+                                    } else {
+                                        &[]
+                                    },
+                                ))
+                                .size(20.0)
+                                .color(color),
                             ),
                         };
                         ui.label(

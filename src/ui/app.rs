@@ -113,8 +113,15 @@ pub struct KioskApp {
     pub allow_close: bool,
     /// Started with the demo camera (a demo session with a demo roster was opened if none was).
     pub demo: bool,
-    /// Measures the live frame for the framing hints; started the first time framing shows.
-    pub hints: Option<super::framing_hint::HintWorker>,
+    /// The live check of the framing screen; started the first time framing shows.
+    pub live_check: Option<crate::live::LiveWorker>,
+    /// The live list as shown: steady verdicts over the last results, and since when all held.
+    pub steady: crate::live::Steady,
+    /// The last live result taken into `steady` (each is taken once).
+    pub live_seen: u64,
+    /// The live rule each student of this run kept failing on the framing screen, for the
+    /// teacher's board. Memory only: a check id per student, gone when the station stops.
+    pub keeps_failing: std::collections::HashMap<crate::flow::StudentId, crate::live::Rule>,
     /// The capture code of the student who just left, and when: the phone still held up is not
     /// read again at once (the welcome screen would bounce straight back into their session).
     pub left: Option<(Vec<u8>, std::time::Instant)>,
@@ -153,6 +160,7 @@ impl KioskApp {
         flow.set_session(session);
         let matcher = Matcher::new(&config.scan, &config.school).ok();
         let scan = camera.as_ref().map(|c| ScanWorker::start(c.handle()));
+        let steady = crate::live::Steady::new(config.live.steady_results as usize);
         KioskApp {
             lang: config.station.language.into(),
             wedge: WedgeAccumulator::new(
@@ -179,7 +187,10 @@ impl KioskApp {
             textures: Default::default(),
             allow_close: false,
             demo: demo_session,
-            hints: None,
+            steady,
+            live_check: None,
+            live_seen: 0,
+            keeps_failing: Default::default(),
             left: None,
             identified_by: None,
             fill_screen_frames: 0,
@@ -257,9 +268,7 @@ impl KioskApp {
         self.views = Views::default();
         self.lang = self.config.station.language.into();
         self.textures.retain(|k, _| !k.starts_with("student/"));
-        if let Some(h) = &self.hints {
-            h.clear();
-        }
+        self.clear_live();
         // Only the code is kept (no name, no number), and only for a few seconds.
         self.left = self
             .identified_by
@@ -270,23 +279,69 @@ impl KioskApp {
     /// How long the code of a student who just left is not read again.
     const REREAD_PAUSE: Duration = Duration::from_secs(8);
 
-    /// The framing hint for the newest frame: offers it to the measuring thread (started here
-    /// on first use, never waited on) and returns the latest answer, `None` while there is none.
-    pub fn framing_hint(&mut self) -> Option<super::framing_hint::Hint> {
-        let frame = self.camera.as_ref()?.latest()?;
-        let hints = self.hints.get_or_insert_with(|| {
-            super::framing_hint::HintWorker::start(
+    /// The live check on the newest frame: offers it to the checking thread (started here on
+    /// first use, never waited on) and takes a new result into the steady list. Returns whether
+    /// a current result exists; the screen draws [`KioskApp::steady`].
+    pub fn live_check(&mut self) -> bool {
+        let Some(frame) = self.camera.as_ref().and_then(|c| c.latest()) else {
+            self.steady.clear();
+            return false;
+        };
+        let live = &self.config.live;
+        let worker = self.live_check.get_or_insert_with(|| {
+            crate::live::LiveWorker::start(
+                self.config.checks.clone(),
                 self.config.photo.clone(),
-                super::framing_hint::Light {
-                    min: self.config.checks.exposure_min,
-                    max: self.config.checks.exposure_max,
-                },
-                // At most 4 measurements a second: enough to follow a student, light on 2 cores.
-                Duration::from_millis(250),
+                Duration::from_millis(u64::from(live.interval_ms)),
             )
         });
-        hints.offer(&frame.image);
-        hints.hint()
+        worker.offer(&frame.image);
+        match worker.latest() {
+            // A stale list would tick a student who has left the picture: start again.
+            None => {
+                self.steady.clear();
+                false
+            }
+            Some(r) => {
+                if r.seq != self.live_seen {
+                    self.live_seen = r.seq;
+                    let now = self.now();
+                    self.steady.push(&r.checks, now);
+                    self.note_keeps_failing();
+                }
+                true
+            }
+        }
+    }
+
+    /// Every rule has held long enough for the shutter to say "ready".
+    pub fn live_ready(&self) -> bool {
+        let hold = chrono::Duration::milliseconds(i64::from(self.config.live.ready_after_ms));
+        self.steady.ready(self.now(), hold)
+    }
+
+    /// Forgets the live list (a new student, or framing left).
+    pub fn clear_live(&mut self) {
+        self.steady.clear();
+        if let Some(w) = &self.live_check {
+            w.clear();
+        }
+    }
+
+    /// Results a check must have been shown failing in before the board says the student keeps
+    /// failing it: about 3 s of the live check, more than a moment of settling into the chair.
+    const KEEPS_FAILING_RESULTS: u32 = 12;
+
+    fn note_keeps_failing(&mut self) {
+        let Some(student) = self.flow.student().map(|s| s.id) else {
+            return;
+        };
+        if let Some((id, n)) = self.steady.most_failed()
+            && n >= Self::KEEPS_FAILING_RESULTS
+            && let Some(rule) = crate::live::rule_of(id)
+        {
+            self.keeps_failing.insert(student, rule);
+        }
     }
 
     /// The refusal of the last event, in the screen's language.
@@ -623,3 +678,4 @@ pub fn t(app: &KioskApp, key: T) -> &'static str {
 pub fn screen(app: &KioskApp) -> Screen {
     app.flow.screen().clone()
 }
+

@@ -611,6 +611,19 @@ impl KioskApp {
         }
     }
 
+    /// When the window must draw again without input (egui repaints on input and its own
+    /// animations by itself). Issue 23: repainting every 33 ms on every screen cost 1.7 cores of
+    /// software rendering on the phone keypad, which shows nothing that moves.
+    fn repaint_after(&self) -> Duration {
+        let running = self.capture_job.is_some() || self.lab_job.is_some();
+        repaint_after(self.page(), self.camera_fps(), running)
+    }
+
+    /// The camera's frame rate, for the screens that show its picture.
+    fn camera_fps(&self) -> u32 {
+        self.config.camera.fps
+    }
+
     fn wedge_input(&mut self, ctx: &egui::Context) {
         if self.flow.step() != Step::Welcome || self.overlay.is_some() {
             return;
@@ -648,14 +661,32 @@ impl eframe::App for KioskApp {
         fit_to_screen(ctx);
         self.wedge_input(ctx);
         self.poll_workers(ctx);
-        // Live pictures and countdowns need frames even without input.
-        ctx.request_repaint_after(Duration::from_millis(33));
+        ctx.request_repaint_after(self.repaint_after());
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         egui::CentralPanel::default()
             .frame(egui::Frame::central_panel(ui.style()).inner_margin(24.0))
             .show(ui, |ui| screens::show(self, ui));
+    }
+}
+
+/// How soon `page` must be drawn again without input: camera screens at the camera's frame rate
+/// (the scan and the live check read frames there too), the countdown and jobs in progress
+/// briskly, every other screen once a second for its clocks (idle timeout, cool-down seconds,
+/// the guide's animation asks for its own frames while it plays).
+pub fn repaint_after(page: Page, camera_fps: u32, job_running: bool) -> Duration {
+    let frame = Duration::from_millis(1000 / u64::from(camera_fps.clamp(1, 60)));
+    let camera_page = matches!(
+        page,
+        Page::Student(Step::Welcome | Step::Framing | Step::Shoot)
+    );
+    if camera_page {
+        frame
+    } else if job_running || matches!(page, Page::Student(Step::Making)) {
+        Duration::from_millis(50)
+    } else {
+        Duration::from_secs(1)
     }
 }
 
@@ -679,3 +710,48 @@ pub fn screen(app: &KioskApp) -> Screen {
     app.flow.screen().clone()
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_camera_screens_repaint_at_the_camera_s_rate() {
+        let camera = Duration::from_millis(33);
+        for step in [Step::Welcome, Step::Framing, Step::Shoot] {
+            assert_eq!(
+                repaint_after(Page::Student(step), 30, false),
+                camera,
+                "{step:?}"
+            );
+        }
+        // The keypad, the reading pages, teacher mode: once a second for their clocks.
+        for page in [
+            Page::Student(Step::Phone),
+            Page::Student(Step::Notice),
+            Page::Student(Step::Result),
+            Page::Teacher,
+            Page::Pin,
+            Page::NoCamera,
+        ] {
+            assert_eq!(
+                repaint_after(page, 30, false),
+                Duration::from_secs(1),
+                "{page:?}"
+            );
+        }
+        // A job in progress is polled briskly wherever it runs.
+        assert_eq!(
+            repaint_after(Page::Student(Step::Preview), 30, true),
+            Duration::from_millis(50)
+        );
+        assert_eq!(
+            repaint_after(Page::Student(Step::Making), 30, false),
+            Duration::from_millis(50)
+        );
+        // A 15 fps camera is not drawn 30 times a second.
+        assert_eq!(
+            repaint_after(Page::Student(Step::Framing), 15, false),
+            Duration::from_millis(66)
+        );
+    }
+}

@@ -131,17 +131,10 @@ texts! {
 
     FramingTitle => "调整位置", "Get into position";
     Shoot => "开始拍摄", "Take photo";
-    HintCloser => "请靠近一些", "Move closer";
-    HintFarther => "请稍微后退", "Move back a little";
-    HintCentre => "请把脸放在框的中间", "Centre your face in the oval";
-    HintDark => "光线太暗", "Too dark";
-    HintBright => "光线太亮", "Too bright";
-    HintGood => "位置很好", "Good position";
-    HintNoFace => "没有看到人脸，请坐到镜头前", "No face in view: sit in front of the camera";
-    HintSeveral => "镜头里只能有一个人", "Only one person in view, please";
-    HintLower => "请稍微低一点，让双眼对准横线", "A little lower: eyes on the line";
-    HintHigher => "请坐直，让双眼对准横线", "Sit up: eyes on the line";
-    HintMeasuring => "正在识别位置……", "Finding your face…";
+    LiveMeasuring => "正在检查画面……", "Checking the picture…";
+    LiveHolding => "全部合格，请保持不动", "All good: keep still";
+    LiveReady => "✔ 全部合格，可以拍照", "✔ All good: ready to take the photo";
+    LiveAutoShot => "✔ 全部合格，马上自动拍照", "✔ All good: the photo is taken now";
     BlinkNow => "请眨眼", "Blink now";
     ShotFailed => "没有拍到照片：摄像头没有送来画面。请再按「开始拍摄」；仍不行请找老师", "No photo was taken: the camera sent no picture. Press Take photo again; if it happens again, ask the teacher.";
 
@@ -442,6 +435,32 @@ pub fn refusal(lang: Lang, r: &crate::flow::Refusal) -> String {
         R::NotLocked => lang
             .pick("该学生没有被锁定", "This student is not locked")
             .into(),
+    }
+}
+
+/// The name of a line of the live list (SPEC §2 step 6), as the student reads it.
+pub fn rule_name(lang: Lang, rule: crate::live::Rule) -> &'static str {
+    use crate::live::Rule;
+    let (zh, en) = match rule {
+        Rule::Position => ("位置和大小", "Position and size"),
+        Rule::Pose => ("头部端正，双肩放平", "Head straight, shoulders level"),
+        Rule::Eyes => ("睁眼，看镜头", "Eyes open, looking ahead"),
+        Rule::Mouth => ("嘴巴闭合，不露齿", "Lips closed, no teeth"),
+        Rule::Covered => ("脸部无遮挡", "Nothing covering the face"),
+        Rule::Light => ("光线合适均匀", "Good, even light"),
+        Rule::Glasses => ("眼镜无反光", "No glare on glasses"),
+        Rule::Sharp => ("画面清晰", "In focus"),
+        Rule::Background => ("背景干净", "Plain background"),
+        Rule::Clothing => ("上衣颜色", "Colour of the top"),
+    };
+    lang.pick(zh, en)
+}
+
+/// The teacher's board: the live rule a student keeps failing on the framing screen.
+pub fn keeps_failing(lang: Lang, rule: crate::live::Rule) -> String {
+    match lang {
+        Lang::Zh => format!("总是不合格：{}", rule_name(lang, rule)),
+        Lang::En => format!("Keeps failing: {}", rule_name(lang, rule)),
     }
 }
 

@@ -6,7 +6,6 @@
 mod app;
 pub mod demo;
 pub mod fonts;
-pub mod framing_hint;
 pub mod i18n;
 pub mod job;
 mod keyboard;

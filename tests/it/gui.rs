@@ -19,6 +19,7 @@ use tucai::lab::{PhotoLab, ScriptedLab, all_passed, failing};
 use tucai::store::Store;
 use tucai::ui::{KioskApp, Overlay, Page, Parts, PinPurpose};
 
+mod live_check;
 mod office_window;
 mod teacher_tabs;
 
@@ -677,9 +678,9 @@ fn screens_render_in_both_languages() {
     k.clock.advance(Duration::seconds(7));
     k.settle();
     k.click("下一步");
-    // The measured hint, not the placeholder shown while the detector loads: the demo scene is
-    // framed as a station's.
-    k.wait_for("a measured hint", |k| k.has("位置很好"));
+    // The live list, not the placeholder shown while the models load: the demo person smiles,
+    // which the list says before the shot (issue 23).
+    k.wait_for("the live list", |k| k.has("✖ 嘴巴闭合，不露齿"));
     snap(&mut k, "08-framing");
     k.click("开始拍摄");
     k.clock.advance(Duration::milliseconds(1200));
@@ -735,11 +736,11 @@ fn screens_render_in_both_languages() {
     assert_eq!(shots, 44);
 }
 
-/// Issue 7: the framing hint is measured on the live picture (the real face detector on the
-/// scripted camera), not a constant "good position": the demo person shrunk to half size in the
-/// middle of the frame stands too far back.
+/// Issue 7, now the live check (issue 23): the framing advice is measured on the live picture
+/// (the real models on the scripted camera), not a constant "good position": the demo person
+/// shrunk to half size in the middle of the frame is too small for the photo.
 #[test]
-fn framing_hint_tells_a_far_away_person_to_move_closer() {
+fn the_live_check_tells_a_far_away_person_to_move_closer() {
     let p = person();
     let small = image::imageops::resize(
         &*p,
@@ -758,11 +759,14 @@ fn framing_hint_tells_a_far_away_person_to_move_closer() {
     let lab: Arc<dyn PhotoLab> = Arc::new(ScriptedLab::new(config().photo, vec![all_passed()]));
     let mut k = kiosk_with_lab(config(), lab, Some(camera), (1280.0, 800.0));
     k.walk_to_framing();
-    k.wait_for("a measured hint", |k| k.has("请靠近一些"));
-    assert!(!k.has("位置很好"));
+    k.wait_for("the live list", |k| k.has("✖ 位置和大小"));
+    let first = k.harness.state().steady.rows()[0].clone();
+    assert_eq!(first.rule, tucai::live::Rule::Position, "{first:?}");
+    assert!(first.hint_zh.contains("靠近"), "{first:?}");
+    k.wait_for_text(&first.hint_zh);
     k.harness.state_mut().lang = tucai::ui::i18n::Lang::En;
     k.settle();
-    k.wait_for_label("Move closer");
+    k.wait_for_text("Move closer");
 }
 
 /// A camera still opening: the picture says so and Take photo waits for it. A Shoot that arrives

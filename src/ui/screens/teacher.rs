@@ -351,30 +351,44 @@ fn board_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
                         } else {
                             theme::ACCENT
                         };
-                        // A reset from the review says so with its reason: the teacher sees why
-                        // a confirmed student is back in progress.
-                        match &row.retake_reason {
-                            Some(why) => ui.label(
-                                RichText::new(i18n::retake_requested(app.lang, why))
+                        ui.vertical(|ui| {
+                            // A reset from the review says so with its reason: the teacher sees
+                            // why a confirmed student is back in progress.
+                            match &row.retake_reason {
+                                Some(why) => ui.label(
+                                    RichText::new(i18n::retake_requested(app.lang, why))
+                                        .size(20.0)
+                                        .color(theme::BAD),
+                                ),
+                                // A lock says which checks placed it (fraud and liveness
+                                // locks stay until the teacher lifts them: the teacher needs
+                                // the why).
+                                None => ui.label(
+                                    RichText::new(i18n::locked_because(
+                                        app.lang,
+                                        t(app, progress_label(row.progress)),
+                                        if row.progress == Progress::Locked {
+                                            &row.lock_cause
+                                        } else {
+                                            &[]
+                                        },
+                                    ))
                                     .size(20.0)
-                                    .color(theme::BAD),
-                            ),
-                            // A lock says which checks placed it (fraud and liveness locks
-                            // stay until the teacher lifts them: the teacher needs the why).
-                            None => ui.label(
-                                RichText::new(i18n::locked_because(
-                                    app.lang,
-                                    t(app, progress_label(row.progress)),
-                                    if row.progress == Progress::Locked {
-                                        &row.lock_cause
-                                    } else {
-                                        &[]
-                                    },
-                                ))
-                                .size(20.0)
-                                .color(color),
-                            ),
-                        };
+                                    .color(color),
+                                ),
+                            };
+                            // The rule the live check kept telling this student (issue 23): the
+                            // teacher can go and help before the failures lock them out.
+                            if row.progress != Progress::Confirmed
+                                && let Some(rule) = app.keeps_failing.get(&row.student)
+                            {
+                                ui.label(
+                                    RichText::new(i18n::keeps_failing(app.lang, *rule))
+                                        .size(16.0)
+                                        .color(theme::BAD),
+                                );
+                            }
+                        });
                         ui.label(
                             RichText::new(format!("{} / {}", row.attempts, row.drafts)).size(20.0),
                         );

@@ -604,6 +604,10 @@ fn the_demo_walks_from_the_phone_to_the_office_package() {
     );
     k.walk_phone_to_framing();
     k.wait_for("the live picture", |k| k.has_camera_frame());
+    // The live check on the real demo camera: every rule ticked, then ready after a second.
+    k.wait_for("the live ticks", |k| k.has("✔ 嘴巴闭合，不露齿"));
+    k.clock.advance(Duration::milliseconds(1100));
+    k.wait_for_text("可以拍照");
     k.snap("40-demo-framing");
     k.shoot();
     let r = k.result();

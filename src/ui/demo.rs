@@ -40,6 +40,21 @@ pub fn scene(step: Step, identified: Option<&[u8]>, left: Option<(&[u8], Duratio
     }
 }
 
+/// Opens the office window (`tucai office`) as a second program over `<data_dir>/office`, for the
+/// demo, where the station and the office share one PC. The kiosk does not wait for it.
+pub fn open_office_window(data_dir: &std::path::Path) -> std::io::Result<()> {
+    let exe = std::env::current_exe()?;
+    std::process::Command::new(exe)
+        .arg("--data")
+        .arg(data_dir)
+        .arg("office")
+        .spawn()
+        .map(|mut child| {
+            // Reaped when it closes, so no finished process lingers beside the kiosk.
+            std::thread::spawn(move || child.wait());
+        })
+}
+
 /// The operator name the demo session is opened under.
 pub const DEMO_OPERATOR: &str = "station";
 

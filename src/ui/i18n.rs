@@ -94,6 +94,10 @@ texts! {
     HelpTitle => "遇到问题请联系", "Need help? Contact";
     NoSession => "本采集站尚未开始采集，请联系老师", "This station is not open yet. Please ask your teacher.";
     TeacherButton => "教师", "Teacher";
+    DemoOpenOffice => "演示：打开教务处窗口", "Demo: open the office window";
+    DemoOfficeOpened => "教务处窗口已打开：信任本工作站，从 U 盘导入批次，初审后生成上报包",
+        "The office window is open: trust this station, import the batch from the stick, review, write the package";
+    DemoOfficeFailed => "无法打开教务处窗口", "Cannot open the office window";
     DemoWelcome => "演示模式：摄像头轮流举起两位演示学生的手机采集码。张小明的照片会通过全部检查；李华露齿微笑，嘴唇检查不通过。",
         "Demo mode: the camera holds up the two demo students' phones in turn. 张小明's photo passes every check; 李华 smiles with the teeth showing and fails the lips rule.";
 
@@ -961,15 +965,12 @@ pub fn check_name(lang: Lang, id: crate::check::CheckId) -> &'static str {
     lang.pick(zh, en)
 }
 
-/// The board's state cell for a locked student: the state and the checks that placed the lock.
-pub fn locked_because(lang: Lang, state: &str, causes: &[crate::check::CheckId]) -> String {
-    if causes.is_empty() {
-        return state.to_string();
-    }
+/// The line under a locked student's state on the board: the checks that placed the lock.
+pub fn lock_cause(lang: Lang, causes: &[crate::check::CheckId]) -> String {
     let names: Vec<_> = causes.iter().map(|c| check_name(lang, *c)).collect();
     match lang {
-        Lang::Zh => format!("{state}：{}", names.join("、")),
-        Lang::En => format!("{state}: {}", names.join(", ")),
+        Lang::Zh => format!("原因：{}", names.join("、")),
+        Lang::En => format!("Why: {}", names.join(", ")),
     }
 }
 

@@ -487,6 +487,9 @@ fn three_liveness_failures_lock_until_the_teacher_unlocks_with_the_pin() {
     k.enter_pin(PIN);
     assert_eq!(k.page(), Page::Teacher);
     k.wait_for_label("已锁定 1");
+    // The board says why: the check that placed the lock, on one line under the state.
+    k.wait_for_label("原因：活体");
+    k.wait_for_label("已锁定");
     k.click_enabled("解锁");
     k.wait_for_label("已锁定 0");
     k.click("返回学生界面");

@@ -352,37 +352,44 @@ fn board_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
                             theme::ACCENT
                         };
                         ui.vertical(|ui| {
+                            // The state on one line (a vertical cell in the grid would wrap
+                            // it), what explains it on the small lines under it.
+                            let one_line = |ui: &mut egui::Ui, text: RichText| {
+                                ui.add(egui::Label::new(text).extend());
+                            };
                             // A reset from the review says so with its reason: the teacher sees
                             // why a confirmed student is back in progress.
                             match &row.retake_reason {
-                                Some(why) => ui.label(
+                                Some(why) => one_line(
+                                    ui,
                                     RichText::new(i18n::retake_requested(app.lang, why))
                                         .size(20.0)
                                         .color(theme::BAD),
                                 ),
-                                // A lock says which checks placed it (fraud and liveness
-                                // locks stay until the teacher lifts them: the teacher needs
-                                // the why).
-                                None => ui.label(
-                                    RichText::new(i18n::locked_because(
-                                        app.lang,
-                                        t(app, progress_label(row.progress)),
-                                        if row.progress == Progress::Locked {
-                                            &row.lock_cause
-                                        } else {
-                                            &[]
-                                        },
-                                    ))
-                                    .size(20.0)
-                                    .color(color),
+                                None => one_line(
+                                    ui,
+                                    RichText::new(t(app, progress_label(row.progress)))
+                                        .size(20.0)
+                                        .color(color),
                                 ),
                             };
+                            // A lock says which checks placed it (fraud and liveness locks stay
+                            // until the teacher lifts them: the teacher needs the why).
+                            if row.progress == Progress::Locked && !row.lock_cause.is_empty() {
+                                one_line(
+                                    ui,
+                                    RichText::new(i18n::lock_cause(app.lang, &row.lock_cause))
+                                        .size(16.0)
+                                        .color(theme::BAD),
+                                );
+                            }
                             // The rule the live check kept telling this student (issue 23): the
                             // teacher can go and help before the failures lock them out.
                             if row.progress != Progress::Confirmed
                                 && let Some(rule) = app.keeps_failing.get(&row.student)
                             {
-                                ui.label(
+                                one_line(
+                                    ui,
                                     RichText::new(i18n::keeps_failing(app.lang, *rule))
                                         .size(16.0)
                                         .color(theme::BAD),

@@ -661,6 +661,8 @@ fn the_demo_walks_from_the_phone_to_the_office_package() {
     k.wait_for_text("已导出 1 名学生");
     k.tap("写入信任文件");
     k.wait_for_text("信任文件已写入");
+    // In the demo the office window opens from here (a second program: not started by the test).
+    k.wait_for_label("演示：打开教务处窗口");
 
     // The office: trust the station, import, approve, package.
     let mut w = super::office_window::office_window(&stick);

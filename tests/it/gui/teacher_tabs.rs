@@ -459,16 +459,7 @@ fn a_photo_rejected_in_the_office_first_review_reaches_the_student_through_the_s
 
     let mut w = super::office_window::office_window(&stick);
     let station = k.harness.state().config.station.id.clone();
-    w.click("信任的工作站");
-    w.click("U 盘 KINGSTON");
-    w.click(&format!("{station}.trust.json"));
-    w.click("信任此工作站");
-    w.wait_for_text(&format!("已信任工作站 {station}"));
-    w.click("导入批次");
-    w.click("U 盘 KINGSTON");
-    w.wait_for_text("找到 1 个批次");
-    w.click("导入这些批次");
-    w.wait_for_text("已导入");
+    w.trust_and_import(&station);
     // The ticks arrived with the photo they were given for.
     let ticks = w.harness.state().office.manual_checks().unwrap();
     let items: Vec<&str> = ticks[&confirmed[0]]
@@ -667,16 +658,7 @@ fn the_demo_walks_from_the_phone_to_the_office_package() {
     // The office: trust the station, import, approve, package.
     let mut w = super::office_window::office_window(&stick);
     let station = k.harness.state().config.station.id.clone();
-    w.click("信任的工作站");
-    w.click("U 盘 KINGSTON");
-    w.click(&format!("{station}.trust.json"));
-    w.click("信任此工作站");
-    w.wait_for_text(&format!("已信任工作站 {station}"));
-    w.click("导入批次");
-    w.click("U 盘 KINGSTON");
-    w.wait_for_text("找到 1 个批次");
-    w.click("导入这些批次");
-    w.wait_for_text("已导入");
+    w.trust_and_import(&station);
     w.click("学校初审");
     w.harness.state_mut().review.clerk = "王老师".into();
     w.wait_for_text(&format!("{} 张小明", student.student_no));
@@ -687,12 +669,7 @@ fn the_demo_walks_from_the_phone_to_the_office_package() {
     w.click("U 盘 KINGSTON");
     w.click("生成上报包和打印文件");
     w.wait_for_text("上报包已写入");
-    let package = std::fs::read_dir(&stick)
-        .unwrap()
-        .flatten()
-        .find(|e| e.file_name().to_string_lossy().starts_with("tucai-upload-"))
-        .expect("the package folder")
-        .path();
+    let package = super::office_window::package_in(&stick);
     let photo = image::open(package.join(format!("photos/{}.jpg", student.student_no)))
         .expect("the confirmed photo in the package")
         .to_rgb8();

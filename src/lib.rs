@@ -10,6 +10,7 @@
 //! | [`roster`] | class rosters from CSV (UTF-8 or GBK) |
 //! | [`pin`] | the teacher PIN: Argon2 hash, verification |
 //! | [`atomic_file`] | whole-file writes that a crash never leaves half done |
+//! | [`platform`] | owner-only files and removable drives, Linux and Windows |
 //! | [`camera`] | frame sources (webcam, demo, scripted), the camera thread, burst |
 //! | [`scan`] | QR decoding, keyboard-wedge input, roster matching of capture codes |
 //! | [`check`] | automatic checks → [`check::CheckReport`] |
@@ -44,6 +45,7 @@ pub mod mask;
 pub mod office;
 pub mod photo;
 pub mod pin;
+pub mod platform;
 pub mod roster;
 pub mod scan;
 pub mod store;

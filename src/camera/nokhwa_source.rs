@@ -1,6 +1,7 @@
-//! The USB webcam through nokhwa's native backend (V4L2 on Linux). Kept thin: nokhwa opens the
-//! device and hands over raw buffers; MJPEG is decoded by `image` (zune-jpeg, pure Rust) and YUYV
-//! here, so no C JPEG library is built.
+//! The USB webcam through nokhwa's native backend (V4L2 on Linux, Media Foundation on Windows).
+//! Kept thin: nokhwa opens the device and hands over raw buffers; MJPEG is decoded by `image`
+//! (zune-jpeg, pure Rust), YUYV and NV12 (what Media Foundation offers besides MJPEG) here, so no
+//! C JPEG library is built.
 
 use super::{CameraError, DeviceChoice, FrameSource, SourceInfo};
 use crate::config::CameraConfig;
@@ -60,11 +61,13 @@ pub fn list_devices() -> Result<Vec<DeviceInfo>, CameraError> {
 }
 
 /// Pixel formats this module decodes, in order of preference (MJPEG reaches 30 fps at 1080p on
-/// USB 2, YUYV usually does not).
-const DECODABLE: [FrameFormat; 4] = [
+/// USB 2, YUYV usually does not). NV12 and BGR are Media Foundation's other usual offers.
+const DECODABLE: [FrameFormat; 6] = [
     FrameFormat::MJPEG,
     FrameFormat::YUYV,
+    FrameFormat::NV12,
     FrameFormat::RAWRGB,
+    FrameFormat::RAWBGR,
     FrameFormat::GRAY,
 ];
 
@@ -167,6 +170,16 @@ fn decode(data: &[u8], format: FrameFormat, w: u32, h: u32) -> Result<RgbImage, 
             .map(|i| i.to_rgb8())
             .map_err(|e| CameraError::Decode(e.to_string())),
         FrameFormat::YUYV => yuyv_to_rgb(data, w, h).ok_or_else(short),
+        FrameFormat::NV12 => nv12_to_rgb(data, w, h).ok_or_else(short),
+        FrameFormat::RAWBGR => {
+            let n = (w as usize) * (h as usize) * 3;
+            let bytes = data.get(..n).ok_or_else(short)?;
+            let rgb = bytes
+                .chunks_exact(3)
+                .flat_map(|p| [p[2], p[1], p[0]])
+                .collect();
+            RgbImage::from_raw(w, h, rgb).ok_or_else(short)
+        }
         FrameFormat::RAWRGB => {
             let n = (w as usize) * (h as usize) * 3;
             let bytes = data.get(..n).ok_or_else(short)?;
@@ -180,8 +193,35 @@ fn decode(data: &[u8], format: FrameFormat, w: u32, h: u32) -> Result<RgbImage, 
                 image::Rgb([v, v, v])
             }))
         }
-        other => Err(CameraError::UnsupportedFormat(other.to_string())),
     }
+}
+
+/// One pixel of BT.601 limited-range YUV (u, v centred on 0) in fixed point: 298/256 = 1.164,
+/// 409 = 1.596, 100 = 0.391, 208 = 0.813, 516 = 2.018.
+fn yuv_pixel(y: u8, u: i32, v: i32) -> [u8; 3] {
+    let c = 298 * (y as i32 - 16);
+    let px = |v: i32| ((v + 128) >> 8).clamp(0, 255) as u8;
+    [px(c + 409 * v), px(c - 100 * u - 208 * v), px(c + 516 * u)]
+}
+
+/// NV12 (a full-size Y plane, then one interleaved U V pair per 2×2 pixels, BT.601 limited
+/// range) to RGB. `None` when the buffer is shorter than `w`×`h` needs or a side is odd.
+pub fn nv12_to_rgb(data: &[u8], w: u32, h: u32) -> Option<RgbImage> {
+    if !w.is_multiple_of(2) || !h.is_multiple_of(2) {
+        return None;
+    }
+    let (wu, hu) = (w as usize, h as usize);
+    let luma = data.get(..wu * hu)?;
+    let chroma = data.get(wu * hu..wu * hu + wu * hu / 2)?;
+    let mut out = Vec::with_capacity(wu * hu * 3);
+    for (row, line) in luma.chunks_exact(wu).enumerate() {
+        let uv = &chroma[(row / 2) * wu..(row / 2) * wu + wu];
+        for (x, &y) in line.iter().enumerate() {
+            let pair = &uv[(x / 2) * 2..(x / 2) * 2 + 2];
+            out.extend(yuv_pixel(y, pair[0] as i32 - 128, pair[1] as i32 - 128));
+        }
+    }
+    RgbImage::from_raw(w, h, out)
 }
 
 /// YUYV 4:2:2 (Y0 U Y1 V per two pixels, BT.601 limited range) to RGB. `None` when the buffer
@@ -196,12 +236,7 @@ pub fn yuyv_to_rgb(data: &[u8], w: u32, h: u32) -> Option<RgbImage> {
     for quad in src.chunks_exact(4) {
         let (u, v) = (quad[1] as i32 - 128, quad[3] as i32 - 128);
         for y in [quad[0], quad[2]] {
-            // Fixed-point BT.601: 298/256 = 1.164, 409 = 1.596, 100 = 0.391, 208 = 0.813, 516 = 2.018.
-            let c = 298 * (y as i32 - 16);
-            let px = |v: i32| ((v + 128) >> 8).clamp(0, 255) as u8;
-            out.push(px(c + 409 * v));
-            out.push(px(c - 100 * u - 208 * v));
-            out.push(px(c + 516 * u));
+            out.extend(yuv_pixel(y, u, v));
         }
     }
     RgbImage::from_raw(w, h, out)
@@ -226,6 +261,25 @@ mod tests {
     fn yuyv_short_or_odd_is_refused() {
         assert!(yuyv_to_rgb(&[0; 7], 2, 2).is_none());
         assert!(yuyv_to_rgb(&[0; 12], 3, 1).is_none());
+    }
+
+    #[test]
+    fn nv12_matches_yuyv_for_the_same_colours() {
+        // 2×2 pixels: luma black, white, and two mid greys; one chroma pair (saturated red's).
+        let nv12 = [16, 235, 81, 81, 90, 240];
+        let img = nv12_to_rgb(&nv12, 2, 2).unwrap();
+        let yuyv = yuyv_to_rgb(&[16, 90, 235, 240, 81, 90, 81, 240], 2, 2).unwrap();
+        assert_eq!(img, yuyv, "the same pixels through either layout");
+        let red = img.get_pixel(0, 1).0;
+        assert!(red[0] > 240 && red[1] < 20 && red[2] < 20, "{red:?}");
+        assert!(nv12_to_rgb(&nv12[..5], 2, 2).is_none(), "short buffer");
+        assert!(nv12_to_rgb(&[0; 9], 3, 2).is_none(), "odd width");
+    }
+
+    #[test]
+    fn bgr_is_swapped_to_rgb() {
+        let img = decode(&[1, 2, 3], FrameFormat::RAWBGR, 1, 1).unwrap();
+        assert_eq!(img.get_pixel(0, 0).0, [3, 2, 1]);
     }
 
     #[test]

@@ -5,8 +5,10 @@
 mod cameras_cmd;
 mod check_cmd;
 mod config_cmd;
+pub mod console;
 mod eval_cmd;
 mod export_cmd;
+mod gpu;
 mod key_cmd;
 mod office_cmd;
 mod photo_cmd;
@@ -73,8 +75,8 @@ pub enum Command {
     Office(office_cmd::OfficeArgs),
     /// Decode the QR codes in image files (exit 2 if a file cannot be read).
     Scan(scan_cmd::ScanArgs),
-    /// List the cameras and their modes.
-    Cameras,
+    /// List the cameras and their modes; `--shot FILE` takes a test picture.
+    Cameras(cameras_cmd::CamerasArgs),
     /// Run the automatic photo checks on files (exit 0 all passed, 1 any failed, 2 unreadable).
     Check(check_cmd::CheckArgs),
     /// Make the standard photo from a capture file (exit 2 with the reason when it cannot).
@@ -105,6 +107,9 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
     };
     match cli.command {
         None => {
+            if let Some(code) = gpu::supervise()? {
+                return Ok(code);
+            }
             let (config, config_path) = ctx.config()?;
             let data_dir = ctx.data_dir(&config, config_path.as_deref());
             let camera = cli.camera.unwrap_or_else(|| config.camera.device.clone());
@@ -112,6 +117,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
                 windowed: cli.windowed,
                 camera,
                 data_dir,
+                on_drawn: gpu::in_child()
+                    .then_some((gpu::READY_FRAMES, gpu::announce_drawn as fn())),
             };
             tucai::ui::run(config, launch)
                 .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;
@@ -127,7 +134,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
         Some(Command::Review(cmd)) => review_cmd::run(&ctx, cmd),
         Some(Command::Office(args)) => office_cmd::run(&ctx, args),
         Some(Command::Scan(args)) => scan_cmd::run(args),
-        Some(Command::Cameras) => cameras_cmd::run(),
+        Some(Command::Cameras(args)) => cameras_cmd::run(&ctx, args),
         Some(Command::Check(args)) => check_cmd::run(&ctx, args),
         Some(Command::Make(args)) => photo_cmd::make(&ctx, args),
         Some(Command::Sheet(args)) => photo_cmd::sheet(&ctx, args),
@@ -143,13 +150,15 @@ pub struct Context {
 }
 
 impl Context {
-    /// The config file in use: `--config`, else `./kiosk.toml` when it exists.
+    /// The config file in use: `--config`, else the first of [`default_configs`] that exists.
     pub fn config_path(&self) -> Option<PathBuf> {
         match &self.config_arg {
             Some(p) => Some(p.clone()),
             None => {
-                let default = PathBuf::from("kiosk.toml");
-                default.exists().then_some(default)
+                let exe = std::env::current_exe().ok();
+                default_configs(exe.as_deref())
+                    .into_iter()
+                    .find(|p| p.exists())
             }
         }
     }
@@ -176,6 +185,22 @@ impl Context {
         let store = Store::open(&dir)?;
         Ok((config, store))
     }
+}
+
+/// Where `kiosk.toml` is looked for without `--config`: the current folder, then, on Windows, the
+/// folder of `tucai.exe`. The Windows station is a portable folder (exe, `kiosk.toml`, and the
+/// data directory `tucai-data` beside them, relative to the config): the IT person copies one
+/// folder, backs up one folder, and a login shortcut whose "start in" folder is elsewhere still
+/// finds it. The user's local application data was the other choice; it hides the data from the
+/// person who backs it up and ties it to one Windows account (docs/WINDOWS.md).
+pub fn default_configs(exe: Option<&Path>) -> Vec<PathBuf> {
+    let mut out = vec![PathBuf::from("kiosk.toml")];
+    if cfg!(windows)
+        && let Some(dir) = exe.and_then(Path::parent)
+    {
+        out.push(dir.join("kiosk.toml"));
+    }
+    out
 }
 
 /// Runs the work on one file of a many-file command (`check`, `make`); a panic in it (a
@@ -219,6 +244,19 @@ mod tests {
         );
         assert!(err.contains("assertion failed"), "{err}");
         assert_eq!(results[2].as_deref(), Ok("c.jpg"));
+    }
+
+    #[test]
+    fn the_current_folder_comes_first_then_the_exe_folder_on_windows() {
+        let exe = Path::new("station").join("tucai.exe");
+        let found = default_configs(Some(&exe));
+        assert_eq!(found[0], PathBuf::from("kiosk.toml"));
+        if cfg!(windows) {
+            assert_eq!(found[1], Path::new("station").join("kiosk.toml"));
+        } else {
+            assert_eq!(found.len(), 1, "Linux keeps ./kiosk.toml only");
+        }
+        assert_eq!(default_configs(None).len(), 1);
     }
 
     #[test]

@@ -6,8 +6,9 @@ use std::path::PathBuf;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ExportConfig {
-    /// Folder batches are written to (USB stick, mounted share). Relative paths are taken from the
-    /// data directory. `tucai export --to` overrides it.
+    /// Folder batches are written to (USB stick, mounted share, on Windows a UNC share such as
+    /// `\\office-pc\tucai`). Relative paths are taken from the data directory. `tucai export --to`
+    /// overrides it; an absolute one is offered in the teacher's export tab.
     pub destination: PathBuf,
 }
 

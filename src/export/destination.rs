@@ -118,7 +118,8 @@ impl Destination for FolderDestination {
             let entry = entry.map_err(Self::read_err(&self.root))?;
             if entry.file_name().to_string_lossy().starts_with(&wanted) {
                 let path = entry.path();
-                std::fs::remove_dir_all(&path).map_err(Self::write_err(&path))?;
+                crate::atomic_file::retry_busy(|| std::fs::remove_dir_all(&path))
+                    .map_err(Self::write_err(&path))?;
                 removed += 1;
             }
         }
@@ -185,7 +186,9 @@ impl BatchWriter for FolderWriter {
         ] {
             sync_dir(&dir);
         }
-        std::fs::rename(&self.temp, &self.final_dir)
+        // On Windows a virus scanner reading the photos just written holds them open, and a
+        // folder with an open file cannot be renamed: wait for it a moment.
+        crate::atomic_file::retry_busy(|| std::fs::rename(&self.temp, &self.final_dir))
             .map_err(FolderDestination::write_err(&self.final_dir))?;
         sync_dir(&self.root);
         Ok(())

@@ -81,10 +81,24 @@ impl StationKey {
             #[cfg(unix)]
             std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
             let mut file = options.open(&tmp).map_err(write_err)?;
+            // Windows: the owner's alone before the seed is in it (0600 does that on Unix).
+            #[cfg(windows)]
+            if let Err(e) = crate::platform::owner_only(&tmp) {
+                log::warn!("{}: cannot limit access to the owner: {e}", tmp.display());
+            }
             writeln!(file, "{KEY_HEADER}\n{}", to_hex(&seed)).map_err(write_err)?;
             file.sync_all().map_err(write_err)?;
         }
-        let linked = std::fs::hard_link(&tmp, path);
+        let linked = std::fs::hard_link(&tmp, path).or_else(|e| {
+            // FAT32 and exFAT (a portable station folder on a stick) have no hard links: the key
+            // is renamed into place instead, unless one appeared meanwhile. Only two processes
+            // creating the very first key in the same instant could race there.
+            if e.kind() != std::io::ErrorKind::AlreadyExists && !path.exists() {
+                crate::atomic_file::retry_busy(|| std::fs::rename(&tmp, path))
+            } else {
+                Err(e)
+            }
+        });
         let _ = std::fs::remove_file(&tmp);
         match linked {
             Ok(()) => Ok(StationKey {

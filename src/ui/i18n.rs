@@ -214,6 +214,7 @@ texts! {
     PlaceMedia => "U 盘", "USB stick";
     PlaceHome => "主目录", "Home";
     PlaceData => "数据目录", "Data folder";
+    PlaceShare => "共享文件夹", "Shared folder";
     NoPlaces => "未找到 U 盘：请插入后点“刷新”", "No USB stick found: plug it in and tap Refresh";
     RefreshPlaces => "刷新", "Refresh";
     NoFileChosen => "未选择文件", "No file chosen";

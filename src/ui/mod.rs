@@ -34,6 +34,9 @@ pub struct Launch {
     pub camera: String,
     /// The station's data directory (database, captures).
     pub data_dir: PathBuf,
+    /// Called once when the window has drawn this many frames: the Windows launcher runs the
+    /// window in a child process per graphics backend and keeps the first that draws.
+    pub on_drawn: Option<(u64, fn())>,
 }
 
 /// Why the window could not start.
@@ -88,6 +91,9 @@ pub fn run(config: Config, launch: Launch) -> Result<(), UiError> {
         "tucai",
         options,
         Box::new(move |cc| {
+            if let Some((frames, call)) = launch.on_drawn {
+                call_once_drawn(&cc.egui_ctx, frames, call);
+            }
             let mut app = KioskApp::new(
                 &cc.egui_ctx,
                 Parts {
@@ -108,4 +114,20 @@ pub fn run(config: Config, launch: Launch) -> Result<(), UiError> {
         }),
     )
     .map_err(|e| UiError::Window(e.to_string()))
+}
+
+/// Calls `call` at the start of the pass after `frames` frames were drawn (each frame is painted
+/// right after its pass ends, so a driver that fails on painting never gets there).
+fn call_once_drawn(ctx: &egui::Context, frames: u64, call: fn()) {
+    let done = std::sync::atomic::AtomicBool::new(false);
+    ctx.on_begin_pass(
+        "tucai_drawn",
+        Arc::new(move |ui: &mut egui::Ui| {
+            if ui.ctx().cumulative_frame_nr() >= frames
+                && !done.swap(true, std::sync::atomic::Ordering::Relaxed)
+            {
+                call();
+            }
+        }),
+    );
 }

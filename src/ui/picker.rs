@@ -63,16 +63,33 @@ pub fn place_name(lang: Lang, place: &Place) -> String {
                 .map(|n| n.to_string_lossy())
                 .unwrap_or_default()
         ),
+        Place::Drive { root, label } => drive_name(lang, root, label),
         Place::Home(_) => i18n::tr(lang, T::PlaceHome).into(),
         Place::Data(_) => i18n::tr(lang, T::PlaceData).into(),
     }
 }
 
+/// A Windows drive as the teacher sees it in Explorer: "U 盘 KINGSTON (E:)", "U 盘 (E:)" without a
+/// label.
+fn drive_name(lang: Lang, root: &Path, label: &str) -> String {
+    let letter = root.to_string_lossy();
+    let letter = letter.trim_end_matches(['\\', '/']);
+    let stick = i18n::tr(lang, T::PlaceMedia);
+    if label.is_empty() {
+        format!("{stick} ({letter})")
+    } else {
+        format!("{stick} {label} ({letter})")
+    }
+}
+
 /// Starts finding the places on a thread unless they are known or being found: a few small
-/// folders under /media, /run/media and /mnt, read once, not every frame.
+/// folders under /media, /run/media and /mnt (the drive letters on Windows), read once, not every
+/// frame.
 pub fn ensure_places(places: &mut Option<Background<Vec<Place>>>, data_dir: &Path) {
     if places.is_none() {
-        let home = std::env::var_os("HOME").map(PathBuf::from);
+        // Windows names the user's folder USERPROFILE; HOME is usually unset there.
+        let home =
+            std::env::var_os(if cfg!(windows) { "USERPROFILE" } else { "HOME" }).map(PathBuf::from);
         let data_dir = data_dir.to_path_buf();
         *places = Some(Background::spawn(move || {
             roster_picker::starting_places(home, data_dir)
@@ -99,7 +116,7 @@ pub fn places_ui(
                 Vec::new()
             }
         };
-        if !found.iter().any(|p| matches!(p, Place::Media(_))) {
+        if !found.iter().any(Place::is_stick) {
             ui.label(RichText::new(i18n::tr(lang, T::NoPlaces)).size(22.0));
         }
         for place in &found {
@@ -260,6 +277,22 @@ fn two_columns<S>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_windows_stick_is_named_by_label_and_letter() {
+        let stick = Place::Drive {
+            root: PathBuf::from("E:\\"),
+            label: "KINGSTON".into(),
+        };
+        assert_eq!(place_name(Lang::Zh, &stick), "U 盘 KINGSTON (E:)");
+        assert_eq!(place_name(Lang::En, &stick), "USB stick KINGSTON (E:)");
+        let unnamed = Place::Drive {
+            root: PathBuf::from("F:\\"),
+            label: String::new(),
+        };
+        assert_eq!(place_name(Lang::Zh, &unnamed), "U 盘 (F:)");
+        assert!(stick.is_stick() && !Place::Home(PathBuf::from("h")).is_stick());
+    }
 
     /// Where the right column starts, with the left one holding `left_text`.
     fn right_x(left_text: &str) -> f32 {

@@ -116,6 +116,11 @@ pub fn list_folder_showing(dir: &Path, kind: Files) -> std::io::Result<Vec<Entry
 pub enum Place {
     /// A mounted removable medium (a USB stick), named by its folder.
     Media(PathBuf),
+    /// A removable drive on Windows (`E:\`), named by its label and letter.
+    Drive {
+        root: PathBuf,
+        label: String,
+    },
     Home(PathBuf),
     Data(PathBuf),
 }
@@ -124,7 +129,13 @@ impl Place {
     pub fn path(&self) -> &Path {
         match self {
             Place::Media(p) | Place::Home(p) | Place::Data(p) => p,
+            Place::Drive { root, .. } => root,
         }
+    }
+
+    /// A USB stick, found as a mounted folder or as a drive letter.
+    pub fn is_stick(&self) -> bool {
+        matches!(self, Place::Media(_) | Place::Drive { .. })
     }
 }
 
@@ -142,10 +153,30 @@ fn sub_folders(dir: &Path) -> Vec<PathBuf> {
     }
 }
 
-/// Where a roster usually is: removable media where desktops and udisks mount them
-/// (`/media/<user>/*`, `/media/*`, `/run/media/<user>/*`, `/mnt/*`), then home and the data
-/// directory. Reads a few small folders: call it when the roster tab opens, not every frame.
+/// Where a roster usually is: removable media (on Windows the removable drives by letter; else
+/// where desktops and udisks mount them: `/media/<user>/*`, `/media/*`, `/run/media/<user>/*`,
+/// `/mnt/*`), then home and the data directory. Reads a few small folders: call it when the
+/// roster tab opens, not every frame.
 pub fn starting_places(home: Option<PathBuf>, data_dir: PathBuf) -> Vec<Place> {
+    let mut places: Vec<Place> = crate::platform::removable_drives()
+        .into_iter()
+        .map(|d| Place::Drive {
+            root: d.root,
+            label: d.label,
+        })
+        .collect();
+    if !cfg!(windows) {
+        places.extend(mounted_media().into_iter().map(Place::Media));
+    }
+    if let Some(h) = home.filter(|h| h.is_dir()) {
+        places.push(Place::Home(h));
+    }
+    places.push(Place::Data(data_dir));
+    places
+}
+
+/// The folders Linux desktops and udisks mount sticks under.
+fn mounted_media() -> Vec<PathBuf> {
     let mut media = Vec::new();
     for user_or_stick in sub_folders(Path::new("/media")) {
         let inner = sub_folders(&user_or_stick);
@@ -161,12 +192,7 @@ pub fn starting_places(home: Option<PathBuf>, data_dir: PathBuf) -> Vec<Place> {
         media.extend(sub_folders(&user));
     }
     media.extend(sub_folders(Path::new("/mnt")));
-    let mut places: Vec<Place> = media.into_iter().map(Place::Media).collect();
-    if let Some(h) = home.filter(|h| h.is_dir()) {
-        places.push(Place::Home(h));
-    }
-    places.push(Place::Data(data_dir));
-    places
+    media
 }
 
 /// A value made on its own thread (a folder listing, the starting places): a USB stick can take

@@ -534,3 +534,26 @@ mod decoder_props {
         }
     }
 }
+
+#[test]
+fn cli_test_shot_saves_a_picture_from_the_camera_thread() {
+    // The school's hardware check, here with the demo camera: the same worker, mode choice and
+    // file writing as with a webcam.
+    let st = Station::new();
+    let shot = st.path("测试照片.jpg");
+    let out = st.run(&[
+        "cameras",
+        "--shot",
+        shot.to_str().unwrap(),
+        "--device",
+        "demo",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("test shot 1280x720"),
+        "{}",
+        stdout(&out)
+    );
+    let img = image::open(&shot).unwrap();
+    assert_eq!((img.width(), img.height()), (1280, 720));
+}

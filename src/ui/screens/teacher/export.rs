@@ -64,8 +64,8 @@ impl Default for ExportView {
 /// The destination as a teacher names it: "U 盘 KINGSTON" (and the folder in it), else the path.
 pub fn describe(lang: Lang, places: &[Place], dest: &Path) -> String {
     for p in places {
-        if let Place::Media(root) = p
-            && let Ok(rest) = dest.strip_prefix(root)
+        if p.is_stick()
+            && let Ok(rest) = dest.strip_prefix(p.path())
         {
             let name = picker::place_name(lang, p);
             return if rest.as_os_str().is_empty() {
@@ -103,7 +103,18 @@ pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
             .size(20.0)
             .color(theme::MUTED),
     );
-    if let Some(dir) = picker::places_ui(&mut app.teacher.places, &data_dir, lang, ui) {
+    let mut tapped = picker::places_ui(&mut app.teacher.places, &data_dir, lang, ui);
+    // The office's shared folder set once in kiosk.toml (`[export] destination =
+    // '\\office-pc\tucai'`, or a mounted share): a station on the campus network exports there
+    // without a stick. Only an absolute destination is such a place; the default is relative.
+    let share = app.config.export.destination.clone();
+    if share.is_absolute() {
+        let label = format!("{} {}", t(app, T::PlaceShare), share.display());
+        if widgets::big_button_ui(ui, &label, true).clicked() {
+            tapped = Some(share);
+        }
+    }
+    if let Some(dir) = tapped {
         // Tapping the stick again reads it again (the office may have put its receipt there).
         app.teacher.export.picker.open(dir);
         app.teacher.export.info = None;

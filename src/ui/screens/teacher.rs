@@ -343,33 +343,44 @@ fn board_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
                         } else {
                             theme::ACCENT
                         };
-                        ui.vertical(|ui| {
-                            // A reset from the review says so with its reason: the teacher sees
-                            // why a confirmed student is back in progress.
-                            match &row.retake_reason {
-                                Some(why) => ui.label(
-                                    RichText::new(i18n::retake_requested(app.lang, why))
-                                        .size(20.0)
-                                        .color(theme::BAD),
-                                ),
-                                None => ui.label(
-                                    RichText::new(t(app, progress_label(row.progress)))
-                                        .size(20.0)
-                                        .color(color),
-                                ),
-                            };
-                            // The rule the live check kept telling this student (issue 23): the
-                            // teacher can go and help before the failures lock them out.
-                            if row.progress != Progress::Confirmed
-                                && let Some(rule) = app.keeps_failing.get(&row.student)
-                            {
-                                ui.label(
-                                    RichText::new(i18n::keeps_failing(app.lang, *rule))
-                                        .size(16.0)
-                                        .color(theme::BAD),
-                                );
+                        // A reset from the review says so with its reason: the teacher sees why
+                        // a confirmed student is back in progress.
+                        let state_ui = |ui: &mut egui::Ui| match &row.retake_reason {
+                            Some(why) => ui.label(
+                                RichText::new(i18n::retake_requested(app.lang, why))
+                                    .size(20.0)
+                                    .color(theme::BAD),
+                            ),
+                            None => ui.label(
+                                RichText::new(t(app, progress_label(row.progress)))
+                                    .size(20.0)
+                                    .color(color),
+                            ),
+                        };
+                        // The rule the live check kept telling this student (issue 23): the
+                        // teacher can go and help before the failures lock them out.
+                        let keeps = app
+                            .keeps_failing
+                            .get(&row.student)
+                            .filter(|_| row.progress != Progress::Confirmed);
+                        match keeps {
+                            None => {
+                                state_ui(ui);
                             }
-                        });
+                            Some(rule) => {
+                                ui.vertical(|ui| {
+                                    // One line each: a vertical in a grid cell would otherwise
+                                    // wrap word by word to the cell's starting width.
+                                    ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
+                                    state_ui(ui);
+                                    ui.label(
+                                        RichText::new(i18n::keeps_failing(app.lang, *rule))
+                                            .size(16.0)
+                                            .color(theme::BAD),
+                                    );
+                                });
+                            }
+                        }
                         ui.label(
                             RichText::new(format!("{} / {}", row.attempts, row.drafts)).size(20.0),
                         );

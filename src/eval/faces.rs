@@ -8,6 +8,11 @@
 //! as it does at the station, and is also counted apart so a "caught" defect that was never
 //! really measured shows.
 //!
+//! Every photo is also judged by the live check as the framing screen runs it (its picture scaled
+//! to the live size, the person mask) and by the full check as the lab runs it on a shot (the
+//! unscaled picture, the person mask), and the two are compared on each live check: the line
+//! `live check agrees with the full check: N/M` (issue 23). Labels play no part in it.
+//!
 //! Photos whose `raw` labels carry measured head-pose angles (`yaw`, `pitch`, `roll`) also get the
 //! pose the checker fitted beside the labelled one, and the mean absolute error per angle.
 
@@ -154,6 +159,65 @@ pub struct FacesScore {
     pub errors: BTreeMap<String, String>,
     /// Photos with labelled head-pose angles.
     pub poses: Vec<PoseRow>,
+    /// The live check against the full check, on every photo both could judge.
+    pub agreement: Agreement,
+    /// The first-shot sessions played from the same photos ([`super::first_shot`]).
+    pub first_shot: Vec<super::first_shot::Session>,
+}
+
+/// Equal verdicts of the live check and the full check, per live check id.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Agreement {
+    /// Check id → (equal verdicts, photos compared).
+    pub by_check: BTreeMap<String, (usize, usize)>,
+    /// `set/file check: full -> live` for every verdict that differs.
+    pub differ: Vec<String>,
+}
+
+impl Agreement {
+    /// Compares the live checks of two reports on one photo.
+    pub fn add(&mut self, who: &str, full: &CheckReport, live: &CheckReport) {
+        for (id, _) in crate::live::LIVE {
+            let (Some(f), Some(l)) = (full.get(*id), live.get(*id)) else {
+                continue;
+            };
+            let e = self.by_check.entry(id.as_str().to_string()).or_default();
+            e.1 += 1;
+            if f.passed == l.passed {
+                e.0 += 1;
+            } else {
+                let v = |p: bool| if p { "pass" } else { "fail" };
+                self.differ
+                    .push(format!("{who} {id}: {} -> {}", v(f.passed), v(l.passed)));
+            }
+        }
+    }
+
+    /// (equal, compared) over every check.
+    pub fn total(&self) -> (usize, usize) {
+        self.by_check
+            .values()
+            .fold((0, 0), |(a, b), (x, y)| (a + x, b + y))
+    }
+
+    fn render(&self, s: &mut String) {
+        if self.by_check.is_empty() {
+            return;
+        }
+        let (n, m) = self.total();
+        let pct = |n: usize, m: usize| 100.0 * n as f64 / m.max(1) as f64;
+        let _ = writeln!(
+            s,
+            "\nlive check agrees with the full check: {n}/{m} ({:.1} %)",
+            pct(n, m)
+        );
+        for (id, (n, m)) in &self.by_check {
+            let _ = writeln!(s, "  {id:<20} {n:>4}/{m:<4} {:>6.1} %", pct(*n, *m));
+        }
+        for d in &self.differ {
+            let _ = writeln!(s, "  differs: {d}");
+        }
+    }
 }
 
 impl FacesScore {
@@ -236,6 +300,8 @@ impl FacesScore {
             let _ = writeln!(s, "  error {who}: {e}");
         }
         self.render_poses(&mut s);
+        self.agreement.render(&mut s);
+        s.push_str(&super::first_shot::render(&self.first_shot));
         s
     }
 
@@ -281,12 +347,34 @@ impl FacesScore {
     }
 }
 
-/// Checks every labelled photo under `dir` and scores the expectations.
-pub fn score_sets(sets: &[LabelledSet], checker: &Checker) -> FacesScore {
+/// Checks every labelled photo under `dir` and scores the expectations; with `live`, also
+/// compares the live check with the full check on each photo.
+pub fn score_sets(
+    sets: &[LabelledSet],
+    checker: &Checker,
+    live: Option<&crate::live::LiveChecker>,
+) -> FacesScore {
     let mut score = FacesScore::default();
+    let defaults = crate::config::LiveConfig::default();
+    let hold = chrono::Duration::milliseconds(i64::from(defaults.ready_after_ms));
     for set in sets {
+        let mut judged = Vec::new();
         for (file, label) in &set.labels {
-            let (outcome, pose) = judge(checker, &set.path_of(file));
+            let path = set.path_of(file);
+            if let Some(live) = live
+                && let Ok(img) = load_rgb(&path, LoadLimits::default())
+                && let (Ok(full), Ok(seen)) = (live.full_still(&img), live.check(&img))
+            {
+                let who = format!("{}/{file}", set.name);
+                score.agreement.add(&who, &full, &seen);
+                judged.push(super::first_shot::Judged {
+                    who,
+                    labels: super::first_shot::live_labels(&label.checks),
+                    full,
+                    live: seen,
+                });
+            }
+            let (outcome, pose) = judge(checker, &path);
             score.add(&set.name, file, &label.checks, &outcome);
             if let Some(labelled) = labelled_pose(label.raw.as_ref()) {
                 score.poses.push(PoseRow {
@@ -296,6 +384,11 @@ pub fn score_sets(sets: &[LabelledSet], checker: &Checker) -> FacesScore {
                 });
             }
         }
+        score.first_shot.extend(super::first_shot::sessions(
+            &judged,
+            defaults.steady_results as usize,
+            hold,
+        ));
     }
     score
 }
@@ -328,7 +421,9 @@ pub fn run(dir: &Path, config: &Config) -> Result<String, EvalError> {
     let sets = labelled_sets(dir)?;
     let checker = Checker::new(&config.checks, &config.photo)
         .map_err(|e| EvalError::Models(e.to_string()))?;
-    Ok(score_sets(&sets, &checker).render())
+    let live = crate::live::LiveChecker::new(&config.checks, &config.photo)
+        .map_err(|e| EvalError::Models(e.to_string()))?;
+    Ok(score_sets(&sets, &checker, Some(&live)).render())
 }
 
 #[cfg(test)]
@@ -437,6 +532,38 @@ mod tests {
         );
         assert!(
             text.contains("p/c.jpg") && text.contains("not measured"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn the_agreement_counts_equal_live_verdicts_per_check() {
+        use crate::lab::failing;
+        // Liveness is no live check: its verdict differs and is never compared.
+        let full = failing(CheckId::Liveness, "", "");
+        let live = failing(CheckId::FaceSize, "", "");
+        let n = crate::live::LIVE.len();
+        let mut a = Agreement::default();
+        a.add("s/a.jpg", &full, &live);
+        a.add("s/b.jpg", &full, &full);
+        assert_eq!(a.total(), (2 * n - 1, 2 * n));
+        assert_eq!(a.by_check["face.size"], (1, 2));
+        assert_eq!(a.by_check["mouth.closed"], (2, 2));
+        assert!(!a.by_check.contains_key("liveness"));
+        let mut score = FacesScore {
+            agreement: a,
+            ..FacesScore::default()
+        };
+        score.photos = 2;
+        let text = score.render();
+        let line = format!(
+            "live check agrees with the full check: {}/{} ",
+            2 * n - 1,
+            2 * n
+        );
+        assert!(text.contains(&line), "{text}");
+        assert!(
+            text.contains("differs: s/a.jpg face.size: pass -> fail"),
             "{text}"
         );
     }

@@ -13,6 +13,7 @@
 //! and `tucai eval faces ../eval/faces` just one.
 
 pub mod faces;
+pub mod first_shot;
 pub mod photos;
 pub mod qr;
 

@@ -204,7 +204,11 @@ pub(crate) fn sync_files(files: &[PathBuf]) -> Result<()> {
             .map(|part| {
                 scope.spawn(move || -> Result<()> {
                     for path in part {
-                        std::fs::File::open(path)
+                        // Opened for writing: Windows flushes a file only through a handle
+                        // with write access (a read-only one fails with access denied).
+                        std::fs::OpenOptions::new()
+                            .write(true)
+                            .open(path)
                             .and_then(|f| f.sync_all())
                             .map_err(FolderDestination::write_err(path))?;
                     }

@@ -727,10 +727,18 @@ pub fn repaint_after(page: Page, camera_fps: u32, job_running: bool) -> Duration
 /// zooms everything up so text and buttons keep their share of the screen.
 fn fit_to_screen(ctx: &egui::Context) {
     let unzoomed = ctx.viewport_rect().height() * ctx.zoom_factor();
-    let target = (unzoomed / 800.0).clamp(1.0, 2.5);
+    let target = zoom_for(unzoomed);
     if (target - ctx.zoom_factor()).abs() > 0.01 {
         ctx.set_zoom_factor(target);
     }
+}
+
+/// The zoom that fits the 800-point layout into a window `height` points tall (after the
+/// system's display scaling). Down to 0.75 too: a 1080p screen at 150 % scaling, or a 1366×768
+/// laptop at 100 %, is 720–768 points tall, and the bottom bar (Next, Take photo) would fall off
+/// the screen at 1.0. Text stays at least three quarters of its size.
+pub fn zoom_for(height: f32) -> f32 {
+    (height / 800.0).clamp(0.75, 2.5)
 }
 
 /// Text of `key` in the app's current language.
@@ -746,6 +754,19 @@ pub fn screen(app: &KioskApp) -> Screen {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_layout_zooms_to_fit_scaled_and_small_screens() {
+        assert_eq!(zoom_for(800.0), 1.0);
+        // 1920×1080 at 100 %: zoomed up.
+        assert_eq!(zoom_for(1080.0), 1.35);
+        // 1920×1080 at 150 % (720 points) and 1366×768 at 100 %: zoomed down to fit.
+        assert_eq!(zoom_for(720.0), 0.9);
+        assert_eq!(zoom_for(768.0), 0.96);
+        // Never below three quarters, never above 2.5.
+        assert_eq!(zoom_for(400.0), 0.75);
+        assert_eq!(zoom_for(4000.0), 2.5);
+    }
 
     #[test]
     fn only_camera_screens_repaint_at_the_camera_s_rate() {

@@ -999,3 +999,24 @@ fn a_bad_roster_shows_every_bad_line_and_stores_nothing() {
         before
     );
 }
+
+/// Issue 20: at 150 % display scaling on a 1080p screen (1280×720 points) and on a 1366×768
+/// laptop, the layout zooms down so the framing screen's shutter and the phone screen's Next stay
+/// on screen.
+#[test]
+fn the_bottom_bar_stays_on_screen_at_150_percent_scaling() {
+    for (w, h) in [(1280.0, 720.0), (1366.0, 768.0)] {
+        let mut k = kiosk_with(vec![all_passed()], true, (w, h));
+        k.settle();
+        k.walk_to_framing();
+        k.wait_for("the camera to be live", |k| k.enabled("开始拍摄"));
+        // Widget rects are in egui points; the window's pixels are points × zoom.
+        let zoom = k.harness.ctx.zoom_factor();
+        let shutter = k.harness.get_by_label("开始拍摄").rect();
+        assert!(
+            shutter.max.y * zoom <= h && shutter.max.x * zoom <= w,
+            "{w}x{h}: the shutter ends at {:?} × {zoom}",
+            shutter.max
+        );
+    }
+}

@@ -144,6 +144,7 @@ fn a_lost_database_beside_station_data_is_refused_with_how_to_recover() {
     }
 }
 
+#[cfg(unix)]
 fn set_pin(st: &Station, config: &std::path::Path, pin: &str) -> std::process::Output {
     use std::io::Write;
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tucai"))

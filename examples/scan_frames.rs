@@ -21,7 +21,7 @@ use qr_frames::{Shot, frame, hard_set};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
-use tucai::camera::DEMO_CAPTURE_CODE;
+use tucai::camera::{DEMO_CAPTURE_CODE, DEMO_SMILE_CODE};
 
 const HARD_PAYLOAD: &str = "TUCAI-DEMO-0001";
 
@@ -45,7 +45,7 @@ fn save_jpeg(img: &RgbImage, path: &Path, quality: u8) {
 
 fn demo() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo");
-    // A phone held up slightly turned, as a student does.
+    // A phone held up slightly turned, as a student does; one per demo student.
     let shot = Shot {
         size: 230.0,
         rotate_deg: -6.0,
@@ -57,10 +57,21 @@ fn demo() {
         &dir.join("phone_code.jpg"),
         85,
     );
-    save_jpeg(&station_scene(&POSE), &dir.join("person.jpg"), 90);
-    // The precautions page's example pair: the capture and the photo the maker makes from it,
-    // through the same path as `tucai make`.
-    let capture = image::open(dir.join("person.jpg"))
+    let other_hand = Shot {
+        rotate_deg: 5.0,
+        tilt_deg: -12.0,
+        ..shot
+    };
+    save_jpeg(
+        &frame(DEMO_SMILE_CODE.as_bytes(), &other_hand),
+        &dir.join("phone_code_2.jpg"),
+        85,
+    );
+    save_jpeg(&station_scene(&POSE_SMILE), &dir.join("person.jpg"), 90);
+    save_jpeg(&station_scene(&POSE_PASS), &dir.join("person_pass.jpg"), 90);
+    // The precautions page's example pair: the passing capture and the photo the maker makes
+    // from it, through the same path as `tucai make`.
+    let capture = image::open(dir.join("person_pass.jpg"))
         .expect("the scene just written")
         .to_rgb8();
     let face = tucai::face::FaceDetector::new()
@@ -79,9 +90,10 @@ fn demo() {
     println!("wrote {}", dir.display());
 }
 
-/// A portrait from `tests/fixtures/faces/` and how it is placed in the demo camera's frame.
+/// A portrait in the repository and how it is placed in the demo camera's frame.
 struct Pose {
-    fixture: &'static str,
+    /// Relative to the repository's root.
+    portrait: &'static str,
     /// The part of the portrait used (x, y, width, height), before scaling.
     crop: (u32, u32, u32, u32),
     /// Scale from the portrait to the frame.
@@ -91,26 +103,32 @@ struct Pose {
     y: i64,
 }
 
-/// The official 2012 portrait (smiling, teeth showing: mouth.closed fails with its hint), whole.
-/// No licence-clean portrait with the lips closed and the head level was found for a second pose:
-/// assets/demo/README.md lists the candidates and the check each fails.
-const POSE: Pose = Pose {
-    fixture: "fr_obama.jpg",
+/// The official 2012 portrait (smiling, teeth showing: mouth.closed fails with its hint), whole:
+/// the second demo student.
+const POSE_SMILE: Pose = Pose {
+    portrait: "tests/fixtures/faces/fr_obama.jpg",
     crop: (0, 0, 910, 1137),
     k: 0.92,
     x: None,
     y: 90,
 };
 
-/// The person of a portrait in `tests/fixtures/faces/` (US government works) as a station's
-/// webcam sees them: cut out with the segmentation model and placed on a plain mid-grey cloth with
-/// a lamp's gentle falloff, at the demo camera's 1280×720, with mild sensor noise (σ ≈ 2 levels,
-/// fixed seed).
+/// The CC0 portrait (lips closed, level head, bare head; assets/demo/README.md), whole, the face
+/// centred and the shirt reaching the frame's bottom edge: the first demo student, who passes.
+const POSE_PASS: Pose = Pose {
+    portrait: "assets/demo/portrait_cc0_047.jpg",
+    crop: (0, 0, 1000, 1000),
+    k: 0.66,
+    x: Some(640 - 298),
+    y: 62,
+};
+
+/// The person of a portrait in the repository as a station's webcam sees them: cut out with the
+/// segmentation model and placed on a plain mid-grey cloth with a lamp's gentle falloff, at the
+/// demo camera's 1280×720, with mild sensor noise (σ ≈ 2 levels, fixed seed).
 fn station_scene(pose: &Pose) -> RgbImage {
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/faces")
-        .join(pose.fixture);
-    let whole = image::open(&fixture).expect("portrait").to_rgb8();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(pose.portrait);
+    let whole = image::open(&path).expect("portrait").to_rgb8();
     let (cx, cy, cw, ch) = pose.crop;
     let portrait = image::imageops::crop_imm(&whole, cx, cy, cw, ch).to_image();
     let mask = tucai::photo::Segmenter::new()

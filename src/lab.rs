@@ -289,12 +289,14 @@ pub fn all_passed() -> CheckReport {
     }
 }
 
-/// A report where `id` failed with the given hints and everything else passed.
+/// A report where `id` failed with the given hints and everything else passed. The failed
+/// check measured a value (it looked and judged), as a real check on a seen face does.
 pub fn failing(id: CheckId, hint_zh: &str, hint_en: &str) -> CheckReport {
     let mut r = all_passed();
     for c in &mut r.checks {
         if c.id == id {
             c.passed = false;
+            c.value = Some(1.0);
             c.hint_zh = hint_zh.into();
             c.hint_en = hint_en.into();
         }

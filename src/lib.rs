@@ -17,6 +17,7 @@
 //! | [`photo`] | the standard photo: crop geometry, background replacement, JPEG size, print sheets |
 //! | [`flow`] | the student journey as a state machine, its rules, teacher actions |
 //! | [`lab`] | make + check of one capture (the station's pipeline), off the GUI thread |
+//! | [`live`] | the live check on the framing screen: fixable checks, steady list, "ready" |
 //! | [`isolate`] | panic isolation of the worker threads, scrubbed panic logs |
 //! | [`imageio`] | the one image loader: format by content, pixel limit before decoding, EXIF |
 //! | [`eval`] | scoring checks, photo making and scanning on labelled real data (`tucai eval`) |
@@ -38,6 +39,7 @@ pub mod imageio;
 pub mod ime;
 pub mod isolate;
 pub mod lab;
+pub mod live;
 pub mod mask;
 pub mod office;
 pub mod photo;

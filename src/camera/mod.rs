@@ -12,7 +12,9 @@ mod scripted;
 mod worker;
 
 pub use burst::burst;
-pub use demo::{DEMO_CAPTURE_CODE, DemoSource};
+pub use demo::{
+    DEMO_CAPTURE_CODE, DEMO_SMILE_CODE, DemoDirector, DemoPerson, DemoScene, DemoSource,
+};
 pub use nokhwa_source::{DeviceInfo, NokhwaSource, list_devices, yuyv_to_rgb};
 pub use scripted::{ScriptStep, ScriptedSource};
 pub use worker::{CameraHandle, CameraStatus, CameraWorker, SourceFactory};
@@ -106,14 +108,17 @@ pub fn source_factory(device: &str, config: &CameraConfig) -> Result<SourceFacto
         DeviceChoice::parse(device).ok_or_else(|| CameraError::NoSuchDevice(device.to_string()))?;
     let config = config.clone();
     Ok(match choice {
-        DeviceChoice::Demo => {
-            let fps = config.fps;
-            Arc::new(move || Box::new(DemoSource::new(fps)) as Box<dyn FrameSource>)
-        }
+        // Nobody directs this one: it shows the phones (the window uses [`demo_factory`]).
+        DeviceChoice::Demo => demo_factory(config.fps, DemoDirector::default()),
         choice => Arc::new(move || {
             Box::new(NokhwaSource::new(choice.clone(), &config)) as Box<dyn FrameSource>
         }),
     })
+}
+
+/// The demo camera's factory, showing what `director` says (the window sets it from the screen).
+pub fn demo_factory(fps: u32, director: DemoDirector) -> SourceFactory {
+    Arc::new(move || Box::new(DemoSource::new(fps, director.clone())) as Box<dyn FrameSource>)
 }
 
 #[cfg(test)]

@@ -173,6 +173,14 @@ pub struct CheckResult {
     pub hint_en: String,
 }
 
+impl CheckResult {
+    /// Whether the check looked: it has a measured value. One that could not look (no face, no
+    /// burst) has none and never counts as fraud or as a liveness failure.
+    pub fn measured(&self) -> bool {
+        self.value.is_some()
+    }
+}
+
 /// All checks of one attempt.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CheckReport {
@@ -189,8 +197,37 @@ impl CheckReport {
     }
 
     /// The most severe lock rule among the failed checks; `None` when everything passed.
+    ///
+    /// A lock until a teacher unlocks is placed only for what was seen (SPEC §2): a fraud check
+    /// counts as fraud only when it measured a value on a face that was found, and liveness only
+    /// when it measured the burst. A check that could not look (no face in the shot, the student
+    /// leaned out) is an ordinary failure: a retake with the reason, never a fraud case.
     pub fn failure_kind(&self) -> Option<FailureKind> {
-        self.failed().map(|c| c.id.failure_kind()).min()
+        self.failed().map(|c| self.counts_as(c)).min()
+    }
+
+    /// The failed checks that make the report's [`failure_kind`](Self::failure_kind), in report
+    /// order: what the lock's audit line and the teacher's board name as its cause.
+    pub fn causes(&self) -> Vec<&CheckResult> {
+        let Some(kind) = self.failure_kind() else {
+            return Vec::new();
+        };
+        self.failed()
+            .filter(|c| self.counts_as(c) == kind)
+            .collect()
+    }
+
+    /// Whether a face was found in the shot: exactly one, measured by `face.single`.
+    pub fn face_seen(&self) -> bool {
+        self.get(CheckId::FaceSingle).is_some_and(|c| c.passed)
+    }
+
+    fn counts_as(&self, c: &CheckResult) -> FailureKind {
+        match c.id.failure_kind() {
+            FailureKind::Fraud if c.measured() && self.face_seen() => FailureKind::Fraud,
+            FailureKind::Liveness if c.measured() => FailureKind::Liveness,
+            _ => FailureKind::Other,
+        }
     }
 
     pub fn get(&self, id: CheckId) -> Option<&CheckResult> {
@@ -206,7 +243,7 @@ mod tests {
         CheckResult {
             id,
             passed,
-            value: None,
+            value: Some(0.5),
             threshold: None,
             hint_zh: String::new(),
             hint_en: String::new(),
@@ -226,6 +263,7 @@ mod tests {
     fn fraud_outranks_liveness_outranks_other() {
         let report = CheckReport {
             checks: vec![
+                result(CheckId::FaceSingle, true),
                 result(CheckId::ImageSharp, false),
                 result(CheckId::Liveness, false),
                 result(CheckId::Recapture, false),
@@ -234,6 +272,7 @@ mod tests {
         assert_eq!(report.failure_kind(), Some(FailureKind::Fraud));
         let report = CheckReport {
             checks: vec![
+                result(CheckId::FaceSingle, true),
                 result(CheckId::ImageSharp, false),
                 result(CheckId::Liveness, false),
             ],
@@ -249,5 +288,62 @@ mod tests {
         };
         assert!(ok.passed());
         assert_eq!(ok.failure_kind(), None);
+    }
+
+    fn unmeasured(id: CheckId) -> CheckResult {
+        CheckResult {
+            value: None,
+            ..result(id, false)
+        }
+    }
+
+    #[test]
+    fn what_could_not_look_is_no_fraud_and_no_liveness_failure() {
+        // The shot of the phone: no face, so recapture and liveness could not measure.
+        let no_face = CheckReport {
+            checks: vec![
+                result(CheckId::FaceSingle, false),
+                unmeasured(CheckId::Recapture),
+                unmeasured(CheckId::Beautified),
+                unmeasured(CheckId::Liveness),
+            ],
+        };
+        assert_eq!(no_face.failure_kind(), Some(FailureKind::Other));
+        assert_eq!(
+            no_face.causes().len(),
+            4,
+            "every failure is an ordinary one"
+        );
+
+        // A value measured on something when no single face was found (two people) is no
+        // confident fraud verdict either.
+        let two_faces = CheckReport {
+            checks: vec![
+                result(CheckId::FaceSingle, false),
+                result(CheckId::Recapture, false),
+            ],
+        };
+        assert_eq!(two_faces.failure_kind(), Some(FailureKind::Other));
+
+        // Liveness that could not measure the burst, on a seen face: ordinary.
+        let no_burst = CheckReport {
+            checks: vec![
+                result(CheckId::FaceSingle, true),
+                unmeasured(CheckId::Liveness),
+            ],
+        };
+        assert_eq!(no_burst.failure_kind(), Some(FailureKind::Other));
+
+        // Recapture measured on the one face found: fraud, and it is the lock's only cause.
+        let print = CheckReport {
+            checks: vec![
+                result(CheckId::FaceSingle, true),
+                result(CheckId::ImageSharp, false),
+                result(CheckId::Recapture, false),
+            ],
+        };
+        assert_eq!(print.failure_kind(), Some(FailureKind::Fraud));
+        let causes: Vec<_> = print.causes().iter().map(|c| c.id).collect();
+        assert_eq!(causes, vec![CheckId::Recapture]);
     }
 }

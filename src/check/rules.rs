@@ -81,8 +81,8 @@ pub fn face_single(s: &Scene, _cfg: &ChecksConfig) -> CheckResult {
     let n = s.faces.len();
     let (zh, en) = if n == 0 {
         (
-            "没有找到人脸。请正对镜头，脸部完整露出。",
-            "No face found. Face the camera with the whole face visible.",
+            "没有看到人脸。请正对镜头，脸部完整露出，再拍一次。",
+            "No face seen. Face the camera with the whole face visible and take the photo again.",
         )
     } else {
         (

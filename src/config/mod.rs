@@ -14,6 +14,7 @@ mod camera;
 mod checks;
 mod export;
 mod flow;
+mod live;
 mod photo;
 mod print;
 mod scan;
@@ -25,6 +26,7 @@ pub use camera::CameraConfig;
 pub use checks::ChecksConfig;
 pub use export::ExportConfig;
 pub use flow::FlowConfig;
+pub use live::LiveConfig;
 pub use photo::PhotoConfig;
 pub use print::PrintConfig;
 pub use scan::ScanConfig;
@@ -45,6 +47,7 @@ pub struct Config {
     pub camera: CameraConfig,
     pub scan: ScanConfig,
     pub flow: FlowConfig,
+    pub live: LiveConfig,
     pub photo: PhotoConfig,
     pub checks: ChecksConfig,
     pub print: PrintConfig,
@@ -202,6 +205,7 @@ impl Config {
         all.extend(self.camera.validate());
         all.extend(self.scan.validate());
         all.extend(self.flow.validate());
+        all.extend(self.live.validate());
         all.extend(self.photo.validate());
         all.extend(self.checks.validate());
         all.extend(self.print.validate());

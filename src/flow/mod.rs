@@ -780,12 +780,33 @@ impl Flow {
         let lock = failure_kind
             .and_then(|k| rules::lock_for_failure(&self.settings.flow, &attempts, &locks, k, now));
         let mut audit = Vec::new();
+        // Why, in the audit: the checks behind the lock with their measured values, and the
+        // checks that could not look when no face was seen (logged, never a fraud case).
+        let causes = || {
+            made.report
+                .causes()
+                .iter()
+                .map(|c| match c.value {
+                    Some(v) => format!("{}={v}", c.id),
+                    None => c.id.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(",")
+        };
         if let Some(l) = lock {
             audit.push(
                 NewAudit::station("student.lock")
                     .session(s.session)
                     .student(student)
-                    .detail(format!("kind={}", l.kind.as_str())),
+                    .detail(format!("kind={} checks={}", l.kind.as_str(), causes())),
+            );
+        }
+        if !passed && !made.report.face_seen() {
+            audit.push(
+                NewAudit::station("attempt.no_face")
+                    .session(s.session)
+                    .student(student)
+                    .detail(format!("not measured: {}", causes())),
             );
         }
         if let Some(failure) = &made.make_error {
@@ -830,7 +851,14 @@ impl Flow {
         };
         self.screen = Screen::Result(ResultView {
             passed,
-            failed: made.report.failed().cloned().collect(),
+            // No face seen: the one reason is that; the checks that could not look would only
+            // bury it under "not measured" lines.
+            failed: made
+                .report
+                .failed()
+                .filter(|c| made.report.face_seen() || c.measured())
+                .cloned()
+                .collect(),
             make_error: made.make_error,
             draft,
             not_saved_box_full: passed && box_full,

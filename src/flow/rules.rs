@@ -2,7 +2,7 @@
 //! counter is derived from the rows (nothing duplicated in memory that a restart could lose).
 
 use super::state::LockView;
-use crate::check::FailureKind;
+use crate::check::{CheckId, CheckReport, FailureKind};
 use crate::config::FlowConfig;
 use crate::store::{Attempt, Lock, LockKind, NewLock};
 use chrono::{DateTime, Duration, Utc};
@@ -105,6 +105,21 @@ pub fn active_lock(locks: &[Lock], now: DateTime<Utc>) -> Option<LockView> {
             kind: l.kind,
             until: l.until,
         })
+}
+
+/// The checks that placed `lock`: the causes ([`CheckReport::causes`]) of the last failed shot
+/// taken at or before the lock (the lock is written with that shot). Empty when the report
+/// cannot be read (an older row) or no shot placed it.
+///
+/// [`CheckReport::causes`]: crate::check::CheckReport::causes
+pub fn lock_cause(attempts: &[Attempt], lock: &Lock) -> Vec<CheckId> {
+    attempts
+        .iter()
+        .rev()
+        .find(|a| !a.passed && a.taken_at <= lock.locked_at)
+        .and_then(|a| serde_json::from_str::<CheckReport>(&a.report_json).ok())
+        .map(|r| r.causes().iter().map(|c| c.id).collect())
+        .unwrap_or_default()
 }
 
 /// A mainland mobile number: `1[3-9]` and 9 more digits.

@@ -358,6 +358,8 @@ pub struct ProgressRow {
     pub attempts: u32,
     pub drafts: u32,
     pub lock: Option<LockView>,
+    /// The checks that placed the lock in force (the teacher sees why a student is locked).
+    pub lock_cause: Vec<crate::check::CheckId>,
     pub fee: FeeState,
     pub retake_allowed: bool,
     pub retake_reason: Option<String>,

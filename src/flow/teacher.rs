@@ -272,6 +272,12 @@ impl Flow {
             let drafts = self.store.drafts(s.id)?;
             let locks = self.store.locks(s.id)?;
             let lock = rules::active_lock(&locks, now);
+            let lock_cause = locks
+                .iter()
+                .filter(|l| l.active_at(now))
+                .min_by_key(|l| (l.until.is_some(), l.until))
+                .map(|l| rules::lock_cause(&attempts, l))
+                .unwrap_or_default();
             let confirmed = drafts.iter().any(|d| d.confirmed);
             let progress = if confirmed && !s.retake_allowed && s.retake_reason.is_none() {
                 Progress::Confirmed
@@ -300,6 +306,7 @@ impl Flow {
                 attempts: attempts.len() as u32,
                 drafts: drafts.iter().filter(|d| !d.confirmed).count() as u32,
                 lock,
+                lock_cause,
                 fee: s.fee_state,
                 retake_allowed: s.retake_allowed,
                 retake_reason: s.retake_reason,

@@ -203,3 +203,30 @@ pub fn unmade() -> MadePhoto {
         make_error: Some(crate::photo::MakeFailure::other("no face found")),
     }
 }
+
+/// The shot of the phone, or of a student who leaned out: no face, so the checks that need one
+/// (recapture, beautified, liveness among them) could not look.
+pub fn no_face() -> MadePhoto {
+    let unmeasured = |id| CheckResult {
+        value: None,
+        threshold: None,
+        ..check(id, false)
+    };
+    MadePhoto {
+        report: CheckReport {
+            checks: vec![
+                CheckResult {
+                    value: Some(0.0),
+                    ..check(CheckId::FaceSingle, false)
+                },
+                unmeasured(CheckId::EyesOpen),
+                unmeasured(CheckId::Recapture),
+                unmeasured(CheckId::Beautified),
+                unmeasured(CheckId::Liveness),
+            ],
+        },
+        original_jpeg: b"\xFF\xD8original".to_vec(),
+        photo_jpeg: None,
+        make_error: Some(crate::photo::MakeFailure::other("no face found")),
+    }
+}

@@ -1,6 +1,6 @@
 //! Transition tables and rule boundaries over a real SQLite file in a temp dir.
 
-use super::testkit::{Kit, fail, pass, settings, unmade};
+use super::testkit::{Kit, fail, no_face, pass, settings, unmade};
 use super::*;
 use crate::check::CheckId;
 use crate::store::LockKind;
@@ -521,6 +521,68 @@ fn recapture_and_beautified_lock_at_once() {
                 .contains(&("station".to_string(), "student.lock".to_string()))
         );
     }
+}
+
+#[test]
+fn a_shot_without_a_face_is_a_retake_never_a_lock() {
+    // More no-face shots than the liveness lock allows: none of them is a fraud case or a
+    // liveness failure, because nothing was seen to judge.
+    let mut k = Kit::new(1);
+    k.walk_to_framing(0);
+    for n in 1..=3 {
+        let r = k.shoot(no_face());
+        assert!(!r.passed);
+        assert_eq!(r.lock, None, "shot {n} placed a lock");
+        assert!(
+            r.cooldown_until.is_some(),
+            "an ordinary failure: a cool-down"
+        );
+        // The reason shown is the one that matters, not a list of checks that could not look.
+        let ids: Vec<_> = r.failed.iter().map(|c| c.id).collect();
+        assert_eq!(ids, vec![CheckId::FaceSingle]);
+        k.ok(Event::Next);
+        k.wait(600);
+    }
+    let attempts = k.flow.store().attempts(k.students[0]).unwrap();
+    assert!(
+        attempts
+            .iter()
+            .all(|a| a.failure_kind == Some(FailureKind::Other))
+    );
+    assert!(k.flow.store().locks(k.students[0]).unwrap().is_empty());
+    let actions = k.audit_actions();
+    let no_face_lines = actions
+        .iter()
+        .filter(|(_, a)| a == "attempt.no_face")
+        .count();
+    assert_eq!(no_face_lines, 3, "each unjudged shot is logged");
+    assert!(!actions.iter().any(|(_, a)| a == "student.lock"));
+    // The student goes on: a good shot passes.
+    assert!(k.shoot(pass()).passed);
+}
+
+#[test]
+fn the_teacher_sees_which_check_placed_a_lock() {
+    let mut k = Kit::new(2);
+    k.walk_to_framing(0);
+    k.shoot(fail(CheckId::Recapture));
+    k.ok(Event::Quit);
+    let board = k.flow.progress(k.session).unwrap();
+    assert_eq!(board.rows[0].progress, Progress::Locked);
+    assert_eq!(board.rows[0].lock_cause, vec![CheckId::Recapture]);
+    assert!(board.rows[1].lock_cause.is_empty());
+    let lock_line = k
+        .flow
+        .store()
+        .audit_log(Some(k.session))
+        .unwrap()
+        .into_iter()
+        .find(|a| a.action == "student.lock")
+        .expect("the lock is audited");
+    assert_eq!(lock_line.detail, "kind=fraud checks=recapture=1");
+    k.flow.unlock("董老师", k.students[0]).unwrap();
+    let board = k.flow.progress(k.session).unwrap();
+    assert!(board.rows[0].lock_cause.is_empty(), "no lock, no cause");
 }
 
 #[test]

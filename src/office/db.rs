@@ -26,7 +26,13 @@ pub(super) fn open(path: &Path) -> Result<Connection> {
         message: e.to_string(),
     };
     let mut conn = Connection::open(path).map_err(err)?;
-    conn.busy_timeout(Duration::from_secs(5)).map_err(err)?;
+    // Two office windows (two clerks, two sticks) may import into one database at once. A
+    // deferred transaction reads, then fails with "database is locked" when it tries to write
+    // after the other committed (SQLite cannot wait there); an immediate one takes the write lock
+    // first and waits for the other's import to end. An import of a large batch holds it for
+    // seconds, so the wait is long (the importer is a worker thread, not the window).
+    conn.busy_timeout(Duration::from_secs(60)).map_err(err)?;
+    conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
     conn.pragma_update(None, "journal_mode", "WAL")
         .map_err(err)?;
     conn.pragma_update(None, "synchronous", "NORMAL")

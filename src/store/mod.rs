@@ -165,6 +165,11 @@ impl Store {
         let mut conn = Connection::open(path).map_err(open_err)?;
         conn.busy_timeout(Duration::from_secs(5))
             .map_err(open_err)?;
+        // The window, the flow and the teacher's jobs each hold a connection to this file: a
+        // write transaction takes the write lock first and waits for the others, instead of
+        // failing with "database is locked" when it writes after reading (SQLite cannot wait
+        // there in a deferred transaction).
+        conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(open_err)?;
         conn.pragma_update(None, "synchronous", "NORMAL")

@@ -58,6 +58,8 @@ pub struct Parts {
     pub lab: Arc<dyn PhotoLab>,
     /// Create a demo session with a demo roster when none is open (`--camera demo`).
     pub demo_session: bool,
+    /// The demo camera's scene, set from the screen the student is on (`--camera demo`).
+    pub demo_camera: Option<crate::camera::DemoDirector>,
 }
 
 /// What the PIN prompt is for.
@@ -113,8 +115,19 @@ pub struct KioskApp {
     pub allow_close: bool,
     /// Started with the demo camera (a demo session with a demo roster was opened if none was).
     pub demo: bool,
-    /// Measures the live frame for the framing hints; started the first time framing shows.
-    pub hints: Option<super::framing_hint::HintWorker>,
+    /// Tells the demo camera what to show; `None` with a real camera.
+    pub demo_camera: Option<crate::camera::DemoDirector>,
+    /// The demo's teacher PIN is in force (demo mode, no PIN configured): the PIN screen says it.
+    pub demo_pin: bool,
+    /// The live check of the framing screen; started the first time framing shows.
+    pub live_check: Option<crate::live::LiveWorker>,
+    /// The live list as shown: steady verdicts over the last results, and since when all held.
+    pub steady: crate::live::Steady,
+    /// The last live result taken into `steady` (each is taken once).
+    pub live_seen: u64,
+    /// The live rule each student of this run kept failing on the framing screen, for the
+    /// teacher's board. Memory only: a check id per student, gone when the station stops.
+    pub keeps_failing: std::collections::HashMap<crate::flow::StudentId, crate::live::Rule>,
     /// The capture code of the student who just left, and when: the phone still held up is not
     /// read again at once (the welcome screen would bounce straight back into their session).
     pub left: Option<(Vec<u8>, std::time::Instant)>,
@@ -136,7 +149,18 @@ impl KioskApp {
             mut admin,
             lab,
             demo_session,
+            demo_camera,
         } = parts;
+        let mut config = config;
+        // A demo station with no PIN set gets the demo PIN, in memory only, so the teacher and
+        // export steps can be shown; a configured PIN always stands.
+        let demo_pin = demo_session && config.teacher.pin_hash.is_empty();
+        if demo_pin {
+            match crate::pin::hash_pin(super::demo::DEMO_PIN) {
+                Ok(hash) => config.teacher.pin_hash = hash,
+                Err(e) => log::warn!("demo PIN: {e}"),
+            }
+        }
         let now = flow.now();
         let mut error = None;
         let mut session = admin
@@ -153,6 +177,7 @@ impl KioskApp {
         flow.set_session(session);
         let matcher = Matcher::new(&config.scan, &config.school).ok();
         let scan = camera.as_ref().map(|c| ScanWorker::start(c.handle()));
+        let steady = crate::live::Steady::new(config.live.steady_results as usize);
         KioskApp {
             lang: config.station.language.into(),
             wedge: WedgeAccumulator::new(
@@ -179,7 +204,12 @@ impl KioskApp {
             textures: Default::default(),
             allow_close: false,
             demo: demo_session,
-            hints: None,
+            demo_camera,
+            demo_pin,
+            steady,
+            live_check: None,
+            live_seen: 0,
+            keeps_failing: Default::default(),
             left: None,
             identified_by: None,
             fill_screen_frames: 0,
@@ -257,9 +287,7 @@ impl KioskApp {
         self.views = Views::default();
         self.lang = self.config.station.language.into();
         self.textures.retain(|k, _| !k.starts_with("student/"));
-        if let Some(h) = &self.hints {
-            h.clear();
-        }
+        self.clear_live();
         // Only the code is kept (no name, no number), and only for a few seconds.
         self.left = self
             .identified_by
@@ -270,23 +298,69 @@ impl KioskApp {
     /// How long the code of a student who just left is not read again.
     const REREAD_PAUSE: Duration = Duration::from_secs(8);
 
-    /// The framing hint for the newest frame: offers it to the measuring thread (started here
-    /// on first use, never waited on) and returns the latest answer, `None` while there is none.
-    pub fn framing_hint(&mut self) -> Option<super::framing_hint::Hint> {
-        let frame = self.camera.as_ref()?.latest()?;
-        let hints = self.hints.get_or_insert_with(|| {
-            super::framing_hint::HintWorker::start(
+    /// The live check on the newest frame: offers it to the checking thread (started here on
+    /// first use, never waited on) and takes a new result into the steady list. Returns whether
+    /// a current result exists; the screen draws [`KioskApp::steady`].
+    pub fn live_check(&mut self) -> bool {
+        let Some(frame) = self.camera.as_ref().and_then(|c| c.latest()) else {
+            self.steady.clear();
+            return false;
+        };
+        let live = &self.config.live;
+        let worker = self.live_check.get_or_insert_with(|| {
+            crate::live::LiveWorker::start(
+                self.config.checks.clone(),
                 self.config.photo.clone(),
-                super::framing_hint::Light {
-                    min: self.config.checks.exposure_min,
-                    max: self.config.checks.exposure_max,
-                },
-                // At most 4 measurements a second: enough to follow a student, light on 2 cores.
-                Duration::from_millis(250),
+                Duration::from_millis(u64::from(live.interval_ms)),
             )
         });
-        hints.offer(&frame.image);
-        hints.hint()
+        worker.offer(&frame.image);
+        match worker.latest() {
+            // A stale list would tick a student who has left the picture: start again.
+            None => {
+                self.steady.clear();
+                false
+            }
+            Some(r) => {
+                if r.seq != self.live_seen {
+                    self.live_seen = r.seq;
+                    let now = self.now();
+                    self.steady.push(&r.checks, now);
+                    self.note_keeps_failing();
+                }
+                true
+            }
+        }
+    }
+
+    /// Every rule has held long enough for the shutter to say "ready".
+    pub fn live_ready(&self) -> bool {
+        let hold = chrono::Duration::milliseconds(i64::from(self.config.live.ready_after_ms));
+        self.steady.ready(self.now(), hold)
+    }
+
+    /// Forgets the live list (a new student, or framing left).
+    pub fn clear_live(&mut self) {
+        self.steady.clear();
+        if let Some(w) = &self.live_check {
+            w.clear();
+        }
+    }
+
+    /// Results a check must have been shown failing in before the board says the student keeps
+    /// failing it: about 3 s of the live check, more than a moment of settling into the chair.
+    const KEEPS_FAILING_RESULTS: u32 = 12;
+
+    fn note_keeps_failing(&mut self) {
+        let Some(student) = self.flow.student().map(|s| s.id) else {
+            return;
+        };
+        if let Some((id, n)) = self.steady.most_failed()
+            && n >= Self::KEEPS_FAILING_RESULTS
+            && let Some(rule) = crate::live::rule_of(id)
+        {
+            self.keeps_failing.insert(student, rule);
+        }
     }
 
     /// The refusal of the last event, in the screen's language.
@@ -556,6 +630,32 @@ impl KioskApp {
         }
     }
 
+    /// The demo camera shows what a station's camera would see now (see [`super::demo::scene`]).
+    fn direct_demo_camera(&self) {
+        if let Some(director) = &self.demo_camera {
+            director.set(super::demo::scene(
+                self.flow.step(),
+                self.identified_by.as_deref(),
+                self.left
+                    .as_ref()
+                    .map(|(code, at)| (code.as_slice(), at.elapsed())),
+            ));
+        }
+    }
+
+    /// When the window must draw again without input (egui repaints on input and its own
+    /// animations by itself). Issue 23: repainting every 33 ms on every screen cost 1.7 cores of
+    /// software rendering on the phone keypad, which shows nothing that moves.
+    fn repaint_after(&self) -> Duration {
+        let running = self.capture_job.is_some() || self.lab_job.is_some();
+        repaint_after(self.page(), self.camera_fps(), running)
+    }
+
+    /// The camera's frame rate, for the screens that show its picture.
+    fn camera_fps(&self) -> u32 {
+        self.config.camera.fps
+    }
+
     fn wedge_input(&mut self, ctx: &egui::Context) {
         if self.flow.step() != Step::Welcome || self.overlay.is_some() {
             return;
@@ -593,14 +693,33 @@ impl eframe::App for KioskApp {
         fit_to_screen(ctx);
         self.wedge_input(ctx);
         self.poll_workers(ctx);
-        // Live pictures and countdowns need frames even without input.
-        ctx.request_repaint_after(Duration::from_millis(33));
+        self.direct_demo_camera();
+        ctx.request_repaint_after(self.repaint_after());
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         egui::CentralPanel::default()
             .frame(egui::Frame::central_panel(ui.style()).inner_margin(24.0))
             .show(ui, |ui| screens::show(self, ui));
+    }
+}
+
+/// How soon `page` must be drawn again without input: camera screens at the camera's frame rate
+/// (the scan and the live check read frames there too), the countdown and jobs in progress
+/// briskly, every other screen once a second for its clocks (idle timeout, cool-down seconds,
+/// the guide's animation asks for its own frames while it plays).
+pub fn repaint_after(page: Page, camera_fps: u32, job_running: bool) -> Duration {
+    let frame = Duration::from_millis(1000 / u64::from(camera_fps.clamp(1, 60)));
+    let camera_page = matches!(
+        page,
+        Page::Student(Step::Welcome | Step::Framing | Step::Shoot)
+    );
+    if camera_page {
+        frame
+    } else if job_running || matches!(page, Page::Student(Step::Making)) {
+        Duration::from_millis(50)
+    } else {
+        Duration::from_secs(1)
     }
 }
 
@@ -622,4 +741,50 @@ pub fn t(app: &KioskApp, key: T) -> &'static str {
 /// The current screen, cloned so a screen can draw it while sending events.
 pub fn screen(app: &KioskApp) -> Screen {
     app.flow.screen().clone()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_camera_screens_repaint_at_the_camera_s_rate() {
+        let camera = Duration::from_millis(33);
+        for step in [Step::Welcome, Step::Framing, Step::Shoot] {
+            assert_eq!(
+                repaint_after(Page::Student(step), 30, false),
+                camera,
+                "{step:?}"
+            );
+        }
+        // The keypad, the reading pages, teacher mode: once a second for their clocks.
+        for page in [
+            Page::Student(Step::Phone),
+            Page::Student(Step::Notice),
+            Page::Student(Step::Result),
+            Page::Teacher,
+            Page::Pin,
+            Page::NoCamera,
+        ] {
+            assert_eq!(
+                repaint_after(page, 30, false),
+                Duration::from_secs(1),
+                "{page:?}"
+            );
+        }
+        // A job in progress is polled briskly wherever it runs.
+        assert_eq!(
+            repaint_after(Page::Student(Step::Preview), 30, true),
+            Duration::from_millis(50)
+        );
+        assert_eq!(
+            repaint_after(Page::Student(Step::Making), 30, false),
+            Duration::from_millis(50)
+        );
+        // A 15 fps camera is not drawn 30 times a second.
+        assert_eq!(
+            repaint_after(Page::Student(Step::Framing), 15, false),
+            Duration::from_millis(66)
+        );
+    }
 }

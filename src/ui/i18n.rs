@@ -94,6 +94,12 @@ texts! {
     HelpTitle => "遇到问题请联系", "Need help? Contact";
     NoSession => "本采集站尚未开始采集，请联系老师", "This station is not open yet. Please ask your teacher.";
     TeacherButton => "教师", "Teacher";
+    DemoOpenOffice => "演示：打开教务处窗口", "Demo: open the office window";
+    DemoOfficeOpened => "教务处窗口已打开：信任本工作站，从 U 盘导入批次，初审后生成上报包",
+        "The office window is open: trust this station, import the batch from the stick, review, write the package";
+    DemoOfficeFailed => "无法打开教务处窗口", "Cannot open the office window";
+    DemoWelcome => "演示模式：摄像头轮流举起两位演示学生的手机采集码。张小明的照片会通过全部检查；李华露齿微笑，嘴唇检查不通过。",
+        "Demo mode: the camera holds up the two demo students' phones in turn. 张小明's photo passes every check; 李华 smiles with the teeth showing and fails the lips rule.";
 
     NoCameraTitle => "未检测到摄像头", "No camera found";
     CameraLost => "摄像头已断开，正在重新连接……", "Camera disconnected: reconnecting…";
@@ -129,17 +135,10 @@ texts! {
 
     FramingTitle => "调整位置", "Get into position";
     Shoot => "开始拍摄", "Take photo";
-    HintCloser => "请靠近一些", "Move closer";
-    HintFarther => "请稍微后退", "Move back a little";
-    HintCentre => "请把脸放在框的中间", "Centre your face in the oval";
-    HintDark => "光线太暗", "Too dark";
-    HintBright => "光线太亮", "Too bright";
-    HintGood => "位置很好", "Good position";
-    HintNoFace => "没有看到人脸，请坐到镜头前", "No face in view: sit in front of the camera";
-    HintSeveral => "镜头里只能有一个人", "Only one person in view, please";
-    HintLower => "请稍微低一点，让双眼对准横线", "A little lower: eyes on the line";
-    HintHigher => "请坐直，让双眼对准横线", "Sit up: eyes on the line";
-    HintMeasuring => "正在识别位置……", "Finding your face…";
+    LiveMeasuring => "正在检查画面……", "Checking the picture…";
+    LiveHolding => "全部合格，请保持不动", "All good: keep still";
+    LiveReady => "✔ 全部合格，可以拍照", "✔ All good: ready to take the photo";
+    LiveAutoShot => "✔ 全部合格，马上自动拍照", "✔ All good: the photo is taken now";
     BlinkNow => "请眨眼", "Blink now";
     ShotFailed => "没有拍到照片：摄像头没有送来画面。请再按「开始拍摄」；仍不行请找老师", "No photo was taken: the camera sent no picture. Press Take photo again; if it happens again, ask the teacher.";
 
@@ -440,6 +439,32 @@ pub fn refusal(lang: Lang, r: &crate::flow::Refusal) -> String {
         R::NotLocked => lang
             .pick("该学生没有被锁定", "This student is not locked")
             .into(),
+    }
+}
+
+/// The name of a line of the live list (SPEC §2 step 6), as the student reads it.
+pub fn rule_name(lang: Lang, rule: crate::live::Rule) -> &'static str {
+    use crate::live::Rule;
+    let (zh, en) = match rule {
+        Rule::Position => ("位置和大小", "Position and size"),
+        Rule::Pose => ("头部端正，双肩放平", "Head straight, shoulders level"),
+        Rule::Eyes => ("睁眼，看镜头", "Eyes open, looking ahead"),
+        Rule::Mouth => ("嘴巴闭合，不露齿", "Lips closed, no teeth"),
+        Rule::Covered => ("脸部无遮挡", "Nothing covering the face"),
+        Rule::Light => ("光线合适均匀", "Good, even light"),
+        Rule::Glasses => ("眼镜无反光", "No glare on glasses"),
+        Rule::Sharp => ("画面清晰", "In focus"),
+        Rule::Background => ("背景干净", "Plain background"),
+        Rule::Clothing => ("上衣颜色", "Colour of the top"),
+    };
+    lang.pick(zh, en)
+}
+
+/// The teacher's board: the live rule a student keeps failing on the framing screen.
+pub fn keeps_failing(lang: Lang, rule: crate::live::Rule) -> String {
+    match lang {
+        Lang::Zh => format!("总是不合格：{}", rule_name(lang, rule)),
+        Lang::En => format!("Keeps failing: {}", rule_name(lang, rule)),
     }
 }
 
@@ -908,6 +933,54 @@ pub fn retake_requested(lang: Lang, reason: &str) -> String {
     match lang {
         Lang::Zh => format!("要求重拍：{reason}"),
         Lang::En => format!("Retake requested: {reason}"),
+    }
+}
+
+/// A check's short name, as the teacher's board names the cause of a lock.
+pub fn check_name(lang: Lang, id: crate::check::CheckId) -> &'static str {
+    use crate::check::CheckId as C;
+    let (zh, en) = match id {
+        C::FaceSingle => ("单人入镜", "one face"),
+        C::FacePosition => ("头部位置", "head position"),
+        C::FaceSize => ("头部大小", "head size"),
+        C::PoseFrontal => ("正对镜头", "facing the camera"),
+        C::EyesOpen => ("睁眼", "eyes open"),
+        C::MouthClosed => ("嘴唇闭合", "lips closed"),
+        C::LightExposure => ("亮度", "exposure"),
+        C::LightUniform => ("光线均匀", "even light"),
+        C::LightHotspot => ("高光", "hotspots"),
+        C::EyesRedeye => ("红眼", "red eye"),
+        C::GlassesGlare => ("眼镜反光", "glasses glare"),
+        C::GlassesTinted => ("有色眼镜", "tinted glasses"),
+        C::ImageSharp => ("清晰度", "sharpness"),
+        C::BackgroundUniform => ("背景", "backdrop"),
+        C::ClothingBlue => ("蓝色上衣", "blue top"),
+        C::ClothingContrast => ("上衣与背景", "top vs backdrop"),
+        C::ClothingPattern => ("上衣花纹", "patterned top"),
+        C::Recapture => ("疑似翻拍", "photo of a photo"),
+        C::Beautified => ("美颜", "beauty filter"),
+        C::Liveness => ("活体", "liveness"),
+        C::FaceOccluded => ("脸部遮挡", "face covered"),
+    };
+    lang.pick(zh, en)
+}
+
+/// The line under a locked student's state on the board: the checks that placed the lock.
+pub fn lock_cause(lang: Lang, causes: &[crate::check::CheckId]) -> String {
+    let names: Vec<_> = causes.iter().map(|c| check_name(lang, *c)).collect();
+    match lang {
+        Lang::Zh => format!("原因：{}", names.join("、")),
+        Lang::En => format!("Why: {}", names.join(", ")),
+    }
+}
+
+/// The PIN screen of a demo station with no PIN configured.
+pub fn demo_pin(lang: Lang, pin: &str) -> String {
+    match lang {
+        Lang::Zh => format!("演示模式：教师 PIN 为 {pin}（正式使用前请用 tucai set-pin 设置）"),
+        Lang::En => {
+            format!("Demo mode: the teacher PIN is {pin} (set your own with tucai set-pin)")
+        }
     }
 }
 

@@ -6,7 +6,6 @@
 mod app;
 pub mod demo;
 pub mod fonts;
-pub mod framing_hint;
 pub mod i18n;
 pub mod job;
 mod keyboard;
@@ -58,7 +57,13 @@ pub fn run(config: Config, launch: Launch) -> Result<(), UiError> {
         ..Default::default()
     };
     let demo = launch.camera.trim() == "demo";
-    let camera = match crate::camera::source_factory(&launch.camera, &config.camera) {
+    // The demo camera follows the flow: the window tells it what to show.
+    let demo_camera = demo.then(crate::camera::DemoDirector::default);
+    let factory = match &demo_camera {
+        Some(d) => Ok(crate::camera::demo_factory(config.camera.fps, d.clone())),
+        None => crate::camera::source_factory(&launch.camera, &config.camera),
+    };
+    let camera = match factory {
         Ok(f) => Some(crate::camera::CameraWorker::start(
             f,
             Duration::from_millis(u64::from(config.camera.stall_timeout_ms)),
@@ -92,6 +97,7 @@ pub fn run(config: Config, launch: Launch) -> Result<(), UiError> {
                     admin,
                     lab,
                     demo_session: demo,
+                    demo_camera,
                 },
             );
             if fullscreen {

@@ -11,8 +11,8 @@ use qr_frames::{Shot, frame, hard_set};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tucai::camera::{
-    CameraError, CameraStatus, CameraWorker, DEMO_CAPTURE_CODE, DemoSource, FrameSource,
-    ScriptStep, ScriptedSource, SourceFactory, SourceInfo, burst,
+    CameraError, CameraStatus, CameraWorker, DEMO_CAPTURE_CODE, DEMO_SMILE_CODE, DemoDirector,
+    DemoSource, FrameSource, ScriptStep, ScriptedSource, SourceFactory, SourceInfo, burst,
 };
 use tucai::config::{ScanConfig, SchoolConfig};
 use tucai::roster::RosterRow;
@@ -369,12 +369,25 @@ fn burst_fails_when_the_camera_stops() {
 
 #[test]
 fn demo_source_shows_the_demo_code_first() {
-    let mut demo = DemoSource::new(30);
+    let mut demo = DemoSource::new(30, DemoDirector::default());
     let info = demo.open().unwrap();
     assert_eq!((info.width, info.height), (1280, 720));
     let first = demo.next_frame().unwrap();
     let found = decode_rgb(&first).unwrap();
     assert_eq!(found[0].payload, DEMO_CAPTURE_CODE.as_bytes());
+}
+
+#[test]
+fn the_second_demo_phone_shows_the_smiling_students_code() {
+    let phone = image::open(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/assets/demo/phone_code_2.jpg"
+    ))
+    .unwrap()
+    .to_rgb8();
+    let found = decode_rgb(&phone).unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].payload, DEMO_SMILE_CODE.as_bytes());
 }
 
 #[test]

@@ -1233,3 +1233,137 @@ fn a_killed_office_import_loses_nothing_and_brings_no_withdrawal_back() {
         assert!(!pkg.join("photos/202200007.jpg").exists(), "round {round}");
     }
 }
+
+/// `n` stations (station-00..), each with one session of class `class-<s % 5>` whose `per`
+/// students each have a confirmed standard-size photo, exported to their own folder under
+/// `stick`. Returns the stations (their keys) and the batch folders.
+fn stations_exported(n: usize, per: u32, stick: &Path) -> (Vec<Kiosk>, Vec<PathBuf>) {
+    let base = standard_base_jpeg();
+    let mut kiosks = Vec::new();
+    let mut batches = Vec::new();
+    for s in 0..n {
+        let mut k = Kiosk::new(&format!("station-{s:02}"));
+        let class = format!("class-{}", s % 5);
+        let session = open_session(&mut k.store, &class);
+        k.store.conn().execute_batch("BEGIN").unwrap();
+        for i in 0..per {
+            let n = s as u32 * per + i;
+            let student = add_student(&k.store, session, &format!("2026{n:05}"), &class);
+            confirm_photo(
+                &k.store,
+                student,
+                at(i64::from(i)),
+                n,
+                &standard_size_jpeg(&base, n),
+            );
+        }
+        k.store.conn().execute_batch("COMMIT").unwrap();
+        let dest = FolderDestination::new(stick.join(&k.id));
+        let batch = k.export(session, &dest);
+        batches.push(dest.batch_dir(&batch));
+        kiosks.push(k);
+    }
+    (kiosks, batches)
+}
+
+/// Issue 22: two office windows on the same database importing at once (two clerks, two
+/// sticks) lose nothing and corrupt nothing: every batch is imported by one of them, every
+/// student is there with their photo, and SQLite's integrity check passes.
+#[test]
+fn two_office_windows_importing_at_once_lose_nothing() {
+    let stick = tempfile::tempdir().unwrap();
+    let (kiosks, batches) = stations_exported(6, 15, stick.path());
+    let (office_dir, office) = office_trusting(&kiosks.iter().collect::<Vec<_>>());
+    drop(office);
+    let dir = office_dir.path().join("office");
+    let (left, right) = batches.split_at(3);
+    let run = |part: Vec<PathBuf>| {
+        let dir = dir.clone();
+        std::thread::spawn(move || {
+            let mut office = Office::open(&dir).unwrap();
+            import_batches(&mut office, &part, at(700))
+        })
+    };
+    let (a, b) = (run(left.to_vec()), run(right.to_vec()));
+    let (a, b) = (a.join().unwrap(), b.join().unwrap());
+    for r in [&a, &b] {
+        assert!(r.refused.is_empty(), "{:?}", r.refused);
+        assert_eq!(r.batches.len(), 3);
+    }
+    let office = Office::open(&dir).unwrap();
+    let confirmed: usize = class_report(&office)
+        .unwrap()
+        .iter()
+        .map(|c| {
+            assert!(c.missing.is_empty(), "{}: {:?}", c.class_name, c.missing);
+            c.confirmed.len()
+        })
+        .sum();
+    assert_eq!(confirmed, 6 * 15);
+    let conn = rusqlite::Connection::open(dir.join(tucai::office::DB_FILE)).unwrap();
+    let ok: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(ok, "ok");
+}
+
+/// The timed run of docs/PERFORMANCE.md "## Office load" (issue 22): a whole university, 50
+/// stations of 200 students (10 000 photos of standard size), imported stick by stick in a
+/// shuffled order with every fifth batch brought twice; prints the time per batch, the total and
+/// the database and photo store sizes. Asserts only the outcome.
+/// `cargo test --release --test it office_load -- --ignored --nocapture`
+#[test]
+#[ignore = "timed run for docs/PERFORMANCE.md"]
+fn office_load_50_stations_10000_students_timed() {
+    let stick = tempfile::tempdir().unwrap();
+    let started = std::time::Instant::now();
+    let (kiosks, batches) = stations_exported(50, 200, stick.path());
+    println!("50 stations exported in {:.1?}", started.elapsed());
+    let (office_dir, mut office) = office_trusting(&kiosks.iter().collect::<Vec<_>>());
+    // A fixed shuffle (a station's stick arrives when it arrives) and repeats.
+    let mut order: Vec<usize> = (0..50).map(|i| (i * 37 + 11) % 50).collect();
+    order.extend((0..50).step_by(5));
+    let mut times = Vec::new();
+    let started = std::time::Instant::now();
+    for i in order {
+        let t = std::time::Instant::now();
+        let r = import_batches(&mut office, std::slice::from_ref(&batches[i]), at(700));
+        assert!(r.refused.is_empty(), "{:?}", r.refused);
+        times.push(t.elapsed().as_secs_f64());
+    }
+    let total = started.elapsed();
+    let confirmed: usize = class_report(&office)
+        .unwrap()
+        .iter()
+        .map(|c| c.confirmed.len())
+        .sum();
+    assert_eq!(confirmed, 10_000);
+    let size = |p: &Path| -> u64 {
+        std::fs::read_dir(p)
+            .map(|d| {
+                d.flatten()
+                    .filter_map(|e| e.metadata().ok())
+                    .map(|m| m.len())
+                    .sum()
+            })
+            .unwrap_or(0)
+    };
+    let dir = office_dir.path().join("office");
+    // The database with its write-ahead log (not checkpointed yet at this point).
+    let db: u64 = [
+        tucai::office::DB_FILE.to_string(),
+        format!("{}-wal", tucai::office::DB_FILE),
+    ]
+    .iter()
+    .filter_map(|f| std::fs::metadata(dir.join(f)).ok())
+    .map(|m| m.len())
+    .sum();
+    times.sort_by(f64::total_cmp);
+    println!(
+        "office import of 60 batches (50 new, 10 repeated): {total:.1?}; per batch median {:.2} s, max {:.2} s; database {:.1} MB, photo store {:.0} MB",
+        times[times.len() / 2],
+        times[times.len() - 1],
+        db as f64 / 1e6,
+        size(&dir.join("photos")) as f64 / 1e6
+    );
+}

@@ -19,6 +19,7 @@ use tucai::lab::{PhotoLab, ScriptedLab, all_passed, failing};
 use tucai::store::Store;
 use tucai::ui::{KioskApp, Overlay, Page, Parts, PinPurpose};
 
+mod live_check;
 mod office_window;
 mod teacher_tabs;
 
@@ -123,6 +124,17 @@ fn kiosk_with_lab(
     camera: Option<CameraWorker>,
     size: (f32, f32),
 ) -> Kiosk {
+    kiosk_parts(config, lab, camera, None, size)
+}
+
+/// The kiosk as `tucai` starts it, with the demo camera told what to show by `demo_camera`.
+fn kiosk_parts(
+    config: Config,
+    lab: Arc<dyn PhotoLab>,
+    camera: Option<CameraWorker>,
+    demo_camera: Option<tucai::camera::DemoDirector>,
+    size: (f32, f32),
+) -> Kiosk {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
     let admin = Store::open_file(store.path()).unwrap();
@@ -142,6 +154,7 @@ fn kiosk_with_lab(
                     admin,
                     lab,
                     demo_session: true,
+                    demo_camera,
                 },
             )
         });
@@ -298,6 +311,11 @@ impl Kiosk {
     /// From the welcome screen to framing, as a student would.
     fn walk_to_framing(&mut self) {
         self.scan(tucai::camera::DEMO_CAPTURE_CODE);
+        self.walk_phone_to_framing();
+    }
+
+    /// From the phone number screen to framing.
+    fn walk_phone_to_framing(&mut self) {
         assert_eq!(self.step(), Step::Phone);
         self.type_digits("13812345678");
         self.click("下一步");
@@ -469,6 +487,9 @@ fn three_liveness_failures_lock_until_the_teacher_unlocks_with_the_pin() {
     k.enter_pin(PIN);
     assert_eq!(k.page(), Page::Teacher);
     k.wait_for_label("已锁定 1");
+    // The board says why: the check that placed the lock, on one line under the state.
+    k.wait_for_label("原因：活体");
+    k.wait_for_label("已锁定");
     k.click_enabled("解锁");
     k.wait_for_label("已锁定 0");
     k.click("返回学生界面");
@@ -660,9 +681,9 @@ fn screens_render_in_both_languages() {
     k.clock.advance(Duration::seconds(7));
     k.settle();
     k.click("下一步");
-    // The measured hint, not the placeholder shown while the detector loads: the demo scene is
-    // framed as a station's.
-    k.wait_for("a measured hint", |k| k.has("位置很好"));
+    // The live list, not the placeholder shown while the models load: the demo person smiles,
+    // which the list says before the shot (issue 23).
+    k.wait_for("the live list", |k| k.has("✖ 嘴巴闭合，不露齿"));
     snap(&mut k, "08-framing");
     k.click("开始拍摄");
     k.clock.advance(Duration::milliseconds(1200));
@@ -718,11 +739,11 @@ fn screens_render_in_both_languages() {
     assert_eq!(shots, 44);
 }
 
-/// Issue 7: the framing hint is measured on the live picture (the real face detector on the
-/// scripted camera), not a constant "good position": the demo person shrunk to half size in the
-/// middle of the frame stands too far back.
+/// Issue 7, now the live check (issue 23): the framing advice is measured on the live picture
+/// (the real models on the scripted camera), not a constant "good position": the demo person
+/// shrunk to half size in the middle of the frame is too small for the photo.
 #[test]
-fn framing_hint_tells_a_far_away_person_to_move_closer() {
+fn the_live_check_tells_a_far_away_person_to_move_closer() {
     let p = person();
     let small = image::imageops::resize(
         &*p,
@@ -741,11 +762,14 @@ fn framing_hint_tells_a_far_away_person_to_move_closer() {
     let lab: Arc<dyn PhotoLab> = Arc::new(ScriptedLab::new(config().photo, vec![all_passed()]));
     let mut k = kiosk_with_lab(config(), lab, Some(camera), (1280.0, 800.0));
     k.walk_to_framing();
-    k.wait_for("a measured hint", |k| k.has("请靠近一些"));
-    assert!(!k.has("位置很好"));
+    k.wait_for("the live list", |k| k.has("✖ 位置和大小"));
+    let first = k.harness.state().steady.rows()[0].clone();
+    assert_eq!(first.rule, tucai::live::Rule::Position, "{first:?}");
+    assert!(first.hint_zh.contains("靠近"), "{first:?}");
+    k.wait_for_text(&first.hint_zh);
     k.harness.state_mut().lang = tucai::ui::i18n::Lang::En;
     k.settle();
-    k.wait_for_label("Move closer");
+    k.wait_for_text("Move closer");
 }
 
 /// A camera still opening: the picture says so and Take photo waits for it. A Shoot that arrives

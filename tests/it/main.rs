@@ -12,6 +12,7 @@ mod export_office;
 mod face;
 mod flow_story;
 mod gui;
+mod live;
 mod photo;
 mod reliability;
 mod roster_import;

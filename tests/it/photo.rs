@@ -201,11 +201,11 @@ fn real_portraits_are_made_or_refused_with_a_reason() {
 }
 
 /// The precautions page shows assets/demo/person_made.jpg as the photo made from
-/// assets/demo/person.jpg: it must be what the maker makes from it today.
+/// assets/demo/person_pass.jpg: it must be what the maker makes from it today.
 #[test]
 fn the_demo_example_pair_is_the_capture_and_the_photo_made_from_it() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo");
-    let capture = image::open(root.join("person.jpg")).unwrap().to_rgb8();
+    let capture = image::open(root.join("person_pass.jpg")).unwrap().to_rgb8();
     assert_eq!(capture.dimensions(), (1280, 720));
     let c = PhotoConfig::default();
     let made = make(&capture, &c).unwrap();

@@ -1,8 +1,10 @@
 //! Framing: the live, mirrored preview with the guide overlay drawn from the `[photo]` spec (head
-//! oval, eye line, shoulder line) and live hints. Also the shared live-picture helper.
+//! oval, eye line, shoulder line) and the live check's list (SPEC §2 step 6): a tick or a cross
+//! per rule, the failing one first with its hint in large type, and the shutter saying when every
+//! rule has held. The list is [`crate::live::Steady`]'s; this screen only draws it. Also the shared
+//! live-picture helper.
 
 use super::super::app::{KioskApp, screen, t};
-use super::super::framing_hint::Hint;
 use super::super::i18n::{self, T};
 use super::super::{theme, widgets};
 use crate::camera::CameraStatus;
@@ -144,46 +146,41 @@ pub fn overlay(p: &egui::Painter, shown: egui::Rect, spec: &PhotoConfig) {
     );
 }
 
-/// The text of a measured hint and whether it means "ready".
-fn hint_text(h: Option<Hint>) -> (T, bool) {
-    match h {
-        None => (T::HintMeasuring, false),
-        Some(Hint::NoFace) => (T::HintNoFace, false),
-        Some(Hint::SeveralFaces) => (T::HintSeveral, false),
-        Some(Hint::MoveCloser) => (T::HintCloser, false),
-        Some(Hint::StepBack) => (T::HintFarther, false),
-        Some(Hint::Centre) => (T::HintCentre, false),
-        Some(Hint::MoveDown) => (T::HintLower, false),
-        Some(Hint::MoveUp) => (T::HintHigher, false),
-        Some(Hint::TooDark) => (T::HintDark, false),
-        Some(Hint::TooBright) => (T::HintBright, false),
-        Some(Hint::Good) => (T::HintGood, true),
-    }
-}
-
 pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
     widgets::header_ui(ui, &mut app.lang, T::FramingTitle);
     let gate = match screen(app) {
         Screen::Framing(g) => g,
         _ => return,
     };
+    let measured = app.live_check();
+    let ready = measured && app.live_ready();
+    let can = gate.open() && app.camera_live();
+    let auto = app.config.live.auto_shutter;
     let (mut back, mut shoot, mut drafts) = (false, false, false);
     super::bottom_bar(ui, |ui| {
         ui.horizontal(|ui| {
             back = widgets::big_button_ui(ui, t(app, T::Quit), true).clicked();
             drafts = widgets::big_button_ui(ui, t(app, T::OpenDraftBox), true).clicked();
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                let can = gate.open() && app.camera_live();
                 shoot = widgets::primary_button_ui(ui, t(app, T::Shoot), can).clicked();
+                // The shutter says when every rule has held; before that it still works (the
+                // full check judges the shot either way).
+                if ready && can {
+                    let key = if auto { T::LiveAutoShot } else { T::LiveReady };
+                    ui.label(
+                        RichText::new(t(app, key))
+                            .size(28.0)
+                            .strong()
+                            .color(theme::GOOD),
+                    );
+                }
             });
         });
     });
     let avail = ui.available_size();
     let spec = app.config.photo.clone();
-    let measured = app.framing_hint();
-    let (hint_t, ready) = hint_text(measured);
     ui.horizontal_top(|ui| {
-        let size = egui::vec2(avail.x * 0.68, avail.y);
+        let size = egui::vec2(avail.x * 0.62, avail.y);
         if let Some(rect) = live_ui(app, ui, size, true) {
             overlay(ui.painter(), rect, &spec);
         }
@@ -195,18 +192,6 @@ pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
                         .strong()
                         .color(theme::BAD),
                 );
-            } else {
-                let color = match (measured, ready) {
-                    (None, _) => theme::MUTED,
-                    (Some(_), true) => theme::GOOD,
-                    (Some(_), false) => theme::BAD,
-                };
-                ui.label(
-                    RichText::new(t(app, hint_t))
-                        .size(40.0)
-                        .strong()
-                        .color(color),
-                );
             }
             if app.views.shot_failed.is_some() {
                 ui.label(
@@ -217,17 +202,70 @@ pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
                 );
             }
             super::refusal_ui(app, ui);
-            ui.add_space(20.0);
-            for k in [T::GuideStep1, T::GuideStep2, T::GuideStep3] {
-                ui.label(RichText::new(t(app, k)).size(24.0));
-            }
+            live_list_ui(app, ui, measured);
         });
     });
+    if back || drafts {
+        // Back on framing later, the list starts again: no tick carried over from before.
+        app.clear_live();
+    }
     if back {
         app.send(Event::Quit);
     } else if drafts {
         app.send(Event::OpenDraftBox);
-    } else if shoot {
+    } else if shoot || (auto && ready && can) {
+        app.clear_live();
         app.send(Event::Shoot);
+    }
+}
+
+/// The live list: the first failing rule's hint in large type, then every rule with its tick or
+/// cross, failing ones first. While nothing is measured yet, the written guide.
+fn live_list_ui(app: &KioskApp, ui: &mut egui::Ui, measured: bool) {
+    let rows = app.steady.rows();
+    if !measured || rows.is_empty() {
+        ui.label(
+            RichText::new(t(app, T::LiveMeasuring))
+                .size(32.0)
+                .strong()
+                .color(theme::MUTED),
+        );
+        ui.add_space(16.0);
+        for k in [T::GuideStep1, T::GuideStep2, T::GuideStep3] {
+            ui.label(RichText::new(t(app, k)).size(24.0));
+        }
+        return;
+    }
+    match rows.first().filter(|r| !r.passed) {
+        Some(first) => {
+            ui.label(
+                RichText::new(app.lang.pick(&first.hint_zh, &first.hint_en))
+                    .size(34.0)
+                    .strong()
+                    .color(theme::BAD),
+            );
+        }
+        // "Ready" is the shutter's to say, beside the button.
+        None => {
+            ui.label(
+                RichText::new(t(app, T::LiveHolding))
+                    .size(34.0)
+                    .strong()
+                    .color(theme::GOOD),
+            );
+        }
+    }
+    ui.add_space(12.0);
+    for r in &rows {
+        let (mark, color) = if r.passed {
+            ("✔", theme::GOOD)
+        } else {
+            ("✖", theme::BAD)
+        };
+        ui.label(
+            RichText::new(format!("{mark} {}", i18n::rule_name(app.lang, r.rule)))
+                .size(24.0)
+                .color(color),
+        );
     }
 }

@@ -21,6 +21,11 @@ pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
         app.send(Event::GuidePlayed);
     }
     let step = ((elapsed_ms / (STEP_SECONDS * 1000)) as usize).min(STEPS.len() - 1);
+    if elapsed_ms < total_ms {
+        // The animation's frames: the window repaints only on input otherwise (issue 23).
+        ui.ctx()
+            .request_repaint_after(std::time::Duration::from_millis(40));
+    }
     let (mut back, mut next, mut replay) = (false, false, false);
     super::bottom_bar(ui, |ui| {
         if !played {

@@ -13,7 +13,7 @@ const RULES_ZH: &str = include_str!("../../../assets/texts/precautions.zh.txt");
 const RULES_EN: &str = include_str!("../../../assets/texts/precautions.en.txt");
 /// The example pair: a station capture and the standard photo the maker made from it
 /// (`cargo run --example scan_frames -- demo` writes both; a test keeps them in step).
-const EXAMPLE_RAW: &[u8] = include_bytes!("../../../assets/demo/person.jpg");
+const EXAMPLE_RAW: &[u8] = include_bytes!("../../../assets/demo/person_pass.jpg");
 const EXAMPLE_MADE: &[u8] = include_bytes!("../../../assets/demo/person_made.jpg");
 
 /// Shows `text` in a scroll area; returns true once its end has been on screen.

@@ -80,6 +80,14 @@ pub fn pin_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
         if let Some(m) = &app.views.pin_message {
             ui.label(RichText::new(m).size(26.0).color(theme::BAD));
         }
+        // Said in demo mode only, and only while the demo PIN is the one in force.
+        if app.demo_pin {
+            ui.label(
+                RichText::new(i18n::demo_pin(app.lang, super::super::demo::DEMO_PIN))
+                    .size(22.0)
+                    .color(theme::MUTED),
+            );
+        }
         ui.allocate_ui(egui::vec2(420.0, 420.0), |ui| {
             if widgets::keypad_ui(ui, app.lang, &mut app.views.pin, 12) {
                 ok = app.views.pin.len() >= 4;
@@ -343,20 +351,51 @@ fn board_ui(app: &mut KioskApp, ui: &mut egui::Ui) {
                         } else {
                             theme::ACCENT
                         };
-                        // A reset from the review says so with its reason: the teacher sees why
-                        // a confirmed student is back in progress.
-                        match &row.retake_reason {
-                            Some(why) => ui.label(
-                                RichText::new(i18n::retake_requested(app.lang, why))
-                                    .size(20.0)
-                                    .color(theme::BAD),
-                            ),
-                            None => ui.label(
-                                RichText::new(t(app, progress_label(row.progress)))
-                                    .size(20.0)
-                                    .color(color),
-                            ),
-                        };
+                        ui.vertical(|ui| {
+                            // The state on one line (a vertical cell in the grid would wrap
+                            // it), what explains it on the small lines under it.
+                            let one_line = |ui: &mut egui::Ui, text: RichText| {
+                                ui.add(egui::Label::new(text).extend());
+                            };
+                            // A reset from the review says so with its reason: the teacher sees
+                            // why a confirmed student is back in progress.
+                            match &row.retake_reason {
+                                Some(why) => one_line(
+                                    ui,
+                                    RichText::new(i18n::retake_requested(app.lang, why))
+                                        .size(20.0)
+                                        .color(theme::BAD),
+                                ),
+                                None => one_line(
+                                    ui,
+                                    RichText::new(t(app, progress_label(row.progress)))
+                                        .size(20.0)
+                                        .color(color),
+                                ),
+                            };
+                            // A lock says which checks placed it (fraud and liveness locks stay
+                            // until the teacher lifts them: the teacher needs the why).
+                            if row.progress == Progress::Locked && !row.lock_cause.is_empty() {
+                                one_line(
+                                    ui,
+                                    RichText::new(i18n::lock_cause(app.lang, &row.lock_cause))
+                                        .size(16.0)
+                                        .color(theme::BAD),
+                                );
+                            }
+                            // The rule the live check kept telling this student (issue 23): the
+                            // teacher can go and help before the failures lock them out.
+                            if row.progress != Progress::Confirmed
+                                && let Some(rule) = app.keeps_failing.get(&row.student)
+                            {
+                                one_line(
+                                    ui,
+                                    RichText::new(i18n::keeps_failing(app.lang, *rule))
+                                        .size(16.0)
+                                        .color(theme::BAD),
+                                );
+                            }
+                        });
                         ui.label(
                             RichText::new(format!("{} / {}", row.attempts, row.drafts)).size(20.0),
                         );

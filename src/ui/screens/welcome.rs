@@ -91,6 +91,15 @@ pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
                     ui.label(RichText::new(msg).size(28.0).color(theme::BAD).strong());
                 }
             }
+            // Demo mode says what the demo camera will do, so a first look knows what to expect.
+            if app.demo_camera.is_some() {
+                ui.add_space(12.0);
+                ui.label(
+                    RichText::new(t(app, T::DemoWelcome))
+                        .size(20.0)
+                        .color(theme::MUTED),
+                );
+            }
             ui.add_space(20.0);
             ui.separator();
             ui.label(

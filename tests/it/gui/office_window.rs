@@ -213,16 +213,36 @@ fn an_office_clerk_trusts_imports_sees_the_class_and_writes_the_package() {
     w.click("生成上报包和打印文件");
     w.wait_for_text("上报包已写入");
     w.wait_for_text("2 张照片");
-    let package = std::fs::read_dir(&stick)
+    let package = package_in(&stick);
+    assert!(package.join("list.csv").is_file());
+    assert!(package.join("photos/202200001.jpg").is_file());
+}
+
+/// The upload package folder the office window wrote on the stick.
+pub(super) fn package_in(stick: &std::path::Path) -> std::path::PathBuf {
+    std::fs::read_dir(stick)
         .unwrap()
         .flatten()
         .find(|e| e.file_name().to_string_lossy().starts_with("tucai-upload-"))
-        .expect("the package folder");
-    assert!(package.path().join("list.csv").is_file());
-    assert!(package.path().join("photos/202200001.jpg").is_file());
+        .expect("the package folder")
+        .path()
 }
 
 impl OfficeWindow {
+    /// Trusts `station` by its trust file on the stick, then imports the stick's one batch.
+    pub(super) fn trust_and_import(&mut self, station: &str) {
+        self.click("信任的工作站");
+        self.click("U 盘 KINGSTON");
+        self.click(&format!("{station}.trust.json"));
+        self.click("信任此工作站");
+        self.wait_for_text(&format!("已信任工作站 {station}"));
+        self.click("导入批次");
+        self.click("U 盘 KINGSTON");
+        self.wait_for_text("找到 1 个批次");
+        self.click("导入这些批次");
+        self.wait_for_text("已导入");
+    }
+
     pub(super) fn wait_for(&mut self, what: &str, done: impl Fn(&OfficeWindow) -> bool) {
         for _ in 0..WAIT_STEPS {
             if done(self) {
@@ -408,12 +428,7 @@ fn the_clerk_packages_the_chosen_class_with_progress() {
     w.wait_for_text("上报包已写入");
     w.wait_for_text("1 个班级，2 张照片");
     w.snap("33-office-package");
-    let package = std::fs::read_dir(&stick)
-        .unwrap()
-        .flatten()
-        .find(|e| e.file_name().to_string_lossy().starts_with("tucai-upload-"))
-        .expect("the package folder")
-        .path();
+    let package = package_in(&stick);
     let list = std::fs::read_to_string(package.join("list.csv")).unwrap();
     assert!(
         list.contains("202200001") && list.contains("202200002"),

@@ -459,16 +459,7 @@ fn a_photo_rejected_in_the_office_first_review_reaches_the_student_through_the_s
 
     let mut w = super::office_window::office_window(&stick);
     let station = k.harness.state().config.station.id.clone();
-    w.click("信任的工作站");
-    w.click("U 盘 KINGSTON");
-    w.click(&format!("{station}.trust.json"));
-    w.click("信任此工作站");
-    w.wait_for_text(&format!("已信任工作站 {station}"));
-    w.click("导入批次");
-    w.click("U 盘 KINGSTON");
-    w.wait_for_text("找到 1 个批次");
-    w.click("导入这些批次");
-    w.wait_for_text("已导入");
+    w.trust_and_import(&station);
     // The ticks arrived with the photo they were given for.
     let ticks = w.harness.state().office.manual_checks().unwrap();
     let items: Vec<&str> = ticks[&confirmed[0]]
@@ -563,4 +554,128 @@ fn the_board_fits_1280_wide_in_both_languages() {
         eprintln!("{lang:?}: the checklist ends at x = {right}");
         assert!(right > 0.0 && right <= 1256.0, "{lang:?}: ends at {right}");
     }
+}
+
+/// Issue 21: the demo shows the whole job with only clicks, as `tucai --camera demo` runs it: the
+/// demo camera holds up the first student's phone and the camera reads it, shows the student from
+/// then on, the real checks pass the CC0 demo portrait and make the standard photo, the student
+/// confirms; the teacher enters with the demo PIN the PIN screen states, exports to the stick;
+/// the office trusts the station, imports, approves in the first review and writes the package.
+/// No lock on the way. `TUCAI_WRITE_SCREENS=1` writes the README's "try it" screens.
+#[test]
+fn the_demo_walks_from_the_phone_to_the_office_package() {
+    use tucai::camera::{DemoDirector, DemoPerson, DemoScene, demo_factory};
+    let mut config = config();
+    // No PIN configured: the demo's own is in force and said on screen.
+    config.teacher.pin_hash.clear();
+    let director = DemoDirector::default();
+    let camera = CameraWorker::start(demo_factory(30, director.clone()), TEST_STALL);
+    let lab: Arc<dyn PhotoLab> = Arc::new(tucai::lab::RealLab::for_still_camera(&config));
+    let mut k = kiosk_parts(
+        config,
+        lab,
+        Some(camera),
+        Some(director.clone()),
+        (1280.0, 800.0),
+    );
+
+    // The welcome screen waits; the demo phone is held up and the camera reads its code (no
+    // scanner types anything here: the code comes off the live picture).
+    k.wait_for("the camera to read the demo phone", |k| {
+        k.step() == Step::Phone
+    });
+    assert_eq!(
+        k.harness.state().identified_by.as_deref(),
+        Some(tucai::camera::DEMO_CAPTURE_CODE.as_bytes())
+    );
+    assert_eq!(
+        director.scene(),
+        DemoScene::Person(DemoPerson::Passing),
+        "the identified student stands in front of the camera"
+    );
+    k.walk_phone_to_framing();
+    k.wait_for("the live picture", |k| k.has_camera_frame());
+    // The live check on the real demo camera: every rule ticked, then ready after a second.
+    k.wait_for("the live ticks", |k| k.has("✔ 嘴巴闭合，不露齿"));
+    k.clock.advance(Duration::milliseconds(1100));
+    k.wait_for_text("可以拍照");
+    k.snap("40-demo-framing");
+    k.shoot();
+    let r = k.result();
+    assert!(
+        r.passed,
+        "the demo student passes every check: {:?}",
+        r.failed.iter().map(|c| c.id).collect::<Vec<_>>()
+    );
+    assert_eq!(r.make_error, None);
+    k.wait_for_text("照片已存入草稿箱");
+    k.snap("41-demo-passed");
+    k.click("去草稿箱");
+    k.click("选择这张");
+    k.click("确认上传");
+    k.click("下一步");
+    k.click("完成");
+    assert_eq!(k.step(), Step::Welcome);
+    assert_eq!(
+        director.scene(),
+        DemoScene::Backdrop,
+        "the student left; nobody in front of the camera yet"
+    );
+    let student = {
+        let app = k.harness.state();
+        app.admin
+            .students(app.session().unwrap())
+            .unwrap()
+            .into_iter()
+            .find(|s| s.capture_code.as_deref() == Some(tucai::camera::DEMO_CAPTURE_CODE))
+            .unwrap()
+    };
+    {
+        let app = k.harness.state();
+        assert!(app.flow.store().confirmation(student.id).unwrap().is_some());
+        assert!(
+            app.flow.store().locks(student.id).unwrap().is_empty(),
+            "no lock"
+        );
+    }
+
+    // The teacher: the button on the welcome screen, the demo PIN as the screen says it.
+    k.tap("教师");
+    k.wait_for_text("演示模式：教师 PIN 为 2580");
+    k.snap("42-demo-pin");
+    k.enter_pin(tucai::ui::demo::DEMO_PIN);
+    assert_eq!(k.page(), Page::Teacher);
+    let stick = k.with_stick();
+    k.tab(TeacherTab::Export);
+    k.tap("U 盘 KINGSTON");
+    k.tap("导出本场次");
+    k.wait_for_text("已导出 1 名学生");
+    k.tap("写入信任文件");
+    k.wait_for_text("信任文件已写入");
+    // In the demo the office window opens from here (a second program: not started by the test).
+    k.wait_for_label("演示：打开教务处窗口");
+
+    // The office: trust the station, import, approve, package.
+    let mut w = super::office_window::office_window(&stick);
+    let station = k.harness.state().config.station.id.clone();
+    w.trust_and_import(&station);
+    w.click("学校初审");
+    w.harness.state_mut().review.clerk = "王老师".into();
+    w.wait_for_text(&format!("{} 张小明", student.student_no));
+    w.click("通过");
+    w.wait_for_text("已审 1/1，退回 0");
+    w.harness.state_mut().page = tucai::ui::office::OfficePage::Package;
+    w.harness.run_steps(3);
+    w.click("U 盘 KINGSTON");
+    w.click("生成上报包和打印文件");
+    w.wait_for_text("上报包已写入");
+    let package = super::office_window::package_in(&stick);
+    let photo = image::open(package.join(format!("photos/{}.jpg", student.student_no)))
+        .expect("the confirmed photo in the package")
+        .to_rgb8();
+    assert_eq!(
+        photo.dimensions(),
+        (480, 640),
+        "the register's standard size"
+    );
 }

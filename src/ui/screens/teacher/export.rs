@@ -378,6 +378,18 @@ fn right_ui(app: &mut KioskApp, ui: &mut egui::Ui, here: &Here<'_>) {
             }
         }
     }
+    // The office works on its own PC; in the demo both sit on this one, so the whole job can be
+    // walked with clicks: the office window opens beside the kiosk over `<data>/office`.
+    if app.demo {
+        ui.add_space(12.0);
+        if widgets::big_button_ui(ui, t(app, T::DemoOpenOffice), true).clicked() {
+            let data_dir = app.flow.store().data_dir().to_path_buf();
+            app.teacher.message = Some(match crate::ui::demo::open_office_window(&data_dir) {
+                Ok(()) => t(app, T::DemoOfficeOpened).into(),
+                Err(e) => format!("{}: {e}", t(app, T::DemoOfficeFailed)),
+            });
+        }
+    }
 }
 
 fn purge_ui(app: &mut KioskApp, ui: &mut egui::Ui, info: Option<&DestInfo>, dest: Option<&Path>) {

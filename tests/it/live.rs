@@ -1,0 +1,94 @@
+//! The live check (issue 23) on real photos in the project: the demo person as the framing
+//! screen judges it, the same picture through the full check, and a 1080p frame scaled to the
+//! live size. The timed run of the live check's cost is ignored by default (no timing asserts).
+
+use image::RgbImage;
+use std::sync::OnceLock;
+use tucai::check::{CheckId, CheckReport};
+use tucai::config::Config;
+use tucai::live::{LIVE, LiveChecker, live_results};
+
+const PERSON: &[u8] = include_bytes!("../../assets/demo/person.jpg");
+
+fn live() -> &'static LiveChecker {
+    static L: OnceLock<LiveChecker> = OnceLock::new();
+    L.get_or_init(|| {
+        let c = Config::default();
+        LiveChecker::new(&c.checks, &c.photo).unwrap()
+    })
+}
+
+fn person() -> RgbImage {
+    image::load_from_memory(PERSON).unwrap().to_rgb8()
+}
+
+fn verdicts(r: &CheckReport) -> Vec<(CheckId, bool)> {
+    live_results(r).iter().map(|c| (c.id, c.passed)).collect()
+}
+
+/// The demo portrait smiles: the live check says so before any shot, and agrees with the full
+/// check on every live rule.
+#[test]
+fn the_live_check_sees_the_demo_smile_and_agrees_with_the_full_check() {
+    let img = person();
+    let seen = live().check(&img).unwrap();
+    let full = live().full_still(&img).unwrap();
+    let mouth = seen.get(CheckId::MouthClosed).unwrap();
+    assert!(!mouth.passed, "{mouth:?}");
+    assert!(mouth.hint_zh.contains("嘴"), "{mouth:?}");
+    assert_eq!(verdicts(&seen).len(), LIVE.len());
+    assert_eq!(verdicts(&seen), verdicts(&full));
+    // Placed and lit as a station's: position and light hold.
+    for id in [
+        CheckId::FaceSingle,
+        CheckId::FaceSize,
+        CheckId::LightExposure,
+    ] {
+        assert!(seen.get(id).unwrap().passed, "{id}: {:?}", seen.get(id));
+    }
+}
+
+/// A 1920×1080 camera's frame is judged on a 1280×720 copy; face.size is judged in the capture's
+/// pixels all the same, so the live verdicts are the full check's on the 1080p frame.
+#[test]
+fn a_1080p_frame_is_judged_small_with_the_capture_s_verdicts() {
+    let p = person();
+    let big = image::imageops::resize(&p, 1920, 1080, image::imageops::FilterType::Triangle);
+    let seen = live().check(&big).unwrap();
+    let full = live().full_still(&big).unwrap();
+    assert_eq!(verdicts(&seen), verdicts(&full));
+    let size = |r: &CheckReport| r.get(CheckId::FaceSize).unwrap().clone();
+    // The value is measured on the smaller copy; the threshold moves with it.
+    let (s, f) = (size(&seen), size(&full));
+    assert!(s.value.unwrap() < f.value.unwrap(), "{s:?} {f:?}");
+    assert_eq!(s.passed, f.passed);
+}
+
+/// What the live check costs per frame on this machine (wall time, median and worst of 10),
+/// at 1280×720 and 1920×1080. `cargo test --test it live_check_cost -- --ignored --nocapture`
+/// (add `--release` for the station's build).
+#[test]
+#[ignore]
+fn live_check_cost_timed() {
+    let p = person();
+    let big = image::imageops::resize(&p, 1920, 1080, image::imageops::FilterType::Triangle);
+    let _ = live().check(&p).unwrap(); // warm up
+    for (name, img) in [("1280x720", &p), ("1920x1080", &big)] {
+        let mut ms: Vec<f64> = (0..10)
+            .map(|_| {
+                let t = std::time::Instant::now();
+                let r = live().check(img).unwrap();
+                assert!(!r.checks.is_empty());
+                t.elapsed().as_secs_f64() * 1000.0
+            })
+            .collect();
+        ms.sort_by(f64::total_cmp);
+        println!(
+            "live check {name}: median {:.0} ms, min {:.0} ms, max {:.0} ms ({:.1} per second)",
+            ms[5],
+            ms[0],
+            ms[9],
+            1000.0 / ms[5]
+        );
+    }
+}

@@ -822,6 +822,8 @@ pub fn labelled_set(detector: &FaceDetector) -> Vec<Labelled> {
             ClothingPattern,
             ClothingBlue,
             ClothingContrast,
+            // The top of the head is outside the frame: nothing above the hairline to look at.
+            HeadCovered,
         ],
     );
     add(

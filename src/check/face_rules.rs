@@ -430,9 +430,10 @@ fn hue(p: [f32; 3]) -> f32 {
 }
 
 /// A fabric colour that neither hair nor skin has: saturated (0.45) and bright (90) enough to
-/// have a clear hue, and that hue green, blue, violet or magenta. Dark hair under a webcam's blue
-/// cast reaches saturation 0.35 at brightness 50–80, which is why both bounds are this high. Hair and skin of every tone, dyed blond, red or
-/// auburn included, have hues from red through orange to yellow (about −20° to 60°).
+/// have a clear hue, and that hue green, blue, violet or magenta. Hair and skin of every tone,
+/// dyed blond, red or auburn included, have hues from red through orange to yellow (about −20° to
+/// 60°). Dark hair under a webcam's blue cast reaches saturation 0.35 at brightness 50–80, which
+/// is why both bounds are this high.
 fn vivid_fabric(p: [f32; 3]) -> bool {
     let h = hue(p);
     saturation(p) >= 0.45 && p[0].max(p[1]).max(p[2]) >= 90.0 && (65.0..=330.0).contains(&h)

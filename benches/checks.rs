@@ -1,5 +1,6 @@
 //! The full check of one 1920×1080 capture (what the station runs after every shot), and its
-//! two model stages alone. Figures: `docs/PERFORMANCE.md`, "## Checks".
+//! model stages alone (detector, mesh, the two anti-spoofing models). Figures:
+//! `docs/PERFORMANCE.md`, "## Checks".
 //!
 //! `cargo bench --bench checks -- --quick`
 
@@ -7,7 +8,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 use tucai::check::{Challenge, CheckInput, Checker};
 use tucai::config::Config;
-use tucai::face::{FaceDetector, FaceMesh, Point};
+use tucai::face::{AntiSpoof, FaceDetector, FaceMesh, Point, antispoof_box};
 
 #[path = "../tests/it/defects.rs"]
 mod defects;
@@ -27,6 +28,12 @@ fn bench(c: &mut Criterion) {
     let img = &capture.img;
     assert_eq!(img.dimensions(), (1920, 1080));
     let face = detector.detect(img).unwrap()[0];
+    let t = std::time::Instant::now();
+    let spoof = AntiSpoof::new().unwrap();
+    eprintln!(
+        "AntiSpoof::new (both MiniFASNet models) took {:?}",
+        t.elapsed()
+    );
     let burst: Vec<_> = (0..4)
         .map(|i| defects::noise(&capture, 2.0, i).img)
         .collect();
@@ -38,6 +45,13 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function("mesh", |b| {
         b.iter(|| mesh.landmarks(black_box(img), &face).unwrap())
+    });
+    g.bench_function("antispoof", |b| {
+        b.iter(|| {
+            spoof
+                .judge(black_box(img), &antispoof_box(&face.bbox))
+                .unwrap()
+        })
     });
     g.bench_function("check_still", |b| {
         b.iter(|| checker.check_still(black_box(img), None).unwrap())

@@ -176,7 +176,13 @@ pub fn mouth_closed(s: &Scene, cfg: &ChecksConfig) -> CheckResult {
 }
 
 /// Pixels of `img` inside a polygon (even-odd rule, pixel centres), with a callback per pixel.
+#[cfg(test)]
 fn for_each_inside(img: &RgbImage, poly: &[Point], mut f: impl FnMut([u8; 3])) {
+    for_each_inside_at(img, poly, |_, _, p| f(p));
+}
+
+/// The pixels inside a polygon (even-odd rule, pixel centres) with their coordinates.
+fn for_each_inside_at(img: &RgbImage, poly: &[Point], mut f: impl FnMut(u32, u32, [u8; 3])) {
     let (w, h) = img.dimensions();
     if poly.len() < 3 || w == 0 || h == 0 {
         return;
@@ -209,7 +215,7 @@ fn for_each_inside(img: &RgbImage, poly: &[Point], mut f: impl FnMut([u8; 3])) {
             let from = (pair[0] - 0.5).ceil().max(0.0) as u32;
             let to = ((pair[1] - 0.5).floor() + 1.0).clamp(0.0, w as f32) as u32;
             for x in from..to {
-                f(img.get_pixel(x, y).0);
+                f(x, y, img.get_pixel(x, y).0);
             }
         }
     }
@@ -253,13 +259,30 @@ fn redness(p: [f32; 3]) -> f32 {
     p[0] / p[1].max(1.0)
 }
 
-/// Teeth inside the lips, as a share of the outer-lip area: pixels clearly brighter than the lips
-/// and, in a colour photo, less red than the skin (teeth are near-white; lips and a tongue are
-/// red). Judged on pixels because the mesh draws closed inner lips over a smile's teeth.
-/// `None` when the lips are too small to look at.
+/// Colour saturation, (max − min) / max of the channels, 0–1.
+fn saturation(p: [f32; 3]) -> f32 {
+    let hi = p[0].max(p[1]).max(p[2]);
+    let lo = p[0].min(p[1]).min(p[2]);
+    (hi - lo) / hi.max(1.0)
+}
+
+/// Half height, in mouth widths, of the band along the lip line where teeth show: a smile's
+/// teeth sit between the lips, on the line from corner to corner; a closed mouth's bright
+/// patches (a lit lower lip, a gloss highlight) sit on the lips' surfaces, above or below it.
+const TEETH_BAND: f32 = 0.08;
+/// Teeth are less saturated than the person's own skin (near-white, at most ivory); a pale,
+/// lit or pink lip is about as saturated as the skin or more.
+const TEETH_MAX_SATURATION: f32 = 0.7;
+
+/// Teeth inside the lips, as a share of the outer-lip area: pixels on the lip line (within
+/// [`TEETH_BAND`] mouth widths of the line through the corners and the inner-lip middle),
+/// clearly brighter than the lips, less red than the skin and less saturated than it
+/// ([`TEETH_MAX_SATURATION`]). Judged on pixels because the mesh draws closed inner lips over a
+/// smile's teeth. `None` when the lips are too small to look at or the photo is grey.
 pub fn teeth_share(img: &RgbImage, m: &Mesh) -> Option<f32> {
     let lips = outline(m, &OUTER_LIPS);
-    let width = m.point(mi::MOUTH_LEFT).distance(m.point(mi::MOUTH_RIGHT));
+    let (left, right) = (m.point(mi::MOUTH_LEFT), m.point(mi::MOUTH_RIGHT));
+    let width = left.distance(right);
     if width < 12.0 {
         return None;
     }
@@ -272,14 +295,16 @@ pub fn teeth_share(img: &RgbImage, m: &Mesh) -> Option<f32> {
     if cheeks.is_empty() {
         return None;
     }
-    let skin_red = cheeks.iter().map(|&c| redness(c)).sum::<f32>() / cheeks.len() as f32;
-    let skin_y = cheeks.iter().map(|&c| luma(c)).sum::<f32>() / cheeks.len() as f32;
+    let n = cheeks.len() as f32;
+    let skin_red = cheeks.iter().map(|&c| redness(c)).sum::<f32>() / n;
+    let skin_y = cheeks.iter().map(|&c| luma(c)).sum::<f32>() / n;
+    let skin_sat = cheeks.iter().map(|&c| saturation(c)).sum::<f32>() / n;
     let mut ys = Vec::new();
-    for_each_inside(img, &lips, |p| ys.push(p));
+    for_each_inside_at(img, &lips, |x, y, p| ys.push((x, y, p)));
     if ys.len() < 20 {
         return None;
     }
-    let mut lumas: Vec<f32> = ys.iter().map(|&p| luma(p.map(f32::from))).collect();
+    let mut lumas: Vec<f32> = ys.iter().map(|&(_, _, p)| luma(p.map(f32::from))).collect();
     lumas.sort_by(f32::total_cmp);
     let lip_y = lumas[lumas.len() / 2];
     // A grey photo has no colour to tell teeth from lips (or from a lit lip): the lip gap alone
@@ -290,12 +315,22 @@ pub fn teeth_share(img: &RgbImage, m: &Mesh) -> Option<f32> {
     if !colour {
         return None;
     }
+    // The lip line: through the middle of the inner lips, along the corners' direction.
+    let mid = m.point(mi::LIP_TOP).midpoint(m.point(mi::LIP_BOTTOM));
+    let (dx, dy) = ((right.x - left.x) / width, (right.y - left.y) / width);
+    let off_line = |x: u32, y: u32| {
+        let (px, py) = (x as f32 + 0.5 - mid.x, y as f32 + 0.5 - mid.y);
+        (px * -dy + py * dx).abs() / width
+    };
     let bright = (lip_y * 1.3).max(skin_y * 0.85);
     let teeth = ys
         .iter()
-        .filter(|&&p| {
+        .filter(|&&(x, y, p)| {
             let p = p.map(f32::from);
-            luma(p) >= bright && redness(p) <= skin_red - 0.08
+            luma(p) >= bright
+                && redness(p) <= skin_red - 0.08
+                && saturation(p) <= TEETH_MAX_SATURATION * skin_sat
+                && off_line(x, y) <= TEETH_BAND
         })
         .count();
     Some(teeth as f32 / ys.len() as f32)
@@ -303,11 +338,13 @@ pub fn teeth_share(img: &RgbImage, m: &Mesh) -> Option<f32> {
 
 /// Skin patches above any mask, scarf or hand at the mouth (forehead, between the brows, the
 /// nose bridge between the eyes) and below the nose, where a covering would be (the chin and
-/// both cheeks beside the mouth), as mesh points; the middle of the upper and lower lip; the chin
-/// under the lips.
+/// both cheeks beside the mouth), as mesh points; the middle of the upper and lower lip, at their
+/// outer edges (0, 17) and inside the lip bodies (11, 16: a broad smile stretches the lips thin,
+/// and a patch at the outer edge then holds skin and teeth more than lip); the chin under the
+/// lips.
 const UPPER_SKIN: [usize; 3] = [151, 9, 168];
 const LOWER_FACE: [usize; 3] = [200, 214, 434];
-const LIP_MIDDLES: [usize; 2] = [0, 17];
+const LIP_MIDDLES: [usize; 4] = [0, 17, 11, 16];
 const CHIN: usize = 200;
 
 /// Warmth of a colour: skin (and lips) have more red than blue whatever the complexion; white,
@@ -374,6 +411,105 @@ pub fn face_occluded(s: &Scene, cfg: &ChecksConfig) -> CheckResult {
     )
 }
 
+/// Hue in degrees (0–360) of a colour; 0 for a grey.
+fn hue(p: [f32; 3]) -> f32 {
+    let (r, g, b) = (p[0], p[1], p[2]);
+    let hi = r.max(g).max(b);
+    let d = hi - r.min(g).min(b);
+    if d <= 0.0 {
+        return 0.0;
+    }
+    let h = if hi == r {
+        ((g - b) / d).rem_euclid(6.0)
+    } else if hi == g {
+        (b - r) / d + 2.0
+    } else {
+        (r - g) / d + 4.0
+    };
+    h * 60.0
+}
+
+/// A fabric colour that neither hair nor skin has: saturated (0.45) and bright (90) enough to
+/// have a clear hue, and that hue green, blue, violet or magenta. Hair and skin of every tone,
+/// dyed blond, red or auburn included, have hues from red through orange to yellow (about −20° to
+/// 60°). Dark hair under a webcam's blue cast reaches saturation 0.35 at brightness 50–80, which
+/// is why both bounds are this high.
+fn vivid_fabric(p: [f32; 3]) -> bool {
+    let h = hue(p);
+    saturation(p) >= 0.45 && p[0].max(p[1]).max(p[2]) >= 90.0 && (65.0..=330.0).contains(&h)
+}
+
+/// Samples across and up of the band above the hairline that head.covered reads.
+const CROWN_SAMPLES: (usize, usize) = (24, 8);
+
+/// Share of the head just above the hairline that is a vivid fabric colour ([`vivid_fabric`]):
+/// a band from the forehead's top mesh point (10) upward by 0.03–0.15 of the forehead-to-chin
+/// height, 0.3 face widths either side of the midline, along the face's own axes (a tilted head
+/// is followed). That band is hair, a bald scalp or whatever covers the head; pixels the person
+/// mask calls backdrop are left out. `None` when the face is too small or no sample is on the
+/// person.
+pub fn covering_share(s: &Scene, m: &Mesh) -> Option<f32> {
+    let top = m.point(mi::FOREHEAD_TOP);
+    let chin = m.point(mi::CHIN);
+    let height = top.distance(chin);
+    let width = m.point(mi::CHEEK_LEFT).distance(m.point(mi::CHEEK_RIGHT));
+    if height < 24.0 || width < 16.0 {
+        return None;
+    }
+    let up = Point::new((top.x - chin.x) / height, (top.y - chin.y) / height);
+    // Across the face, toward the image's right.
+    let side = Point::new(-up.y, up.x);
+    let (w, h) = s.img.dimensions();
+    let (nu, nv) = CROWN_SAMPLES;
+    let (mut n, mut vivid) = (0usize, 0usize);
+    for j in 0..nv {
+        let v = (0.03 + 0.12 * j as f32 / (nv - 1) as f32) * height;
+        for i in 0..nu {
+            let u = (-0.3 + 0.6 * i as f32 / (nu - 1) as f32) * width;
+            let (x, y) = (top.x + side.x * u + up.x * v, top.y + side.y * u + up.y * v);
+            if x < 0.0 || y < 0.0 || x >= w as f32 || y >= h as f32 {
+                continue;
+            }
+            if let Some(mask) = &s.small_mask {
+                let (mx, my) = (
+                    ((x * s.small_scale) as u32).min(mask.width() - 1),
+                    ((y * s.small_scale) as u32).min(mask.height() - 1),
+                );
+                if mask.get_pixel(mx, my).0[0] < 128 {
+                    continue;
+                }
+            }
+            n += 1;
+            if vivid_fabric(crate::face::sample_bilinear(s.img, x, y)) {
+                vivid += 1;
+            }
+        }
+    }
+    (n > 0).then(|| vivid as f32 / n as f32)
+}
+
+/// head.covered: a hat, cap, beanie, hood or headband over the head (SPEC §4), by the colour of
+/// the head just above the hairline ([`covering_share`]).
+pub fn head_covered(s: &Scene, cfg: &ChecksConfig) -> CheckResult {
+    if s.geo.is_none() {
+        return not_measured(CheckId::HeadCovered, Unmeasured::Face);
+    }
+    let Some(m) = &s.mesh else {
+        return not_measured(CheckId::HeadCovered, Unmeasured::Mesh);
+    };
+    let Some(v) = covering_share(s, m) else {
+        return not_measured(CheckId::HeadCovered, Unmeasured::Mesh);
+    };
+    outcome(
+        CheckId::HeadCovered,
+        v,
+        cfg.head_covered_max_share,
+        v <= cfg.head_covered_max_share,
+        "请摘下帽子、头巾、发带等头部覆盖物，露出头发和额头。",
+        "Head covered (hat, cap, beanie, hood or headband). Take it off so your hair and forehead show.",
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -400,6 +536,29 @@ mod tests {
         let mut n = 0;
         for_each_inside(&img, &off, |_| n += 1);
         assert_eq!(n, 25);
+    }
+
+    #[test]
+    fn hair_and_skin_are_not_fabric_colours() {
+        for hair_or_skin in [
+            [30.0, 25.0, 22.0],
+            [120.0, 80.0, 45.0],
+            [220.0, 190.0, 120.0],
+            [170.0, 70.0, 40.0],
+            [200.0, 200.0, 205.0],
+            [200.0, 150.0, 120.0],
+            [90.0, 60.0, 50.0],
+        ] {
+            assert!(!vivid_fabric(hair_or_skin), "{hair_or_skin:?}");
+        }
+        for fabric in [
+            [40.0, 60.0, 160.0],
+            [30.0, 120.0, 60.0],
+            [120.0, 40.0, 150.0],
+            [200.0, 40.0, 160.0],
+        ] {
+            assert!(vivid_fabric(fabric), "{fabric:?}");
+        }
     }
 
     #[test]

@@ -5,7 +5,8 @@ use super::rules::{FaceAreas, Unmeasured, not_measured, outcome};
 use super::scene::Scene;
 use super::{CheckId, CheckResult};
 use crate::config::ChecksConfig;
-use image::GrayImage;
+use crate::face::Rect;
+use image::{GrayImage, RgbImage};
 
 /// Side of the full-resolution window around the face the periodicity is measured in: screen
 /// pixels and moiré show at the capture's own pixel scale, so this must not be downscaled.
@@ -253,9 +254,55 @@ fn content_box(g: &GrayImage) -> (u32, u32, u32, u32) {
     }
 }
 
-/// A photo of a print or a screen: a screen's pixel grid or moiré ([`periodic_score`]) or a
-/// border around the face ([`frame_score`]); the value reported is the cue nearest its limit.
-pub fn recapture(s: &Scene, cfg: &ChecksConfig) -> CheckResult {
+/// Largest mean chroma (max − min channel, 0–255) of a face that counts as greyscale. A colour
+/// camera's face has skin chroma of 15 and more even in dim light; a greyscale image has 0 plus
+/// JPEG noise.
+const GREY_MAX_CHROMA: f32 = 4.0;
+
+/// Mean chroma (max − min of R, G, B) over the face box, sampled on a grid of at most 64×64.
+/// `None` when the box holds no pixel of the image.
+pub fn face_chroma(img: &RgbImage, face: &Rect) -> Option<f32> {
+    let (w, h) = img.dimensions();
+    let area = Area::from_corners(face.x, face.y, face.right(), face.bottom(), w, h);
+    if area.is_empty() {
+        return None;
+    }
+    let step_x = ((area.x1 - area.x0) / 64).max(1) as usize;
+    let step_y = ((area.y1 - area.y0) / 64).max(1) as usize;
+    let (mut sum, mut n) = (0.0f64, 0usize);
+    for y in (area.y0..area.y1).step_by(step_y) {
+        for x in (area.x0..area.x1).step_by(step_x) {
+            let p = img.get_pixel(x, y).0;
+            let (lo, hi) = (p[0].min(p[1]).min(p[2]), p[0].max(p[1]).max(p[2]));
+            sum += (hi - lo) as f64;
+            n += 1;
+        }
+    }
+    Some((sum / n.max(1) as f64) as f32)
+}
+
+/// Whether the anti-spoofing model can judge this face: it was trained on colour and calls
+/// every greyscale face a spoof (docs/CHECKS.md), so a grey capture is left to the cues.
+pub fn model_can_judge(img: &RgbImage, face: &Rect) -> bool {
+    face_chroma(img, face).is_some_and(|c| c > GREY_MAX_CHROMA)
+}
+
+/// Below this real score the anti-spoofing model doubts the face enough for a frame around it
+/// to count: a print's border or a screen's bezel alone is not proof (a live face in an office
+/// reaches a frame score of 1.94 against a limit of 2.0), with the model's doubt it is.
+const FRAME_NEEDS_DOUBT: f32 = 0.5;
+
+/// A photo of a print or a screen. Three cues:
+/// - the anti-spoofing model's real score ([`crate::face::AntiSpoof`], `real`, 0–1) below
+///   `recapture_min_real`; `None` when the model could not judge (a greyscale capture);
+/// - a screen's pixel grid or moiré ([`periodic_score`]) above `recapture_max_periodic`;
+/// - a border around the face ([`frame_score`]) above `recapture_max_frame`, counted only when
+///   the model doubts the face too (real score below [`FRAME_NEEDS_DOUBT`]) or could not judge.
+///
+/// The value reported is the model's real score (threshold `recapture_min_real`) unless a cue
+/// failed the check, then that cue's value and limit; without the model, the cue nearest its
+/// limit, as before the model.
+pub fn recapture(s: &Scene, cfg: &ChecksConfig, real: Option<f32>) -> CheckResult {
     let Some(f) = &s.face else {
         return not_measured(CheckId::Recapture, Unmeasured::Face);
     };
@@ -283,18 +330,27 @@ pub fn recapture(s: &Scene, cfg: &ChecksConfig) -> CheckResult {
     } else {
         frame_score(&pixels::luma_image(s.img), f, w)
     };
-    let (v, limit) = if periodic / cfg.recapture_max_periodic.max(1e-6)
-        >= frame / cfg.recapture_max_frame.max(1e-6)
-    {
-        (periodic, cfg.recapture_max_periodic)
-    } else {
-        (frame, cfg.recapture_max_frame)
+    let periodic_ok = periodic <= cfg.recapture_max_periodic;
+    let frame_counts = real.is_none_or(|r| r < FRAME_NEEDS_DOUBT);
+    let frame_ok = frame <= cfg.recapture_max_frame || !frame_counts;
+    let real_ok = real.is_none_or(|r| r >= cfg.recapture_min_real);
+    let (v, limit) = match real {
+        Some(r) if real_ok && periodic_ok && frame_ok => (r, cfg.recapture_min_real),
+        Some(r) if !real_ok => (r, cfg.recapture_min_real),
+        _ if !periodic_ok => (periodic, cfg.recapture_max_periodic),
+        _ if !frame_ok => (frame, cfg.recapture_max_frame),
+        _ if periodic / cfg.recapture_max_periodic.max(1e-6)
+            >= frame / cfg.recapture_max_frame.max(1e-6) =>
+        {
+            (periodic, cfg.recapture_max_periodic)
+        }
+        _ => (frame, cfg.recapture_max_frame),
     };
     outcome(
         CheckId::Recapture,
         v,
         limit,
-        periodic <= cfg.recapture_max_periodic && frame <= cfg.recapture_max_frame,
+        real_ok && periodic_ok && frame_ok,
         "疑似翻拍（屏幕或照片）。请本人直接面对镜头拍摄。",
         "Looks like a photo of a screen or a print. Only a live person may be photographed.",
     )

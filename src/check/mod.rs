@@ -37,9 +37,11 @@ pub use liveness::{BurstTrack, Challenge};
 pub use report::{CheckId, CheckReport, CheckResult, FailureKind};
 
 use crate::config::{ChecksConfig, PhotoConfig};
-use crate::face::{Face, FaceDetector, FaceError, FaceMesh, HeadPose, IrisModel, Mesh};
+use crate::face::{
+    AntiSpoof, Face, FaceDetector, FaceError, FaceMesh, HeadPose, IrisModel, Mesh, SpoofScores,
+};
 use image::{GrayImage, RgbImage};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Why the checks could not run at all (a photo that fails checks is a report, not an error).
 #[derive(Debug, thiserror::Error)]
@@ -96,20 +98,25 @@ pub struct Checker {
     detector: Arc<FaceDetector>,
     mesh: Arc<FaceMesh>,
     iris: Arc<IrisModel>,
+    /// The anti-spoofing models, loaded by [`Checker::new`] or at the first check (shared by
+    /// the checker's clones).
+    spoof: Arc<OnceLock<AntiSpoof>>,
     cfg: ChecksConfig,
     photo: PhotoConfig,
 }
 
 impl Checker {
-    /// Loads the three face models (~200 ms).
+    /// Loads the face models (~200 ms) and the anti-spoofing models.
     pub fn new(cfg: &ChecksConfig, photo: &PhotoConfig) -> Result<Self, CheckError> {
-        Ok(Self::with_models(
+        let checker = Self::with_models(
             Arc::new(FaceDetector::new()?),
             Arc::new(FaceMesh::new()?),
             Arc::new(IrisModel::new()?),
             cfg,
             photo,
-        ))
+        );
+        checker.spoof_model()?;
+        Ok(checker)
     }
 
     /// With models already loaded elsewhere (photo making shares the detector).
@@ -124,6 +131,7 @@ impl Checker {
             detector,
             mesh,
             iris,
+            spoof: Arc::new(OnceLock::new()),
             cfg: cfg.clone(),
             photo: photo.clone(),
         }
@@ -135,6 +143,32 @@ impl Checker {
 
     pub fn face_mesh(&self) -> &Arc<FaceMesh> {
         &self.mesh
+    }
+
+    /// The anti-spoofing models, loaded on first use.
+    fn spoof_model(&self) -> Result<&AntiSpoof, CheckError> {
+        if let Some(m) = self.spoof.get() {
+            return Ok(m);
+        }
+        let m = AntiSpoof::new()?;
+        Ok(self.spoof.get_or_init(|| m))
+    }
+
+    /// What the anti-spoofing model says about the main face of `capture`; `None` without a
+    /// face or on a greyscale capture (which the model cannot judge).
+    fn spoof_scores(
+        &self,
+        capture: &RgbImage,
+        face: Option<&Face>,
+    ) -> Result<Option<SpoofScores>, CheckError> {
+        let Some(f) = face else {
+            return Ok(None);
+        };
+        if !fraud::model_can_judge(capture, &f.bbox) {
+            return Ok(None);
+        }
+        let b = crate::face::antispoof_box(&f.bbox);
+        Ok(Some(self.spoof_model()?.judge(capture, &b)?))
     }
 
     /// Every check of SPEC §4, in [`CheckId::ALL`] order.
@@ -239,7 +273,8 @@ impl Checker {
             rules::background_uniform(&s, cfg),
         ];
         checks.extend(rules::clothing(&s, cfg, &self.photo));
-        checks.push(fraud::recapture(&s, cfg));
+        let spoof = self.spoof_scores(capture, s.face.as_ref())?;
+        checks.push(fraud::recapture(&s, cfg, spoof.map(|x| x.real())));
         checks.push(face_check(CheckId::Beautified, &|a| {
             fraud::beautified(&s, cfg, a)
         }));
@@ -250,6 +285,7 @@ impl Checker {
             0,
         ));
         checks.push(face_rules::face_occluded(&s, cfg));
+        checks.push(face_rules::head_covered(&s, cfg));
         debug_assert!(checks.iter().map(|c| c.id).eq(CheckId::ALL));
         Ok((CheckReport { checks }, s.face, s.mesh))
     }

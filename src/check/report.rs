@@ -49,11 +49,13 @@ pub enum CheckId {
     Liveness,
     #[serde(rename = "face.occluded")]
     FaceOccluded,
+    #[serde(rename = "head.covered")]
+    HeadCovered,
 }
 
 impl CheckId {
     /// All checks in the order of SPEC §4 (and of the report).
-    pub const ALL: [CheckId; 21] = [
+    pub const ALL: [CheckId; 22] = [
         CheckId::FaceSingle,
         CheckId::FacePosition,
         CheckId::FaceSize,
@@ -75,6 +77,7 @@ impl CheckId {
         CheckId::Beautified,
         CheckId::Liveness,
         CheckId::FaceOccluded,
+        CheckId::HeadCovered,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -100,6 +103,7 @@ impl CheckId {
             CheckId::Beautified => "beautified",
             CheckId::Liveness => "liveness",
             CheckId::FaceOccluded => "face.occluded",
+            CheckId::HeadCovered => "head.covered",
         }
     }
 

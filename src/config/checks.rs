@@ -62,6 +62,9 @@ pub struct ChecksConfig {
     /// recapture: largest frame score: summed support of the three strongest straight edges
     /// around the face (a print's border, a screen's bezel), 0–4.
     pub recapture_max_frame: f32,
+    /// recapture: smallest real-face score of the anti-spoofing model (MiniFASNet, 0–1; not used
+    /// on greyscale captures, which it cannot judge).
+    pub recapture_min_real: f32,
     /// beautified: smallest skin-texture / eye-detail ratio (beauty filters smooth skin only).
     pub beautified_min_texture: f32,
     /// liveness (blink): the eyes must close to at most this fraction of their open gap.
@@ -71,6 +74,9 @@ pub struct ChecksConfig {
     /// face.occluded: largest "lower face not skin" score: the warmth the lower face lost
     /// against the skin above it, minus how much redder the lips are than the chin.
     pub occluded_max_score: f32,
+    /// head.covered: largest share of the head just above the hairline whose colour is a vivid
+    /// fabric colour (green, blue, violet, magenta) that neither hair nor skin has.
+    pub head_covered_max_share: f32,
 }
 
 impl Default for ChecksConfig {
@@ -88,7 +94,7 @@ impl Default for ChecksConfig {
             eyes_min_symmetry: 0.7,
             eyes_max_gaze: 0.15,
             mouth_max_open: 0.1,
-            mouth_max_teeth: 0.035,
+            mouth_max_teeth: 0.03,
             exposure_min: 60.0,
             exposure_max: 215.0,
             uniform_min_ratio: 0.58,
@@ -103,10 +109,12 @@ impl Default for ChecksConfig {
             clothing_max_pattern: 0.25,
             recapture_max_periodic: 0.35,
             recapture_max_frame: 2.0,
+            recapture_min_real: 0.1,
             beautified_min_texture: 0.15,
             liveness_blink_max_ratio: 0.5,
             liveness_min_turn_deg: 6.0,
             occluded_max_score: 0.02,
+            head_covered_max_share: 0.3,
         }
     }
 }
@@ -177,6 +185,7 @@ impl ChecksConfig {
             1.0,
         );
         r.range("recapture_max_frame", self.recapture_max_frame, 0.0, 4.0);
+        r.range("recapture_min_real", self.recapture_min_real, 0.0, 1.0);
         r.range(
             "beautified_min_texture",
             self.beautified_min_texture,
@@ -196,6 +205,12 @@ impl ChecksConfig {
             45.0,
         );
         r.range("occluded_max_score", self.occluded_max_score, -1.0, 1.0);
+        r.range(
+            "head_covered_max_share",
+            self.head_covered_max_share,
+            0.0,
+            1.0,
+        );
         r.finish()
     }
 }

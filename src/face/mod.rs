@@ -1,21 +1,24 @@
 //! Faces on the CPU: [`FaceDetector`] (CenterFace: boxes, scores, 5 landmarks), [`FaceMesh`]
 //! (MediaPipe face mesh: 468 points on one face), [`IrisModel`] (MediaPipe iris: eye contour and
-//! iris of each eye) and [`head_pose`] (a 3-D fit of the mesh to MediaPipe's canonical face).
+//! iris of each eye), [`AntiSpoof`] (MiniFASNet: a live face or a print or screen held up) and
+//! [`head_pose`] (a 3-D fit of the mesh to MediaPipe's canonical face).
 //!
-//! Owns: the three ONNX models (embedded from `assets/models/`, nothing is read or downloaded at run
+//! Owns: the face ONNX models (embedded from `assets/models/`, nothing is read or downloaded at run
 //! time), their pre- and post-processing, and the geometry types every image module shares
 //! ([`Point`], [`Rect`], [`Face`], [`Mesh`]). All coordinates are pixels of the image the caller
 //! passed in. Must not touch: egui, the store, the checks' thresholds.
 //!
-//! Each model is loaded once by its constructor; both types are `Send + Sync`, share them with an
+//! Each model is loaded once by its constructor; the types are `Send + Sync`, share them with an
 //! `Arc`.
 
+mod antispoof;
 mod canonical;
 mod detector;
 mod iris;
 mod mesh;
 mod pose;
 
+pub use antispoof::{AntiSpoof, SpoofScores, antispoof_box};
 pub use detector::FaceDetector;
 pub use iris::{Eye, IrisModel, lid_gap_ratio};
 pub use mesh::{FaceMesh, Mesh, mesh_index};

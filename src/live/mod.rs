@@ -58,6 +58,7 @@ pub const LIVE: &[(CheckId, Rule)] = &[
     (CheckId::FacePosition, Rule::Position),
     (CheckId::PoseFrontal, Rule::Pose),
     (CheckId::FaceOccluded, Rule::Covered),
+    (CheckId::HeadCovered, Rule::Covered),
     (CheckId::EyesOpen, Rule::Eyes),
     (CheckId::MouthClosed, Rule::Mouth),
     (CheckId::LightExposure, Rule::Light),

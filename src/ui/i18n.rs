@@ -962,6 +962,7 @@ pub fn check_name(lang: Lang, id: crate::check::CheckId) -> &'static str {
         C::Beautified => ("美颜", "beauty filter"),
         C::Liveness => ("活体", "liveness"),
         C::FaceOccluded => ("脸部遮挡", "face covered"),
+        C::HeadCovered => ("头部覆盖物", "head covered"),
     };
     lang.pick(zh, en)
 }

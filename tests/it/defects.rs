@@ -479,6 +479,23 @@ pub fn face_mask(c: &Capture, colour: [f32; 3]) -> Capture {
     with_img(c, img)
 }
 
+/// A beanie: an opaque oval of one fabric colour over the top of the head, its lower edge a
+/// little above the eyebrows.
+pub fn beanie(c: &Capture, colour: [f32; 3]) -> Capture {
+    let mut img = c.img.clone();
+    let e = c.eye_dist();
+    let eyes = c.face.left_eye.midpoint(c.face.right_eye);
+    paint_ellipse(
+        &mut img,
+        eyes.x,
+        eyes.y - 1.85 * e,
+        1.25 * e,
+        1.05 * e,
+        |p, a| [0, 1, 2].map(|k| p[k] * (1.0 - a) + colour[k] * a),
+    );
+    with_img(c, img)
+}
+
 pub fn red_eye(c: &Capture) -> Capture {
     let mut img = c.img.clone();
     let e = c.eye_dist();
@@ -805,6 +822,8 @@ pub fn labelled_set(detector: &FaceDetector) -> Vec<Labelled> {
             ClothingPattern,
             ClothingBlue,
             ClothingContrast,
+            // The top of the head is outside the frame: nothing above the hairline to look at.
+            HeadCovered,
         ],
     );
     add(
@@ -828,6 +847,13 @@ pub fn labelled_set(detector: &FaceDetector) -> Vec<Labelled> {
         &[Beautified, LightHotspot, EyesOpen],
     );
     add("red-eye", red_eye(&base), &[EyesRedeye], &[Beautified]);
+    add(
+        "beanie-blue",
+        beanie(&base, [45.0, 70.0, 150.0]),
+        &[HeadCovered],
+        // The cap's outline reaches into the backdrop the drawn mask leaves around the head.
+        &[Beautified, BackgroundUniform],
+    );
     add(
         "busy-background",
         busy_background(&base, 5),
@@ -895,6 +921,13 @@ pub fn labelled_set(detector: &FaceDetector) -> Vec<Labelled> {
         &[Beautified, LightHotspot, EyesOpen],
     );
     add("red-eye-2", red_eye(&base2), &[EyesRedeye], &[Beautified]);
+    add(
+        "beanie-green",
+        beanie(&base2, [40.0, 110.0, 60.0]),
+        &[HeadCovered],
+        // The cap's outline reaches into the backdrop the drawn mask leaves around the head.
+        &[Beautified, BackgroundUniform],
+    );
     add(
         "busy-background-2",
         busy_background(&base2, 6),

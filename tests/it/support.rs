@@ -83,11 +83,11 @@ impl Station {
     pub fn relax_mouth(&self) {
         let text = std::fs::read_to_string(self.config()).expect("read kiosk.toml");
         assert!(text.contains("mouth_max_open = 0.1\n"));
-        assert!(text.contains("mouth_max_teeth = 0.035\n"));
+        assert!(text.contains("mouth_max_teeth = 0.03\n"));
         std::fs::write(
             self.config(),
             text.replace("mouth_max_open = 0.1\n", "mouth_max_open = 1.0\n")
-                .replace("mouth_max_teeth = 0.035\n", "mouth_max_teeth = 1.0\n"),
+                .replace("mouth_max_teeth = 0.03\n", "mouth_max_teeth = 1.0\n"),
         )
         .expect("write kiosk.toml");
     }

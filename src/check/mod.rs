@@ -101,6 +101,9 @@ pub struct Checker {
     /// The anti-spoofing models, loaded by [`Checker::new`] or at the first check (shared by
     /// the checker's clones).
     spoof: Arc<OnceLock<AntiSpoof>>,
+    /// Whether `recapture` asks the model (off for the live check, which does not judge
+    /// recapture: it would load and run the two models for nothing on every preview picture).
+    spoof_on: bool,
     cfg: ChecksConfig,
     photo: PhotoConfig,
 }
@@ -132,9 +135,18 @@ impl Checker {
             mesh,
             iris,
             spoof: Arc::new(OnceLock::new()),
+            spoof_on: true,
             cfg: cfg.clone(),
             photo: photo.clone(),
         }
+    }
+
+    /// This checker without the anti-spoofing model: `recapture` falls back to its screen and
+    /// print cues. For the live check, which shows no recapture verdict; the shot is always
+    /// judged with the model.
+    pub fn without_spoof_model(mut self) -> Self {
+        self.spoof_on = false;
+        self
     }
 
     pub fn detector(&self) -> &Arc<FaceDetector> {
@@ -164,7 +176,7 @@ impl Checker {
         let Some(f) = face else {
             return Ok(None);
         };
-        if !fraud::model_can_judge(capture, &f.bbox) {
+        if !self.spoof_on || !fraud::model_can_judge(capture, &f.bbox) {
             return Ok(None);
         }
         let b = crate::face::antispoof_box(&f.bbox);

@@ -172,7 +172,9 @@ impl LiveChecker {
             self.iris.clone(),
             &cfg,
             &self.photo,
-        );
+        )
+        // The live list has no recapture rule; the shot is judged with the model.
+        .without_spoof_model();
         // A picture the segmenter refuses (too small) is judged as the lab judges it then: the
         // checks estimate the backdrop and the top from the face.
         let (w, h) = img.dimensions();

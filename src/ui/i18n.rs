@@ -451,7 +451,7 @@ pub fn rule_name(lang: Lang, rule: crate::live::Rule) -> &'static str {
         Rule::Pose => ("头部端正，双肩放平", "Head straight, shoulders level"),
         Rule::Eyes => ("睁眼，看镜头", "Eyes open, looking ahead"),
         Rule::Mouth => ("嘴巴闭合，不露齿", "Lips closed, no teeth"),
-        Rule::Covered => ("脸部无遮挡", "Nothing covering the face"),
+        Rule::Covered => ("脸部和头部无遮挡", "Nothing covering the face or head"),
         Rule::Light => ("光线合适均匀", "Good, even light"),
         Rule::Glasses => ("眼镜无反光", "No glare on glasses"),
         Rule::Sharp => ("画面清晰", "In focus"),

@@ -6,6 +6,7 @@
 mod app;
 pub mod demo;
 pub mod fonts;
+pub mod frame_stats;
 pub mod i18n;
 pub mod job;
 mod keyboard;
@@ -91,6 +92,7 @@ pub fn run(config: Config, launch: Launch) -> Result<(), UiError> {
         "tucai",
         options,
         Box::new(move |cc| {
+            frame_stats::install(&cc.egui_ctx);
             if let Some((frames, call)) = launch.on_drawn {
                 call_once_drawn(&cc.egui_ctx, frames, call);
             }

@@ -47,11 +47,13 @@
 
 mod clock;
 mod files;
+mod resume;
 mod rules;
 mod state;
 mod teacher;
 
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use resume::{AtStation, Part as ResumePart};
 pub use rules::valid_phone;
 pub use state::{
     BoxView, DraftView, Effect, Event, Gate, Identification, LockView, MadePhoto, Progress,
@@ -161,6 +163,8 @@ pub struct Flow {
     last_refusal: Option<Refusal>,
     /// Whether the student left the welcome screen through a timeout (for the welcome message).
     timed_out: bool,
+    /// What the store's at-station record says now (see [`resume`]), to write it only on change.
+    remembered: Option<(StudentId, ResumePart)>,
 }
 
 impl std::fmt::Debug for Flow {
@@ -189,6 +193,7 @@ impl Flow {
             last_input: now,
             last_refusal: None,
             timed_out: false,
+            remembered: None,
         }
     }
 
@@ -288,6 +293,7 @@ impl Flow {
                 if self.step().is_student_step() || self.step() == Step::Making {
                     self.last_input = now;
                 }
+                self.remember_at_station(now);
                 effects.append(&mut more);
                 Ok(effects)
             }
@@ -306,7 +312,9 @@ impl Flow {
         let now = self.clock.now();
         if self.idle_deadline().is_some_and(|d| now >= d) {
             self.timed_out = true;
-            return self.reset();
+            let effects = self.reset();
+            self.remember_at_station(now);
+            return effects;
         }
         let due = match &self.screen {
             Screen::Framing(g) => gate_due(g, now),
@@ -894,5 +902,7 @@ mod props;
 mod testkit;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_resume;
 #[cfg(test)]
 mod tests_teacher_photo;

@@ -175,6 +175,16 @@ impl KioskApp {
             }
         }
         flow.set_session(session);
+        // The window that ran before this one may have ended with a student mid-journey (a
+        // crash, a kill, a power cut): they continue where they were (`flow::resume`).
+        match flow.resume() {
+            Ok(Some(back)) => log::warn!(
+                "window restarted with a student at the station: back at {:?}",
+                back.part
+            ),
+            Ok(None) => {}
+            Err(e) => log::warn!("cannot resume the student at the station: {e}"),
+        }
         let matcher = Matcher::new(&config.scan, &config.school).ok();
         let scan = camera.as_ref().map(|c| ScanWorker::start(c.handle()));
         let steady = crate::live::Steady::new(config.live.steady_results as usize);

@@ -135,7 +135,26 @@ fn kiosk_parts(
     demo_camera: Option<tucai::camera::DemoDirector>,
     size: (f32, f32),
 ) -> Kiosk {
-    let dir = tempfile::tempdir().unwrap();
+    kiosk_in(
+        tempfile::tempdir().unwrap(),
+        config,
+        lab,
+        camera,
+        demo_camera,
+        size,
+    )
+}
+
+/// The kiosk over the data directory `dir` (a second kiosk over the same one is the window
+/// started again after the first ended).
+fn kiosk_in(
+    dir: tempfile::TempDir,
+    config: Config,
+    lab: Arc<dyn PhotoLab>,
+    camera: Option<CameraWorker>,
+    demo_camera: Option<tucai::camera::DemoDirector>,
+    size: (f32, f32),
+) -> Kiosk {
     let store = Store::open(dir.path()).unwrap();
     let admin = Store::open_file(store.path()).unwrap();
     let clock = ManualClock::at_default();
@@ -1019,4 +1038,29 @@ fn the_bottom_bar_stays_on_screen_at_150_percent_scaling() {
             shutter.max
         );
     }
+}
+
+#[test]
+fn a_window_that_died_with_a_student_at_the_camera_starts_again_at_their_framing_screen() {
+    let mut k = kiosk(vec![all_passed()]);
+    k.wait_for_label("请出示学信网图像采集码");
+    k.walk_to_framing();
+    let student = k.harness.state().flow.student().unwrap().id;
+    // The process ends without the student leaving: no Quit, nothing written on the way out.
+    let Kiosk {
+        harness, _dir: dir, ..
+    } = k;
+    drop(harness);
+    let cfg = config();
+    let lab: Arc<dyn PhotoLab> = Arc::new(ScriptedLab::new(cfg.photo.clone(), vec![all_passed()]));
+    let mut k = kiosk_in(dir, cfg, lab, Some(camera()), None, (1280.0, 800.0));
+    assert_eq!(k.step(), Step::Framing);
+    assert_eq!(
+        k.harness.state().flow.student().map(|s| s.id),
+        Some(student)
+    );
+    assert!(k.has_text("开始拍摄"));
+    // And the journey goes on from there.
+    k.shoot();
+    assert!(k.result().passed);
 }

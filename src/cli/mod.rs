@@ -17,6 +17,7 @@ mod review_cmd;
 mod roster_cmd;
 mod scan_cmd;
 mod session_cmd;
+mod supervisor;
 
 use anyhow::{Context as _, Result};
 use clap::{Parser, Subcommand};
@@ -110,6 +111,9 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
             if let Some(code) = gpu::supervise()? {
                 return Ok(code);
             }
+            if supervisor::in_child() {
+                supervisor::follow_parent();
+            }
             let (config, config_path) = ctx.config()?;
             let data_dir = ctx.data_dir(&config, config_path.as_deref());
             let camera = cli.camera.unwrap_or_else(|| config.camera.device.clone());
@@ -117,8 +121,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
                 windowed: cli.windowed,
                 camera,
                 data_dir,
-                on_drawn: gpu::in_child()
-                    .then_some((gpu::READY_FRAMES, gpu::announce_drawn as fn())),
+                on_drawn: supervisor::in_child()
+                    .then_some((supervisor::READY_FRAMES, supervisor::announce_drawn as fn())),
             };
             tucai::ui::run(config, launch)
                 .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;

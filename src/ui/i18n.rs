@@ -168,7 +168,6 @@ texts! {
     ToDrafts => "去草稿箱", "Go to draft box";
 
     DraftsTitle => "草稿箱", "Draft box";
-    DraftsRule => "草稿保存 24 小时后才可由本人删除（老师可随时删除）", "You can delete a draft yourself 24 h after it was saved (a teacher can at any time)";
     DraftsFull => "草稿箱已满，不能继续拍摄", "Your draft box is full: no more shots";
     DraftsEmpty => "草稿箱是空的", "Your draft box is empty";
     ShootAnother => "再拍一张", "Take another";
@@ -466,6 +465,20 @@ pub fn keeps_failing(lang: Lang, rule: crate::live::Rule) -> String {
     match lang {
         Lang::Zh => format!("总是不合格：{}", rule_name(lang, rule)),
         Lang::En => format!("Keeps failing: {}", rule_name(lang, rule)),
+    }
+}
+
+/// The draft box's rule line, with the station's `draft_delete_after_hours`.
+pub fn drafts_rule(lang: Lang, hours: u32) -> String {
+    match (lang, hours) {
+        (Lang::Zh, 0) => "草稿可由本人随时删除".into(),
+        (Lang::En, 0) => "You can delete a draft at any time".into(),
+        (Lang::Zh, h) => format!("草稿保存 {h} 小时后才可由本人删除（老师可随时删除）"),
+        (Lang::En, h) => {
+            format!(
+                "You can delete a draft yourself {h} h after it was saved (a teacher can at any time)"
+            )
+        }
     }
 }
 
@@ -1009,5 +1022,12 @@ mod tests {
             }
             assert!(cjk(t.zh()), "{t:?}");
         }
+    }
+
+    #[test]
+    fn the_draft_rule_says_the_configured_hours() {
+        assert!(drafts_rule(Lang::Zh, 24).contains("24 小时"));
+        assert!(drafts_rule(Lang::En, 48).contains("48 h"));
+        assert!(!drafts_rule(Lang::Zh, 0).contains("小时"));
     }
 }

@@ -17,9 +17,12 @@ pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
     let (mut retake, mut another) = (false, false);
     super::bottom_bar(ui, |ui| {
         ui.label(
-            RichText::new(t(app, T::DraftsRule))
-                .size(22.0)
-                .color(theme::MUTED),
+            RichText::new(i18n::drafts_rule(
+                app.lang,
+                app.flow.settings().flow.draft_delete_after_hours,
+            ))
+            .size(22.0)
+            .color(theme::MUTED),
         );
         if let Some(why) = &b.gate.blocked {
             ui.label(

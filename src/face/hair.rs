@@ -215,6 +215,30 @@ mod tests {
         }
     }
 
+    /// The model's cost, for docs/PERFORMANCE.md: `cargo test --lib hair_model_cost -- --ignored
+    /// --nocapture` prints the time of 5 runs (no assertion on time: the machine is shared).
+    #[test]
+    #[ignore]
+    fn hair_model_cost() {
+        let model = HairModel::new().expect("loads");
+        let img = RgbImage::from_fn(1280, 720, |x, y| {
+            image::Rgb([(x % 251) as u8, (y % 241) as u8, ((x + y) % 239) as u8])
+        });
+        let crop = HairCrop {
+            x: 400.0,
+            y: 50.0,
+            side: 480.0,
+        };
+        let mut times = Vec::new();
+        for _ in 0..5 {
+            let t = std::time::Instant::now();
+            let out = model.run(input(&img, crop), (1280, 720)).expect("runs");
+            times.push(t.elapsed());
+            assert_eq!(out.len(), 2 * SIZE * SIZE);
+        }
+        eprintln!("hair model, crop + run at 512×512: {times:?}");
+    }
+
     #[test]
     fn the_map_reads_back_where_the_crop_lies() {
         let mut prob = vec![0.0; SIZE * SIZE];

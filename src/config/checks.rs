@@ -118,7 +118,7 @@ impl Default for ChecksConfig {
             liveness_blink_max_ratio: 0.5,
             liveness_min_turn_deg: 6.0,
             occluded_max_score: 0.02,
-            head_covered_max_share: 0.8,
+            head_covered_max_share: 0.85,
             head_covered_max_vivid: 0.3,
         }
     }

@@ -6,7 +6,7 @@ use super::rules::{Unmeasured, not_measured, outcome};
 use super::scene::Scene;
 use super::{CheckId, CheckResult};
 use crate::config::ChecksConfig;
-use crate::face::{Mesh, Point, mesh_index as mi};
+use crate::face::{HairMap, Mesh, Point, mesh_index as mi};
 use image::RgbImage;
 
 /// One measured value against its limit, with what to say when it fails. `max`: the value must
@@ -470,14 +470,8 @@ pub fn covering_share(s: &Scene, m: &Mesh) -> Option<f32> {
             if x < 0.0 || y < 0.0 || x >= w as f32 || y >= h as f32 {
                 continue;
             }
-            if let Some(mask) = &s.small_mask {
-                let (mx, my) = (
-                    ((x * s.small_scale) as u32).min(mask.width() - 1),
-                    ((y * s.small_scale) as u32).min(mask.height() - 1),
-                );
-                if mask.get_pixel(mx, my).0[0] < 128 {
-                    continue;
-                }
+            if s.masked_out(x, y) {
+                continue;
             }
             n += 1;
             if vivid_fabric(crate::face::sample_bilinear(s.img, x, y)) {
@@ -488,26 +482,132 @@ pub fn covering_share(s: &Scene, m: &Mesh) -> Option<f32> {
     (n > 0).then(|| vivid as f32 / n as f32)
 }
 
-/// head.covered: a hat, cap, beanie, hood or headband over the head (SPEC §4), by the colour of
-/// the head just above the hairline ([`covering_share`]).
-pub fn head_covered(s: &Scene, cfg: &ChecksConfig) -> CheckResult {
+/// CIE L*a*b* (D65) of an sRGB colour in 0–255: L 0–100, a and b about −100…100. Distances in
+/// it follow what the eye sees, so "close to the skin's colour" means the same for every tone.
+fn lab(p: [f32; 3]) -> [f32; 3] {
+    let lin = |c: f32| {
+        let c = c / 255.0;
+        if c > 0.04045 {
+            ((c + 0.055) / 1.055).powf(2.4)
+        } else {
+            c / 12.92
+        }
+    };
+    let (r, g, b) = (lin(p[0]), lin(p[1]), lin(p[2]));
+    let x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.9505;
+    let y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    let z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.089;
+    let f = |t: f32| {
+        if t > 0.008856 {
+            t.cbrt()
+        } else {
+            7.787 * t + 16.0 / 116.0
+        }
+    };
+    let (fx, fy, fz) = (f(x), f(y), f(z));
+    [116.0 * fy - 16.0, 500.0 * (fx - fy), 200.0 * (fy - fz)]
+}
+
+/// Skin of the face that no head covering reaches and no mask covers: between the brows and
+/// down the nose bridge (mesh points 9, 168, 6, 197), the median of their patches.
+fn bridge_skin(img: &RgbImage, m: &Mesh, width: f32) -> Option<[f32; 3]> {
+    let mut cols: Vec<[f32; 3]> = [9, 168, 6, 197]
+        .iter()
+        .filter_map(|&i| patch(img, m.point(i), 0.04 * width))
+        .collect();
+    if cols.is_empty() {
+        return None;
+    }
+    let mut out = [0.0; 3];
+    for (c, o) in out.iter_mut().enumerate() {
+        cols.sort_by(|a, b| a[c].total_cmp(&b[c]));
+        *o = cols[cols.len() / 2][c];
+    }
+    Some(out)
+}
+
+/// Like the face's own skin: chroma within 12 of the bridge's (a and b of L*a*b*) and lightness
+/// within 30 (a bald scalp is lit brighter than the nose bridge, a shaved one darker).
+fn skin_like(p: [f32; 3], skin: [f32; 3]) -> bool {
+    (p[1] - skin[1]).hypot(p[2] - skin[2]) < 12.0 && (p[0] - skin[0]).abs() < 30.0
+}
+
+/// Rows and columns of the head band that [`covered_share`] reads.
+const HEAD_BAND: (usize, usize) = (21, 10);
+
+/// Share of the head above the forehead that is neither hair nor skin: a band from 0.06 to 0.24
+/// forehead-to-chin heights above the forehead's top mesh point (10), 0.25 face widths either side
+/// of the midline, along the face's own axes. On a bare head that is hair (the hair model says
+/// so, whatever its colour: black, grey, white, dyed, an afro) or the skin of a bald scalp or a
+/// high forehead (its colour is the nose bridge's); a cap, a hat, a headscarf or a hood is
+/// neither. Samples outside the image or on the backdrop (person mask) are left out. `None` when
+/// the face is too small or no sample counts.
+pub fn covered_share(s: &Scene, m: &Mesh, hair: &HairMap) -> Option<f32> {
+    let top = m.point(mi::FOREHEAD_TOP);
+    let chin = m.point(mi::CHIN);
+    let height = top.distance(chin);
+    let width = m.point(mi::CHEEK_LEFT).distance(m.point(mi::CHEEK_RIGHT));
+    if height < 24.0 || width < 16.0 {
+        return None;
+    }
+    let skin = lab(bridge_skin(s.img, m, width)?);
+    let up = Point::new((top.x - chin.x) / height, (top.y - chin.y) / height);
+    let side = Point::new(-up.y, up.x);
+    let (w, h) = s.img.dimensions();
+    let (nu, nv) = HEAD_BAND;
+    let (mut n, mut covered) = (0usize, 0usize);
+    for j in 0..nv {
+        let v = (0.06 + 0.02 * j as f32) * height;
+        for i in 0..nu {
+            let u = (-0.25 + 0.025 * i as f32) * width;
+            let (x, y) = (top.x + side.x * u + up.x * v, top.y + side.y * u + up.y * v);
+            if x < 0.0 || y < 0.0 || x >= w as f32 || y >= h as f32 || s.masked_out(x, y) {
+                continue;
+            }
+            n += 1;
+            let hairy = hair.at(x, y) > 0.5;
+            if !hairy && !skin_like(lab(crate::face::sample_bilinear(s.img, x, y)), skin) {
+                covered += 1;
+            }
+        }
+    }
+    (n > 0).then(|| covered as f32 / n as f32)
+}
+
+/// head.covered: a hat, cap, beanie, hood, headscarf or headband over the head (SPEC §4). Two
+/// looks: the head above the forehead that is neither hair nor skin ([`covered_share`], with the
+/// hair model: the capture's check), and the vivid fabric colours just above the hairline
+/// ([`covering_share`], no model: all the live check has). The one nearer its limit is reported,
+/// a failing one first.
+pub fn head_covered(s: &Scene, cfg: &ChecksConfig, hair: Option<&HairMap>) -> CheckResult {
     if s.geo.is_none() {
         return not_measured(CheckId::HeadCovered, Unmeasured::Face);
     }
     let Some(m) = &s.mesh else {
         return not_measured(CheckId::HeadCovered, Unmeasured::Mesh);
     };
-    let Some(v) = covering_share(s, m) else {
-        return not_measured(CheckId::HeadCovered, Unmeasured::Mesh);
-    };
-    outcome(
-        CheckId::HeadCovered,
-        v,
-        cfg.head_covered_max_share,
-        v <= cfg.head_covered_max_share,
-        "请摘下帽子、头巾、发带等头部覆盖物，露出头发和额头。",
-        "Head covered (hat, cap, beanie, hood or headband). Take it off so your hair and forehead show.",
-    )
+    const ZH: &str = "请摘下帽子、头巾、发带等头部覆盖物，露出头发和额头。";
+    const EN: &str = "Head covered (hat, cap, beanie, hood or headband). Take it off so your hair and forehead show.";
+    let mut limits = Vec::new();
+    if let Some(v) = hair.and_then(|h| covered_share(s, m, h)) {
+        limits.push(Limit {
+            value: v,
+            limit: cfg.head_covered_max_share,
+            max: true,
+            zh: ZH,
+            en: EN,
+        });
+    }
+    if let Some(v) = covering_share(s, m) {
+        limits.push(Limit {
+            value: v,
+            limit: cfg.head_covered_max_vivid,
+            max: true,
+            zh: ZH,
+            en: EN,
+        });
+    }
+    worst(CheckId::HeadCovered, &limits)
 }
 
 #[cfg(test)]
@@ -558,6 +658,49 @@ mod tests {
             [200.0, 40.0, 160.0],
         ] {
             assert!(vivid_fabric(fabric), "{fabric:?}");
+        }
+    }
+
+    #[test]
+    fn lab_puts_white_black_and_skin_where_they_belong() {
+        let white = lab([255.0; 3]);
+        assert!((white[0] - 100.0).abs() < 0.5, "{white:?}");
+        assert!(white[1].abs() < 0.5 && white[2].abs() < 0.5, "{white:?}");
+        assert!(lab([0.0; 3])[0].abs() < 0.5);
+        // Skin is warm: red-ward a, yellow-ward b.
+        let skin = lab([200.0, 150.0, 120.0]);
+        assert!(skin[1] > 10.0 && skin[2] > 15.0, "{skin:?}");
+    }
+
+    #[test]
+    fn a_bald_scalp_is_skin_and_a_cap_is_not_for_light_and_dark_skin() {
+        for (bridge, scalps, caps) in [
+            (
+                [190.0, 140.0, 115.0],
+                // The same skin lit brighter (a scalp under the lamp) and darker.
+                [[225.0, 175.0, 148.0], [150.0, 108.0, 88.0]],
+                // White, grey, black, navy and beige caps.
+                vec![
+                    [235.0, 235.0, 235.0],
+                    [128.0, 128.0, 130.0],
+                    [25.0, 25.0, 28.0],
+                    [30.0, 40.0, 80.0],
+                    [200.0, 190.0, 170.0],
+                ],
+            ),
+            (
+                [95.0, 65.0, 50.0],
+                [[120.0, 85.0, 66.0], [70.0, 48.0, 38.0]],
+                vec![[30.0, 30.0, 32.0], [128.0, 128.0, 130.0]],
+            ),
+        ] {
+            let bridge = lab(bridge);
+            for scalp in scalps {
+                assert!(skin_like(lab(scalp), bridge), "{scalp:?}");
+            }
+            for cap in caps {
+                assert!(!skin_like(lab(cap), bridge), "{cap:?}");
+            }
         }
     }
 

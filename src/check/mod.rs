@@ -38,7 +38,8 @@ pub use report::{CheckId, CheckReport, CheckResult, FailureKind};
 
 use crate::config::{ChecksConfig, PhotoConfig};
 use crate::face::{
-    AntiSpoof, Face, FaceDetector, FaceError, FaceMesh, HeadPose, IrisModel, Mesh, SpoofScores,
+    AntiSpoof, Face, FaceDetector, FaceError, FaceMesh, HairMap, HairModel, HeadPose, IrisModel,
+    Mesh, SpoofScores,
 };
 use image::{GrayImage, RgbImage};
 use std::sync::{Arc, OnceLock};
@@ -104,12 +105,17 @@ pub struct Checker {
     /// Whether `recapture` asks the model (off for the live check, which does not judge
     /// recapture: it would load and run the two models for nothing on every preview picture).
     spoof_on: bool,
+    /// The hair model for head.covered, loaded at the first check (shared by the clones).
+    hair: Arc<OnceLock<HairModel>>,
+    /// Whether head.covered asks the hair model (off for the live check: ~0.2 s more a picture
+    /// on a model that would be loaded anew for every one; it keeps the colour look).
+    hair_on: bool,
     cfg: ChecksConfig,
     photo: PhotoConfig,
 }
 
 impl Checker {
-    /// Loads the face models (~200 ms) and the anti-spoofing models.
+    /// Loads the face models (~200 ms), the anti-spoofing models and the hair model.
     pub fn new(cfg: &ChecksConfig, photo: &PhotoConfig) -> Result<Self, CheckError> {
         let checker = Self::with_models(
             Arc::new(FaceDetector::new()?),
@@ -119,6 +125,7 @@ impl Checker {
             photo,
         );
         checker.spoof_model()?;
+        checker.hair_model()?;
         Ok(checker)
     }
 
@@ -136,6 +143,8 @@ impl Checker {
             iris,
             spoof: Arc::new(OnceLock::new()),
             spoof_on: true,
+            hair: Arc::new(OnceLock::new()),
+            hair_on: true,
             cfg: cfg.clone(),
             photo: photo.clone(),
         }
@@ -147,6 +156,35 @@ impl Checker {
     pub fn without_spoof_model(mut self) -> Self {
         self.spoof_on = false;
         self
+    }
+
+    /// This checker without the hair model: head.covered judges the vivid fabric colours only.
+    /// For the live check; the shot is always judged with the model.
+    pub fn without_hair_model(mut self) -> Self {
+        self.hair_on = false;
+        self
+    }
+
+    /// The hair model, loaded on first use.
+    fn hair_model(&self) -> Result<&HairModel, CheckError> {
+        if let Some(m) = self.hair.get() {
+            return Ok(m);
+        }
+        let m = HairModel::new()?;
+        Ok(self.hair.get_or_init(|| m))
+    }
+
+    /// Hair around the main face's head, for head.covered; `None` without a mesh or with the
+    /// model off.
+    fn hair_map(
+        &self,
+        capture: &RgbImage,
+        mesh: Option<&Mesh>,
+    ) -> Result<Option<HairMap>, CheckError> {
+        match mesh {
+            Some(m) if self.hair_on => Ok(Some(self.hair_model()?.hair(capture, m)?)),
+            _ => Ok(None),
+        }
     }
 
     pub fn detector(&self) -> &Arc<FaceDetector> {
@@ -297,7 +335,8 @@ impl Checker {
             0,
         ));
         checks.push(face_rules::face_occluded(&s, cfg));
-        checks.push(face_rules::head_covered(&s, cfg));
+        let hair = self.hair_map(capture, s.mesh.as_ref())?;
+        checks.push(face_rules::head_covered(&s, cfg, hair.as_ref()));
         debug_assert!(checks.iter().map(|c| c.id).eq(CheckId::ALL));
         Ok((CheckReport { checks }, s.face, s.mesh))
     }

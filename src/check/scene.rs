@@ -161,6 +161,20 @@ impl<'a> Scene<'a> {
         (px - cx).abs() > face.bbox.w * 1.8
     }
 
+    /// Whether a capture pixel is backdrop by the person mask (`false` without a mask: then
+    /// nothing is known to be backdrop).
+    pub fn masked_out(&self, x: f32, y: f32) -> bool {
+        let Some(m) = &self.small_mask else {
+            return false;
+        };
+        let s = self.small_scale;
+        let (mx, my) = (
+            ((x * s).max(0.0) as u32).min(m.width().saturating_sub(1)),
+            ((y * s).max(0.0) as u32).min(m.height().saturating_sub(1)),
+        );
+        m.get_pixel(mx, my).0[0] < 128
+    }
+
     /// Tilt of the shoulder line in degrees (positive: the image-right shoulder lower), from the
     /// person mask: the mask's top edge one face width either side of the face centre. `None`
     /// without a mask or when a shoulder is outside the frame.

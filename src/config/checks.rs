@@ -74,9 +74,13 @@ pub struct ChecksConfig {
     /// face.occluded: largest "lower face not skin" score: the warmth the lower face lost
     /// against the skin above it, minus how much redder the lips are than the chin.
     pub occluded_max_score: f32,
-    /// head.covered: largest share of the head just above the hairline whose colour is a vivid
-    /// fabric colour (green, blue, violet, magenta) that neither hair nor skin has.
+    /// head.covered: largest share of the head above the forehead that is neither hair (the hair
+    /// model) nor skin-coloured (a bald scalp): a cap, hat, headscarf or hood is neither.
     pub head_covered_max_share: f32,
+    /// head.covered without the hair model too: largest share of the head just above the hairline
+    /// whose colour is a vivid fabric colour (green, blue, violet, magenta) that neither hair nor
+    /// skin has.
+    pub head_covered_max_vivid: f32,
 }
 
 impl Default for ChecksConfig {
@@ -114,7 +118,8 @@ impl Default for ChecksConfig {
             liveness_blink_max_ratio: 0.5,
             liveness_min_turn_deg: 6.0,
             occluded_max_score: 0.02,
-            head_covered_max_share: 0.3,
+            head_covered_max_share: 0.85,
+            head_covered_max_vivid: 0.3,
         }
     }
 }
@@ -208,6 +213,12 @@ impl ChecksConfig {
         r.range(
             "head_covered_max_share",
             self.head_covered_max_share,
+            0.0,
+            1.0,
+        );
+        r.range(
+            "head_covered_max_vivid",
+            self.head_covered_max_vivid,
             0.0,
             1.0,
         );

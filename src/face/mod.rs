@@ -1,6 +1,7 @@
 //! Faces on the CPU: [`FaceDetector`] (CenterFace: boxes, scores, 5 landmarks), [`FaceMesh`]
 //! (MediaPipe face mesh: 468 points on one face), [`IrisModel`] (MediaPipe iris: eye contour and
-//! iris of each eye), [`AntiSpoof`] (MiniFASNet: a live face or a print or screen held up) and
+//! iris of each eye), [`AntiSpoof`] (MiniFASNet: a live face or a print or screen held up),
+//! [`HairModel`] (MediaPipe hair segmentation: hair or not around the head) and
 //! [`head_pose`] (a 3-D fit of the mesh to MediaPipe's canonical face).
 //!
 //! Owns: the face ONNX models (embedded from `assets/models/`, nothing is read or downloaded at run
@@ -14,12 +15,14 @@
 mod antispoof;
 mod canonical;
 mod detector;
+mod hair;
 mod iris;
 mod mesh;
 mod pose;
 
 pub use antispoof::{AntiSpoof, SpoofScores, antispoof_box};
 pub use detector::FaceDetector;
+pub use hair::{HairCrop, HairMap, HairModel};
 pub use iris::{Eye, IrisModel, lid_gap_ratio};
 pub use mesh::{FaceMesh, Mesh, mesh_index};
 pub use pose::{HeadPose, head_pose};

@@ -173,8 +173,10 @@ impl LiveChecker {
             &cfg,
             &self.photo,
         )
-        // The live list has no recapture rule; the shot is judged with the model.
-        .without_spoof_model();
+        // The live list has no recapture rule; the shot is judged with the model. head.covered
+        // keeps its colour look live; the hair model judges the shot.
+        .without_spoof_model()
+        .without_hair_model();
         // A picture the segmenter refuses (too small) is judged as the lab judges it then: the
         // checks estimate the backdrop and the top from the face.
         let (w, h) = img.dimensions();

@@ -854,6 +854,14 @@ pub fn labelled_set(detector: &FaceDetector) -> Vec<Labelled> {
         // The cap's outline reaches into the backdrop the drawn mask leaves around the head.
         &[Beautified, BackgroundUniform],
     );
+    // A plain off-white beanie: no vivid colour, so only the hair model sees it (it is not
+    // hair, and not the colour of the face's skin).
+    add(
+        "beanie-white",
+        beanie(&base, [232.0, 230.0, 224.0]),
+        &[HeadCovered],
+        &[Beautified, BackgroundUniform],
+    );
     add(
         "busy-background",
         busy_background(&base, 5),

@@ -266,7 +266,9 @@ fn a_teacher_opens_a_session_switches_and_exports_to_a_stick() {
 
     // The stick pulled out: said in words, Retry, nothing half-written left looking complete.
     let away = k.data_dir().join("media").join("away");
-    std::fs::rename(&stick, &away).unwrap();
+    // Windows refuses to rename a folder while a thread has it open (the tab lists the stick
+    // again after each export): a moment's wait, as for a file a virus scanner holds.
+    tucai::atomic_file::retry_busy(|| std::fs::rename(&stick, &away)).unwrap();
     k.confirm_students(3);
     k.tap("导出本场次");
     k.wait_for_text("U 盘可能已拔出");
@@ -285,7 +287,7 @@ fn a_teacher_opens_a_session_switches_and_exports_to_a_stick() {
             .is_empty(),
         "ticks belong to the photo they were given for"
     );
-    std::fs::rename(&away, &stick).unwrap();
+    tucai::atomic_file::retry_busy(|| std::fs::rename(&away, &stick)).unwrap();
     k.tap("重试");
     k.wait_for_text("已导出 3 名学生到 U 盘 KINGSTON");
     assert_eq!(dest.complete_batches().unwrap().len(), 2);

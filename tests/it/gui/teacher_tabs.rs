@@ -428,6 +428,27 @@ fn review_resets_from_the_stick_show_on_the_board_and_to_the_student() {
     k.wait_for_text("背景不符合要求");
 }
 
+/// Issue 20: a station on the campus network exports into the office's shared folder named in
+/// kiosk.toml (`\\office-pc\tucai` on Windows; here an absolute folder, as a mounted share).
+#[test]
+fn a_station_exports_to_the_offices_shared_folder_named_in_the_config() {
+    let mut k = teacher(vec![all_passed()]);
+    k.confirm_students(1);
+    let share_dir = tempfile::tempdir().unwrap();
+    let share = share_dir.path().join("教务处 tucai");
+    std::fs::create_dir(&share).unwrap();
+    k.tab(TeacherTab::Export);
+    // The default destination (`export`, relative to the data folder) is no shared folder.
+    assert!(!k.has_text("共享文件夹"));
+    k.harness.state_mut().config.export.destination = share.clone();
+    k.settle();
+    k.tap(&format!("共享文件夹 {}", share.display()));
+    k.tap("导出本场次");
+    k.wait_for_text("已导出 1 名学生");
+    let dest = FolderDestination::new(&share);
+    assert_eq!(dest.complete_batches().unwrap().len(), 1);
+}
+
 /// The whole round of issue 15 without a command: the teacher exports to the stick with the
 /// trust file, the office clerk trusts the station, imports the stick and rejects one photo in
 /// the first review, the reject list goes onto the stick, the teacher imports it, and the student

@@ -1,12 +1,11 @@
-//! The kiosk window's graphics backend on Windows: DirectX 12, else Vulkan, else OpenGL. wgpu
-//! picks one adapter and a driver that crashes while the first frames are drawn (DirectX 12 under
-//! Wine's vkd3d ends the process with an assertion; an old Intel driver may do the same) cannot be
-//! caught inside the process. The window runs in a supervised child process anyway
-//! (`supervisor.rs`), so on Windows one child per backend is tried, in order, and the first
-//! that shows frames stays; one that dies before them is reported to the log and the next is
-//! tried.
+//! Starting a window (the kiosk's, or the office's with `tucai office`) in supervised child
+//! processes (`supervisor.rs`), and the graphics backend each child uses.
 //!
-//! Elsewhere, and when `WGPU_BACKEND` names a backend, one child with the default backend.
+//! On Windows: DirectX 12, else Vulkan, else OpenGL. wgpu picks one adapter, and a driver that
+//! crashes while the first frames are drawn (DirectX 12 under Wine's vkd3d ends the process with
+//! an assertion; an old Intel driver may do the same) cannot be caught inside the process; so
+//! one child per backend is tried, in order, and the first that shows frames stays. Elsewhere,
+//! and when `WGPU_BACKEND` names a backend, one child with the default backend.
 
 use super::supervisor;
 use anyhow::Result;
@@ -24,12 +23,26 @@ pub fn backends(windows: bool, named: bool) -> Vec<Option<&'static str>> {
     }
 }
 
-/// Runs the window in supervised child processes; `None` when this process should run the
-/// window itself (it is the child, or `TUCAI_SUPERVISOR=off`).
-pub fn supervise() -> Result<Option<ExitCode>> {
-    if !supervisor::wanted() {
-        return Ok(None);
+/// Whether this process hands the window to supervised children ([`supervise`]): unless it is
+/// the child itself or `TUCAI_SUPERVISOR=off`.
+pub fn supervises() -> bool {
+    supervisor::wanted()
+}
+
+/// For the window's launch options, in the child: announce the first frames to the parent
+/// ([`supervisor::READY_FRAMES`]). Also starts the child's watch on its parent, so the window
+/// closes when the supervising process is gone.
+pub fn on_drawn() -> Option<(u64, fn())> {
+    if !supervisor::in_child() {
+        return None;
     }
+    supervisor::follow_parent();
+    Some((supervisor::READY_FRAMES, supervisor::announce_drawn as fn()))
+}
+
+/// Runs the window (this process's own command line) in supervised child processes, one
+/// backend after another. Call it when [`supervises`].
+pub fn supervise() -> Result<ExitCode> {
     let exe = std::env::current_exe()?;
     let args = supervisor::own_args();
     let backends = backends(cfg!(windows), std::env::var_os("WGPU_BACKEND").is_some());
@@ -41,7 +54,6 @@ pub fn supervise() -> Result<Option<ExitCode>> {
         }
         child
     })
-    .map(Some)
 }
 
 #[cfg(test)]

@@ -108,21 +108,21 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
     };
     match cli.command {
         None => {
-            if let Some(code) = gpu::supervise()? {
-                return Ok(code);
-            }
-            if supervisor::in_child() {
-                supervisor::follow_parent();
-            }
             let (config, config_path) = ctx.config()?;
             let data_dir = ctx.data_dir(&config, config_path.as_deref());
+            if gpu::supervises() {
+                // What does not depend on the graphics is checked once, here: a broken
+                // kiosk.toml or a data folder that cannot be opened is said plainly, not taken
+                // for a window that failed to draw (or, on Windows, three backends that did).
+                drop(tucai::store::Store::open(&data_dir)?);
+                return gpu::supervise();
+            }
             let camera = cli.camera.unwrap_or_else(|| config.camera.device.clone());
             let launch = tucai::ui::Launch {
                 windowed: cli.windowed,
                 camera,
                 data_dir,
-                on_drawn: supervisor::in_child()
-                    .then_some((supervisor::READY_FRAMES, supervisor::announce_drawn as fn())),
+                on_drawn: gpu::on_drawn(),
             };
             tucai::ui::run(config, launch)
                 .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;

@@ -1,4 +1,4 @@
-use super::Context;
+use super::{Context, gpu};
 use anyhow::{Result, bail};
 use chrono::Utc;
 use clap::{Args, Subcommand};
@@ -67,9 +67,15 @@ pub fn run(ctx: &Context, args: OfficeArgs) -> Result<ExitCode> {
         }
     };
     let Some(cmd) = args.cmd else {
-        // Office staff do not open terminals: the same work in a window.
+        // Office staff do not open terminals: the same work in a window, with the kiosk's
+        // graphics fallback on Windows (an office PC's driver can fail as a station's can).
         let (config, _) = ctx.config()?;
-        tucai::ui::office::run(config, dir)
+        if gpu::supervises() {
+            // The office database is opened once here: its errors are not graphics failures.
+            drop(Office::open(&dir)?);
+            return gpu::supervise();
+        }
+        tucai::ui::office::run(config, dir, gpu::on_drawn())
             .map_err(|e| anyhow::anyhow!("cannot open the office window: {e}"))?;
         return Ok(ExitCode::SUCCESS);
     };

@@ -286,4 +286,20 @@ mod tests {
         assert_eq!(code, ExitCode::SUCCESS);
         assert_eq!(*tried.lock().unwrap(), vec!["dx12", "vulkan"]);
     }
+
+    #[cfg(unix)]
+    #[test]
+    fn when_no_backend_draws_the_error_names_each_and_the_driver() {
+        let err = supervise(&[Some("dx12"), Some("vulkan"), Some("gl")], |_| {
+            let mut c = Command::new("sh");
+            c.args(["-c", "exit 2"]);
+            c
+        })
+        .expect_err("none drew")
+        .to_string();
+        for backend in ["dx12", "vulkan", "gl"] {
+            assert!(err.contains(&format!("{backend}: ")), "{err}");
+        }
+        assert!(err.contains("update the graphics driver"), "{err}");
+    }
 }

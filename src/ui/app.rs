@@ -770,6 +770,8 @@ mod tests {
         assert_eq!(zoom_for(800.0), 1.0);
         // 1920×1080 at 100 %: zoomed up.
         assert_eq!(zoom_for(1080.0), 1.35);
+        // 1920×1080 at 125 % (864 points): a little up.
+        assert_eq!(zoom_for(864.0), 1.08);
         // 1920×1080 at 150 % (720 points) and 1366×768 at 100 %: zoomed down to fit.
         assert_eq!(zoom_for(720.0), 0.9);
         assert_eq!(zoom_for(768.0), 0.96);

@@ -120,7 +120,7 @@ pub fn run(config: Config, launch: Launch) -> Result<(), UiError> {
 
 /// Calls `call` at the start of the pass after `frames` frames were drawn (each frame is painted
 /// right after its pass ends, so a driver that fails on painting never gets there).
-fn call_once_drawn(ctx: &egui::Context, frames: u64, call: fn()) {
+pub(crate) fn call_once_drawn(ctx: &egui::Context, frames: u64, call: fn()) {
     let done = std::sync::atomic::AtomicBool::new(false);
     ctx.on_begin_pass(
         "tucai_drawn",

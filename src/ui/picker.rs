@@ -134,6 +134,25 @@ pub fn places_ui(
     open
 }
 
+/// The office's shared folder as a place (`[export] destination = '\\office-pc\tucai'` in
+/// kiosk.toml, or a mounted share): a button under the starting places when the destination is
+/// absolute (the default, `export`, is relative to the data folder and is no such place). The
+/// teacher's export tab writes there, the office's import page reads from there. Returns the
+/// folder when tapped.
+pub fn share_ui(destination: &Path, lang: Lang, ui: &mut egui::Ui) -> Option<PathBuf> {
+    if !destination.is_absolute() {
+        return None;
+    }
+    let label = format!(
+        "{} {}",
+        i18n::tr(lang, T::PlaceShare),
+        destination.display()
+    );
+    widgets::big_button_ui(ui, &label, true)
+        .clicked()
+        .then(|| destination.to_path_buf())
+}
+
 /// The listing of the folder shown: `..` and folders open, a file of the wanted kind is chosen.
 /// Returns true when the chosen file changed.
 fn listing_ui(

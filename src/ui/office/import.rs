@@ -75,7 +75,11 @@ pub fn ui(app: &mut OfficeApp, ui: &mut egui::Ui) {
             .size(20.0)
             .color(theme::MUTED),
     );
-    if let Some(d) = picker::places_ui(&mut app.places, &dir, lang, ui) {
+    let tapped = picker::places_ui(&mut app.places, &dir, lang, ui);
+    // The stations on the campus network export into the office's shared folder: the same
+    // `[export] destination` in the office's kiosk.toml lists it here.
+    let shared = picker::share_ui(&app.config.export.destination, lang, ui);
+    if let Some(d) = tapped.or(shared) {
         app.import.picker.open(d);
         app.import.found = None;
     }

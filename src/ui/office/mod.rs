@@ -134,7 +134,12 @@ impl OfficeApp {
 }
 
 /// Opens the office window on the office data directory and blocks until it is closed.
-pub fn run(config: Config, office_dir: PathBuf) -> Result<(), UiError> {
+/// `on_drawn` as for the kiosk ([`super::Launch::on_drawn`]): the Windows graphics fallback.
+pub fn run(
+    config: Config,
+    office_dir: PathBuf,
+    on_drawn: Option<(u64, fn())>,
+) -> Result<(), UiError> {
     let office =
         Office::open(&office_dir).map_err(|e: OfficeError| UiError::Window(e.to_string()))?;
     let options = eframe::NativeOptions {
@@ -146,7 +151,12 @@ pub fn run(config: Config, office_dir: PathBuf) -> Result<(), UiError> {
     eframe::run_native(
         "tucai office",
         options,
-        Box::new(move |cc| Ok(Box::new(OfficeApp::new(&cc.egui_ctx, config, office)))),
+        Box::new(move |cc| {
+            if let Some((frames, call)) = on_drawn {
+                super::call_once_drawn(&cc.egui_ctx, frames, call);
+            }
+            Ok(Box::new(OfficeApp::new(&cc.egui_ctx, config, office)))
+        }),
     )
     .map_err(|e| UiError::Window(e.to_string()))
 }

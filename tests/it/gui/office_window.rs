@@ -218,6 +218,31 @@ fn an_office_clerk_trusts_imports_sees_the_class_and_writes_the_package() {
     assert!(package.join("photos/202200001.jpg").is_file());
 }
 
+#[test]
+fn the_import_page_lists_the_shared_folder_set_in_the_config() {
+    // The stations on the campus network export into the office's shared folder (on Windows
+    // `\\office-pc\tucai`; here an absolute folder, as a mounted share would be).
+    let share_dir = tempfile::tempdir().unwrap();
+    let share = share_dir.path().join("共享 tucai");
+    std::fs::create_dir(&share).unwrap();
+    station_exports("station-a", &["202200001", "202200002"], 2, &share);
+    let stick_dir = tempfile::tempdir().unwrap();
+
+    let mut w = office_window(stick_dir.path());
+    // The default destination (`export`, relative to the data folder) is no shared folder.
+    assert!(!w.has_text("共享文件夹"));
+    w.harness.state_mut().config.export.destination = share.clone();
+    w.harness.run_steps(3);
+    let label = format!("共享文件夹 {}", share.display());
+    w.click(&label);
+    w.wait_for_text("找到 1 个批次");
+    w.wait_for_text("station-a");
+    assert_eq!(
+        w.harness.state().import.picker.folder(),
+        Some(share.as_path())
+    );
+}
+
 /// The upload package folder the office window wrote on the stick.
 pub(super) fn package_in(stick: &std::path::Path) -> std::path::PathBuf {
     std::fs::read_dir(stick)

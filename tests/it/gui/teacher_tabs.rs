@@ -266,7 +266,9 @@ fn a_teacher_opens_a_session_switches_and_exports_to_a_stick() {
 
     // The stick pulled out: said in words, Retry, nothing half-written left looking complete.
     let away = k.data_dir().join("media").join("away");
-    std::fs::rename(&stick, &away).unwrap();
+    // Windows refuses to rename a folder while a thread has it open (the tab lists the stick
+    // again after each export): a moment's wait, as for a file a virus scanner holds.
+    tucai::atomic_file::retry_busy(|| std::fs::rename(&stick, &away)).unwrap();
     k.confirm_students(3);
     k.tap("导出本场次");
     k.wait_for_text("U 盘可能已拔出");
@@ -285,7 +287,7 @@ fn a_teacher_opens_a_session_switches_and_exports_to_a_stick() {
             .is_empty(),
         "ticks belong to the photo they were given for"
     );
-    std::fs::rename(&away, &stick).unwrap();
+    tucai::atomic_file::retry_busy(|| std::fs::rename(&away, &stick)).unwrap();
     k.tap("重试");
     k.wait_for_text("已导出 3 名学生到 U 盘 KINGSTON");
     assert_eq!(dest.complete_batches().unwrap().len(), 2);
@@ -424,6 +426,27 @@ fn review_resets_from_the_stick_show_on_the_board_and_to_the_student() {
     k.tap("返回学生界面");
     k.scan(tucai::camera::DEMO_CAPTURE_CODE);
     k.wait_for_text("背景不符合要求");
+}
+
+/// Issue 20: a station on the campus network exports into the office's shared folder named in
+/// kiosk.toml (`\\office-pc\tucai` on Windows; here an absolute folder, as a mounted share).
+#[test]
+fn a_station_exports_to_the_offices_shared_folder_named_in_the_config() {
+    let mut k = teacher(vec![all_passed()]);
+    k.confirm_students(1);
+    let share_dir = tempfile::tempdir().unwrap();
+    let share = share_dir.path().join("教务处 tucai");
+    std::fs::create_dir(&share).unwrap();
+    k.tab(TeacherTab::Export);
+    // The default destination (`export`, relative to the data folder) is no shared folder.
+    assert!(!k.has_text("共享文件夹"));
+    k.harness.state_mut().config.export.destination = share.clone();
+    k.settle();
+    k.tap(&format!("共享文件夹 {}", share.display()));
+    k.tap("导出本场次");
+    k.wait_for_text("已导出 1 名学生");
+    let dest = FolderDestination::new(&share);
+    assert_eq!(dest.complete_batches().unwrap().len(), 1);
 }
 
 /// The whole round of issue 15 without a command: the teacher exports to the stick with the

@@ -103,18 +103,10 @@ pub fn ui(app: &mut KioskApp, ui: &mut egui::Ui) {
             .size(20.0)
             .color(theme::MUTED),
     );
-    let mut tapped = picker::places_ui(&mut app.teacher.places, &data_dir, lang, ui);
-    // The office's shared folder set once in kiosk.toml (`[export] destination =
-    // '\\office-pc\tucai'`, or a mounted share): a station on the campus network exports there
-    // without a stick. Only an absolute destination is such a place; the default is relative.
-    let share = app.config.export.destination.clone();
-    if share.is_absolute() {
-        let label = format!("{} {}", t(app, T::PlaceShare), share.display());
-        if widgets::big_button_ui(ui, &label, true).clicked() {
-            tapped = Some(share);
-        }
-    }
-    if let Some(dir) = tapped {
+    let tapped = picker::places_ui(&mut app.teacher.places, &data_dir, lang, ui);
+    // A station on the campus network exports to the office's shared folder without a stick.
+    let shared = picker::share_ui(&app.config.export.destination, lang, ui);
+    if let Some(dir) = tapped.or(shared) {
         // Tapping the stick again reads it again (the office may have put its receipt there).
         app.teacher.export.picker.open(dir);
         app.teacher.export.info = None;

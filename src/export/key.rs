@@ -176,11 +176,17 @@ impl TrustedKey {
             path: path.to_path_buf(),
             source,
         })?;
+        Self::from_json(&bytes, path)
+    }
+
+    /// Parses and checks a trust file's bytes as [`TrustedKey::load`] does; `path` only names
+    /// the file in errors (the fuzz target reaches the parser through here, without a file).
+    pub fn from_json(bytes: &[u8], path: &Path) -> Result<TrustedKey> {
         let bad = |message: String| ExportError::Trust {
             path: path.to_path_buf(),
             message,
         };
-        let key: TrustedKey = serde_json::from_slice(&bytes)
+        let key: TrustedKey = serde_json::from_slice(bytes)
             .map_err(|e| bad(format!("not a tucai trust file: {e}")))?;
         if key.format != TRUST_FORMAT {
             return Err(bad(format!("unknown format `{}`", key.format)));

@@ -64,7 +64,67 @@ pub fn verify_batch(
             "missing: the batch is unsigned and cannot be trusted; export it again".into(),
         )
     })?;
-    let manifest = Manifest::from_json(&manifest_bytes, &dir.display().to_string())
+    let manifest = check_manifest(dir, folder.as_deref(), &manifest_bytes, &signature, trusted)?;
+    let mut listed = BTreeSet::new();
+    let mut files = HashMap::new();
+    for entry in &manifest.files {
+        let bytes = read(&entry.path)?
+            .ok_or_else(|| refuse(&entry.path, "missing: the batch is incomplete".into()))?;
+        if bytes.len() as u64 != entry.size {
+            return Err(refuse(
+                &entry.path,
+                format!(
+                    "truncated or changed: {} bytes, the manifest says {}",
+                    bytes.len(),
+                    entry.size
+                ),
+            ));
+        }
+        if sha256_hex(&bytes) != entry.sha256 {
+            return Err(refuse(
+                &entry.path,
+                "changed after export: its SHA-256 does not match the manifest".into(),
+            ));
+        }
+        listed.insert(entry.path.clone());
+        files.insert(entry.path.clone(), bytes);
+    }
+    for extra in present {
+        let known = extra == MANIFEST_JSON || extra == SIGNATURE || extra == RECEIPT;
+        if !known && !listed.contains(&extra) {
+            return Err(refuse(
+                &extra,
+                "not listed in the manifest: something was added to the batch".into(),
+            ));
+        }
+    }
+    Ok(VerifiedBatch {
+        dir: dir.to_path_buf(),
+        manifest,
+        manifest_sha256: sha256_hex(&manifest_bytes),
+        files,
+    })
+}
+
+/// The checks of a batch that need no file but the manifest and its signature: the manifest
+/// parses, its name matches its station, session and sequence (and the folder's name, when that is
+/// a batch name), the station is trusted and signed exactly these bytes, every listed path stays
+/// inside the batch, and every student's photo is a plain file name listed among the files.
+/// `dir` only names the batch in errors. [`verify_batch`] calls it before reading any photo; it is
+/// public so the fuzz target (`fuzz/`) reaches the whole in-memory check without a folder.
+pub fn check_manifest(
+    dir: &Path,
+    folder: Option<&str>,
+    manifest_bytes: &[u8],
+    signature: &[u8],
+    trusted: &dyn Fn(&str) -> Result<Option<TrustedKey>>,
+) -> Result<Manifest> {
+    let refuse = |file: &str, message: String| OfficeError::Refused {
+        batch: dir.to_path_buf(),
+        file: file.to_string(),
+        message,
+    };
+    let manifest = Manifest::from_json(manifest_bytes, &dir.display().to_string())
         .map_err(|e| refuse(MANIFEST_JSON, e.to_string()))?;
     // The folder's name is what the station's purge and the clerk go by; a folder renamed to
     // another batch's name (…_b0007 holding b0001) would hide which batch was imported.
@@ -83,7 +143,7 @@ pub fn verify_batch(
             ),
         ));
     }
-    if let Some(name) = folder.as_deref().filter(|n| BatchName::parse(n).is_some())
+    if let Some(name) = folder.filter(|n| BatchName::parse(n).is_some())
         && name != manifest.batch
     {
         return Err(refuse(
@@ -105,8 +165,8 @@ pub fn verify_batch(
             ),
         )
     })?;
-    let signature = String::from_utf8_lossy(&signature);
-    if !key.verifies(&manifest_bytes, signature.trim()) {
+    let signature = String::from_utf8_lossy(signature);
+    if !key.verifies(manifest_bytes, signature.trim()) {
         return Err(refuse(
             MANIFEST_JSON,
             format!(
@@ -116,33 +176,9 @@ pub fn verify_batch(
             ),
         ));
     }
-
-    let mut listed = BTreeSet::new();
-    let mut files = HashMap::new();
-    for entry in &manifest.files {
-        if !is_plain_relative(&entry.path) {
-            return Err(refuse(&entry.path, "a path outside the batch".into()));
-        }
-        let bytes = read(&entry.path)?
-            .ok_or_else(|| refuse(&entry.path, "missing: the batch is incomplete".into()))?;
-        if bytes.len() as u64 != entry.size {
-            return Err(refuse(
-                &entry.path,
-                format!(
-                    "truncated or changed: {} bytes, the manifest says {}",
-                    bytes.len(),
-                    entry.size
-                ),
-            ));
-        }
-        if sha256_hex(&bytes) != entry.sha256 {
-            return Err(refuse(
-                &entry.path,
-                "changed after export: its SHA-256 does not match the manifest".into(),
-            ));
-        }
-        listed.insert(entry.path.clone());
-        files.insert(entry.path.clone(), bytes);
+    // Before any listed file is opened: a path out of the batch is never read.
+    if let Some(entry) = manifest.files.iter().find(|f| !is_plain_relative(&f.path)) {
+        return Err(refuse(&entry.path, "a path outside the batch".into()));
     }
     for student in &manifest.students {
         // Student numbers become file names in the office and the upload package.
@@ -165,21 +201,7 @@ pub fn verify_batch(
             ));
         }
     }
-    for extra in present {
-        let known = extra == MANIFEST_JSON || extra == SIGNATURE || extra == RECEIPT;
-        if !known && !listed.contains(&extra) {
-            return Err(refuse(
-                &extra,
-                "not listed in the manifest: something was added to the batch".into(),
-            ));
-        }
-    }
-    Ok(VerifiedBatch {
-        dir: dir.to_path_buf(),
-        manifest,
-        manifest_sha256: sha256_hex(&manifest_bytes),
-        files,
-    })
+    Ok(manifest)
 }
 
 fn is_plain_relative(path: &str) -> bool {
@@ -245,5 +267,110 @@ mod tests {
         assert!(!is_plain_relative("/etc/passwd"));
         assert!(!is_plain_relative("photos/../../x"));
         assert!(!is_plain_relative(""));
+    }
+
+    /// A manifest of batch `station-01_s000003_b0002` with these files and students, as bytes.
+    fn manifest(files: serde_json::Value, students: serde_json::Value) -> Vec<u8> {
+        let at = "2026-05-06T08:00:00Z";
+        serde_json::to_vec(&serde_json::json!({
+            "format": crate::export::manifest::FORMAT,
+            "batch": "station-01_s000003_b0002",
+            "station_id": "station-01",
+            "station_key": "",
+            "session": {"id": 3, "class_name": "酒店2201", "place": "图书馆", "operator": "董老师",
+                        "opened_at": at, "closed_at": null},
+            "sequence": 2,
+            "exported_at": at,
+            "content_digest": "",
+            "students": students,
+            "missing": [],
+            "files": files,
+        }))
+        .expect("plain JSON")
+    }
+
+    fn student(no: &str, photo: &str, sha: &str) -> serde_json::Value {
+        let at = "2026-05-06T08:00:00Z";
+        serde_json::json!({
+            "student_no": no, "name": "张三", "id_number": "", "department": "", "class_name": "",
+            "phone": null, "notify_status": null, "notify_fee": null, "fee_state": "paid",
+            "confirmation_id": 1, "confirmed_at": at, "draft_saved_at": at, "taken_at": at,
+            "photo": photo, "photo_sha256": sha, "checks_passed": true, "checks_failed": [],
+            "report": {"checks": []},
+        })
+    }
+
+    /// Signs `bytes` with a new station key and checks them as the office would.
+    fn check(bytes: &[u8], folder: Option<&str>) -> Result<Manifest> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let key = crate::export::StationKey::load_or_create(dir.path()).expect("key");
+        let trusted = key.trusted("station-01");
+        let sig = key.sign_hex(bytes);
+        let lookup = |_: &str| Ok(Some(trusted.clone()));
+        check_manifest(Path::new("b"), folder, bytes, sig.as_bytes(), &lookup)
+    }
+
+    fn refused_file(r: Result<Manifest>) -> String {
+        match r {
+            Err(OfficeError::Refused { file, .. }) => file,
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_signed_manifest_passes_and_one_changed_byte_does_not() {
+        let sha = "ab".repeat(32);
+        let files = serde_json::json!([{"path": "photos/2022001.jpg", "size": 3, "sha256": sha}]);
+        let bytes = manifest(
+            files,
+            serde_json::json!([student("2022001", "photos/2022001.jpg", &sha)]),
+        );
+        let m = check(&bytes, Some("station-01_s000003_b0002")).expect("valid");
+        assert_eq!(m.students.len(), 1);
+        let dir = tempfile::tempdir().expect("temp dir");
+        let key = crate::export::StationKey::load_or_create(dir.path()).expect("key");
+        let trusted = key.trusted("station-01");
+        let sig = key.sign_hex(&bytes);
+        // Still valid JSON, so only the signature can refuse it.
+        let mut changed = bytes.clone();
+        changed.push(b'\n');
+        let lookup = |_: &str| Ok(Some(trusted.clone()));
+        assert!(check_manifest(Path::new("b"), None, &bytes, sig.as_bytes(), &lookup).is_ok());
+        let r = check_manifest(Path::new("b"), None, &changed, sig.as_bytes(), &lookup);
+        match r {
+            Err(OfficeError::Refused { file, message, .. }) => {
+                assert_eq!(file, MANIFEST_JSON);
+                assert!(message.contains("signature"), "{message}");
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_signed_manifest_naming_a_path_outside_the_batch_is_refused_before_any_read() {
+        let files = serde_json::json!([{"path": "../../etc/passwd", "size": 1, "sha256": ""}]);
+        let r = check(&manifest(files, serde_json::json!([])), None);
+        assert_eq!(refused_file(r), "../../etc/passwd");
+    }
+
+    #[test]
+    fn a_student_whose_photo_is_not_a_listed_plain_file_is_refused() {
+        let sha = "cd".repeat(32);
+        let files = serde_json::json!([{"path": "photos/A1.jpg", "size": 3, "sha256": sha}]);
+        let bad_no = student("../A1", "photos/../A1.jpg", &sha);
+        let r = check(&manifest(files.clone(), serde_json::json!([bad_no])), None);
+        assert_eq!(refused_file(r), MANIFEST_JSON);
+        let unlisted = student("A2", "photos/A2.jpg", &sha);
+        let r = check(&manifest(files, serde_json::json!([unlisted])), None);
+        assert_eq!(refused_file(r), "photos/A2.jpg");
+    }
+
+    #[test]
+    fn a_folder_renamed_to_another_batch_is_refused() {
+        let bytes = manifest(serde_json::json!([]), serde_json::json!([]));
+        let r = check(&bytes, Some("station-01_s000003_b0007"));
+        assert_eq!(refused_file(r), ".");
+        // A folder whose name is no batch name (a clerk's copy) is not held against it.
+        assert!(check(&bytes, Some("copy of batch")).is_ok());
     }
 }

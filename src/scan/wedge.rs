@@ -7,6 +7,11 @@
 
 use std::time::{Duration, Instant};
 
+/// The most text kept between two Enters: `[scan] max_payload_len` allows at most 4096 bytes, so
+/// nothing longer is a code. Past it (a stuck key, a scanner set to send no Enter) what was typed
+/// is dropped instead of growing for as long as the station runs.
+pub const MAX_PENDING_BYTES: usize = 4096;
+
 /// What an Enter completed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WedgeInput {
@@ -51,6 +56,10 @@ impl WedgeAccumulator {
             .is_some_and(|t| at.saturating_duration_since(t) > self.max_gap)
         {
             self.run_start = self.all.len();
+        }
+        if self.all.len() + c.len_utf8() > MAX_PENDING_BYTES {
+            self.all.clear();
+            self.run_start = 0;
         }
         self.all.push(c);
         self.last_key = Some(at);
@@ -135,6 +144,24 @@ mod tests {
         let mut a = acc();
         let end = feed(&mut a, "ab", Instant::now(), 3);
         assert_eq!(a.push_enter(end), Some(WedgeInput::Typed("ab".into())));
+    }
+
+    #[test]
+    fn keys_without_enter_stay_bounded() {
+        // A stuck key at scanner speed: a day of it must not grow the buffer.
+        let mut a = acc();
+        let t0 = Instant::now();
+        for i in 0..3 * MAX_PENDING_BYTES {
+            a.push_char('码', t0 + Duration::from_micros(i as u64));
+        }
+        let end = t0 + Duration::from_millis(1);
+        let kept = match a.push_enter(end) {
+            Some(WedgeInput::Scanned(s) | WedgeInput::Typed(s)) => s,
+            None => String::new(),
+        };
+        // 36 864 bytes typed; what is left is the tail after the last drop.
+        assert!(kept.len() <= MAX_PENDING_BYTES, "{} bytes kept", kept.len());
+        assert_eq!(a.push_enter(end), None);
     }
 
     #[test]

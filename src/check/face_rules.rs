@@ -1,12 +1,14 @@
 //! The face-geometry checks: pose.frontal (3-D fit of the mesh), eyes.open (iris model),
-//! mouth.closed (lip gap and teeth), face.occluded (what covers the lower face). Each measures
+//! mouth.closed (lip gap and teeth), face.occluded (what covers the lower face), glasses.tinted
+//! (the eye boxes against the cheeks, and the white of the eye against its iris). Each measures
 //! on the main face's mesh and reports the value nearest its limit.
 
-use super::rules::{Unmeasured, not_measured, outcome};
+use super::pixels;
+use super::rules::{FaceAreas, Unmeasured, not_measured, outcome};
 use super::scene::Scene;
 use super::{CheckId, CheckResult};
 use crate::config::ChecksConfig;
-use crate::face::{HairMap, Mesh, Point, mesh_index as mi};
+use crate::face::{Eye, HairMap, Mesh, Point, mesh_index as mi};
 use image::RgbImage;
 
 /// One measured value against its limit, with what to say when it fails. `max`: the value must
@@ -140,6 +142,98 @@ pub fn eyes_open(s: &Scene, cfg: &ChecksConfig) -> CheckResult {
         });
     }
     worst(CheckId::EyesOpen, &limits)
+}
+
+/// Tinted or mirrored lenses, two looks, the one nearer its limit reported (a failing one
+/// first): the darker eye box against the cheeks (a dark lens), and the white of the eye against
+/// its iris ([`eye_white`]: any lens, a mirrored one too, which can be as bright as the skin).
+pub fn glasses_tinted(s: &Scene, cfg: &ChecksConfig, a: &FaceAreas) -> CheckResult {
+    let eyes: Vec<f32> = a
+        .eyes
+        .iter()
+        .filter_map(|&e| pixels::median_luma(s.img, e))
+        .collect();
+    let cheeks: Vec<f32> = a
+        .cheeks
+        .iter()
+        .filter_map(|&c| pixels::median_luma(s.img, c))
+        .collect();
+    if eyes.is_empty() || cheeks.is_empty() {
+        return not_measured(CheckId::GlassesTinted, Unmeasured::Face);
+    }
+    let eye = eyes.iter().copied().fold(f32::MAX, f32::min);
+    let cheek = cheeks.iter().sum::<f32>() / cheeks.len() as f32;
+    let mut limits = vec![Limit {
+        value: eye / cheek.max(1.0),
+        limit: cfg.tinted_min_ratio,
+        max: false,
+        zh: "眼部太暗（有色眼镜或阴影）。请摘下有色眼镜。",
+        en: "Eyes too dark (tinted glasses or shadow). Take off tinted glasses.",
+    }];
+    if let Some(white) = s.eyes.as_ref().and_then(|e| eye_white(s.img, e)) {
+        limits.push(Limit {
+            value: white,
+            limit: cfg.tinted_min_white,
+            max: false,
+            zh: "看不到眼白（有色或反光镜片）。请摘下墨镜或有色眼镜。",
+            en: "The whites of the eyes do not show (tinted or mirrored lenses). Take off sunglasses.",
+        });
+    }
+    worst(CheckId::GlassesTinted, &limits)
+}
+
+/// The eye opening's lid points in order around it: the lower lid from the outer corner to the
+/// inner one, then the upper lid back (the iris model's contour indices).
+const LID_RING: [usize; 16] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 15, 14, 13, 12, 11, 10, 9];
+/// Fewest pixels of white and of iris an eye needs to be judged by [`eye_white`].
+const MIN_WHITE_PX: usize = 6;
+const MIN_IRIS_PX: usize = 3;
+
+/// How much brighter the white of the eye is than its iris, in the eye that shows more of it:
+/// the brightest tenth (90th percentile of luminance) of the eye opening outside the iris ring,
+/// over the median of the iris disc. A bare open eye shows a white beside a darker iris whatever
+/// the skin or the light on the face (1.31 and more on 479 bare open-eyed faces of real photos); behind a
+/// tinted or mirrored lens "white" and "iris" are the same glass (about 1). The 90th percentile,
+/// not the median: the lashes and the lid's shadow darken the rim of the opening. `None` without
+/// the iris model's points or when either eye has too few pixels to tell (a small or closed eye,
+/// which eyes.open judges).
+pub fn eye_white(img: &RgbImage, eyes: &[Eye; 2]) -> Option<f32> {
+    let one = |e: &Eye| -> Option<f32> {
+        let centre = *e.iris.first()?;
+        let rim = e.iris.get(1..5)?;
+        let r = rim.iter().map(|p| p.distance(centre)).sum::<f32>() / rim.len() as f32;
+        let ring: Vec<Point> = LID_RING
+            .iter()
+            .map(|&i| e.contour.get(i).copied())
+            .collect::<Option<_>>()?;
+        let (mut white, mut iris) = (Vec::new(), Vec::new());
+        for_each_inside_at(img, &ring, |x, y, p| {
+            let d = (x as f32 + 0.5 - centre.x).hypot(y as f32 + 0.5 - centre.y);
+            let l = luma([p[0] as f32, p[1] as f32, p[2] as f32]);
+            // A band around the iris's edge is left out: it blends both.
+            if d > 1.15 * r {
+                white.push(l);
+            } else if d < 0.8 * r {
+                iris.push(l);
+            }
+        });
+        if white.len() < MIN_WHITE_PX {
+            return None;
+        }
+        white.sort_by(f32::total_cmp);
+        let bright = white[white.len() * 9 / 10];
+        let iris = if iris.len() >= MIN_IRIS_PX {
+            iris.sort_by(f32::total_cmp);
+            iris[iris.len() / 2]
+        } else {
+            // The model put the iris outside the opening it found: on a lens there is no eye to
+            // place it in. Its disc, wherever it is, is then compared with the opening.
+            luma(patch(img, centre, 0.55 * r)?)
+        };
+        Some(bright / iris.max(1.0))
+    };
+    let [l, r] = eyes;
+    Some(one(l)?.max(one(r)?))
 }
 
 /// Outer lip outline.
@@ -720,6 +814,64 @@ mod tests {
         ] {
             assert!(warmth(cloth) < 0.0, "{cloth:?}");
         }
+    }
+
+    /// An eye at (50, 50): the lid ring an ellipse 40 × 16 px, the iris a disc of radius 7.
+    fn drawn_eye(scale: f32) -> Eye {
+        let p = |x: f32, y: f32| Point {
+            x: 50.0 + x * scale,
+            y: 50.0 + y * scale,
+        };
+        let mut contour = vec![Point::default(); 71];
+        for (k, slot) in (0..=8).zip([0, 1, 2, 3, 4, 5, 6, 7, 8]) {
+            let t = std::f32::consts::PI * (1.0 - k as f32 / 8.0);
+            contour[slot] = p(20.0 * t.cos(), 8.0 * t.sin());
+        }
+        for (k, slot) in (1..8).zip([9, 10, 11, 12, 13, 14, 15]) {
+            let t = std::f32::consts::PI * (1.0 + k as f32 / 8.0);
+            contour[slot] = p(20.0 * t.cos(), 8.0 * t.sin());
+        }
+        let iris = vec![
+            p(0.0, 0.0),
+            p(7.0, 0.0),
+            p(0.0, 7.0),
+            p(-7.0, 0.0),
+            p(0.0, -7.0),
+        ];
+        Eye { contour, iris }
+    }
+
+    /// A 100 × 100 picture: `skin` everywhere, `white` in the eye opening, `iris` in the disc.
+    fn eye_picture(skin: u8, white: u8, iris: u8) -> RgbImage {
+        RgbImage::from_fn(100, 100, |x, y| {
+            let (dx, dy) = (x as f32 + 0.5 - 50.0, y as f32 + 0.5 - 50.0);
+            let v = if dx.hypot(dy) < 7.0 {
+                iris
+            } else if (dx / 20.0).powi(2) + (dy / 8.0).powi(2) < 1.0 {
+                white
+            } else {
+                skin
+            };
+            image::Rgb([v, v, v])
+        })
+    }
+
+    #[test]
+    fn a_bare_eye_shows_its_white_and_a_lens_does_not() {
+        let eyes = [drawn_eye(1.0), drawn_eye(1.0)];
+        // A bare eye, on dark skin too: the white is the white, whatever the face around it.
+        for skin in [200, 60] {
+            let v = eye_white(&eye_picture(skin, 225, 70), &eyes).unwrap();
+            assert!(v > 3.0, "bare eye on skin {skin}: {v}");
+        }
+        // A dark lens and a mirrored one as bright as the skin: one glass, no white.
+        for lens in [40, 170] {
+            let v = eye_white(&eye_picture(170, lens, lens), &eyes).unwrap();
+            assert!((v - 1.0).abs() < 0.05, "lens {lens}: {v}");
+        }
+        // An eye of a few pixels is not judged.
+        let tiny = [drawn_eye(0.1), drawn_eye(0.1)];
+        assert_eq!(eye_white(&eye_picture(170, 225, 70), &tiny), None);
     }
 
     #[test]

@@ -317,7 +317,7 @@ impl Checker {
             face_check(CheckId::EyesRedeye, &|a| rules::eyes_redeye(&s, cfg, a)),
             face_check(CheckId::GlassesGlare, &|a| rules::glasses_glare(&s, cfg, a)),
             face_check(CheckId::GlassesTinted, &|a| {
-                rules::glasses_tinted(&s, cfg, a)
+                face_rules::glasses_tinted(&s, cfg, a)
             }),
             face_check(CheckId::ImageSharp, &|a| rules::image_sharp(&s, cfg, a)),
             rules::background_uniform(&s, cfg),

@@ -369,33 +369,6 @@ pub fn glasses_glare(s: &Scene, cfg: &ChecksConfig, a: &FaceAreas) -> CheckResul
     )
 }
 
-pub fn glasses_tinted(s: &Scene, cfg: &ChecksConfig, a: &FaceAreas) -> CheckResult {
-    let eyes: Vec<f32> = a
-        .eyes
-        .iter()
-        .filter_map(|&e| pixels::median_luma(s.img, e))
-        .collect();
-    let cheeks: Vec<f32> = a
-        .cheeks
-        .iter()
-        .filter_map(|&c| pixels::median_luma(s.img, c))
-        .collect();
-    if eyes.is_empty() || cheeks.is_empty() {
-        return not_measured(CheckId::GlassesTinted, Unmeasured::Face);
-    }
-    let eye = eyes.iter().copied().fold(f32::MAX, f32::min);
-    let cheek = cheeks.iter().sum::<f32>() / cheeks.len() as f32;
-    let v = eye / cheek.max(1.0);
-    outcome(
-        CheckId::GlassesTinted,
-        v,
-        cfg.tinted_min_ratio,
-        v >= cfg.tinted_min_ratio,
-        "眼部太暗（有色眼镜或阴影）。请摘下有色眼镜。",
-        "Eyes too dark (tinted glasses or shadow). Take off tinted glasses.",
-    )
-}
-
 /// Eye distance (pixels) the face is measured at for image.sharp: a larger face is shrunk to it
 /// (blur that shrinking hides does not show in the 480×640 photo either, whose eye distance is
 /// larger), a smaller one is measured as it is (upscaling would blur a sharp face).

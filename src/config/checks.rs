@@ -45,6 +45,10 @@ pub struct ChecksConfig {
     pub glare_max_share: f32,
     /// glasses.tinted: smallest eye-region / cheek luminance ratio.
     pub tinted_min_ratio: f32,
+    /// glasses.tinted: smallest whiteness of the eye's white against its iris (brightest tenth of
+    /// the eye opening outside the iris over the iris's median luminance, in the eye showing more
+    /// white). Behind a tinted or mirrored lens both are the same glass.
+    pub tinted_min_white: f32,
     /// image.sharp: smallest edge sharpness of the face in its least sharp direction (1-D Laplacian
     /// / 2-px difference, measured at an eye distance of at most 64 px).
     pub sharp_min: f32,
@@ -106,6 +110,7 @@ impl Default for ChecksConfig {
             redeye_max_share: 0.2,
             glare_max_share: 0.06,
             tinted_min_ratio: 0.35,
+            tinted_min_white: 1.2,
             sharp_min: 0.26,
             background_max_texture: 8.0,
             clothing_blue_max_share: 0.3,
@@ -158,6 +163,7 @@ impl ChecksConfig {
         r.range("redeye_max_share", self.redeye_max_share, 0.0, 1.0);
         r.range("glare_max_share", self.glare_max_share, 0.0, 1.0);
         r.range("tinted_min_ratio", self.tinted_min_ratio, 0.0, 1.0);
+        r.range("tinted_min_white", self.tinted_min_white, 0.0, 10.0);
         r.range("sharp_min", self.sharp_min, 0.0, 10.0);
         r.range(
             "background_max_texture",

@@ -38,7 +38,7 @@ pub enum Rule {
     Covered,
     /// Light level, even light, no highlights.
     Light,
-    /// No glare on the lenses, no tinted lenses.
+    /// No glare on the lenses, no tinted or mirrored lenses.
     Glasses,
     /// The face in focus.
     Sharp,

@@ -965,7 +965,7 @@ pub fn check_name(lang: Lang, id: crate::check::CheckId) -> &'static str {
         C::LightHotspot => ("高光", "hotspots"),
         C::EyesRedeye => ("红眼", "red eye"),
         C::GlassesGlare => ("眼镜反光", "glasses glare"),
-        C::GlassesTinted => ("有色眼镜", "tinted glasses"),
+        C::GlassesTinted => ("有色或反光眼镜", "tinted or mirrored glasses"),
         C::ImageSharp => ("清晰度", "sharpness"),
         C::BackgroundUniform => ("背景", "backdrop"),
         C::ClothingBlue => ("蓝色上衣", "blue top"),

@@ -406,6 +406,19 @@ fn paint_ellipse(
     ry: f32,
     f: impl Fn([f32; 3], f32) -> [f32; 3],
 ) {
+    paint_ellipse_at(img, cx, cy, rx, ry, |p, a, _| f(p, a));
+}
+
+/// [`paint_ellipse`] whose colour also depends on the height in the ellipse (`v`: −1 at the top,
+/// 1 at the bottom).
+fn paint_ellipse_at(
+    img: &mut RgbImage,
+    cx: f32,
+    cy: f32,
+    rx: f32,
+    ry: f32,
+    f: impl Fn([f32; 3], f32, f32) -> [f32; 3],
+) {
     let (w, h) = img.dimensions();
     let x0 = (cx - rx - 2.0).max(0.0) as u32;
     let x1 = ((cx + rx + 2.0) as u32).min(w);
@@ -417,7 +430,7 @@ fn paint_ellipse(
             let a = smoothstep(1.0, 0.8, r);
             if a > 0.0 {
                 let p = img.get_pixel(x, y).0.map(|v| v as f32);
-                let q = f(p, a);
+                let q = f(p, a, (y as f32 - cy) / ry);
                 img.put_pixel(x, y, Rgb(q.map(clamp8)));
             }
         }
@@ -445,6 +458,22 @@ pub fn tinted_glasses(c: &Capture, k: f32) -> Capture {
     for eye in [c.face.left_eye, c.face.right_eye] {
         paint_ellipse(&mut img, eye.x, eye.y, 0.42 * e, 0.3 * e, |p, a| {
             p.map(|v| v * (1.0 - a + a * k))
+        });
+    }
+    with_img(c, img)
+}
+
+/// Mirrored sunglasses: each lens an opaque reflection of a bright scene (sky over ground), about
+/// as bright as the face, so the lens is not darker than the cheeks; only the missing white of
+/// the eye gives it away.
+pub fn mirrored_glasses(c: &Capture) -> Capture {
+    let mut img = c.img.clone();
+    let e = c.eye_dist();
+    let (sky, ground) = ([150.0, 185.0, 220.0], [120.0, 115.0, 105.0]);
+    for eye in [c.face.left_eye, c.face.right_eye] {
+        paint_ellipse_at(&mut img, eye.x, eye.y, 0.42 * e, 0.3 * e, |p, a, v| {
+            let t = ((v + 1.0) / 2.0).clamp(0.0, 1.0);
+            std::array::from_fn(|i| p[i] * (1.0 - a) + a * (sky[i] * (1.0 - t) + ground[i] * t))
         });
     }
     with_img(c, img)
@@ -839,6 +868,13 @@ pub fn labelled_set(detector: &FaceDetector) -> Vec<Labelled> {
         &[LightExposure, Beautified, EyesOpen],
     );
     add(
+        "mirrored-glasses",
+        mirrored_glasses(&base),
+        &[GlassesTinted],
+        // An opaque lens: whether the eye under it is open cannot be seen.
+        &[LightExposure, Beautified, EyesOpen],
+    );
+    add(
         "glare",
         glare(&base),
         &[GlassesGlare],
@@ -917,6 +953,12 @@ pub fn labelled_set(detector: &FaceDetector) -> Vec<Labelled> {
     add(
         "tinted-glasses-2",
         tinted_glasses(&base2, 0.35),
+        &[GlassesTinted],
+        &[LightExposure, Beautified, EyesOpen],
+    );
+    add(
+        "mirrored-glasses-2",
+        mirrored_glasses(&base2),
         &[GlassesTinted],
         &[LightExposure, Beautified, EyesOpen],
     );

@@ -192,11 +192,11 @@ const MIN_IRIS_PX: usize = 3;
 /// How much brighter the white of the eye is than its iris, in the eye that shows more of it:
 /// the brightest tenth (90th percentile of luminance) of the eye opening outside the iris ring,
 /// over the median of the iris disc. A bare open eye shows a white beside a darker iris whatever
-/// the skin or the light on the face (1.31 and more on 479 bare open-eyed faces of real photos); behind a
-/// tinted or mirrored lens "white" and "iris" are the same glass (about 1). The 90th percentile,
-/// not the median: the lashes and the lid's shadow darken the rim of the opening. `None` without
-/// the iris model's points or when either eye has too few pixels to tell (a small or closed eye,
-/// which eyes.open judges).
+/// the skin or the light on the face (1.31 and more on 479 bare open-eyed faces of real
+/// photos); behind a tinted or mirrored lens "white" and "iris" are the same glass (about 1).
+/// The 90th percentile, not the median: the lashes and the lid's shadow darken the rim of the
+/// opening. `None` without the iris model's points or when either eye's opening has too few
+/// pixels to tell (a small or closed eye, which eyes.open judges).
 pub fn eye_white(img: &RgbImage, eyes: &[Eye; 2]) -> Option<f32> {
     let one = |e: &Eye| -> Option<f32> {
         let centre = *e.iris.first()?;

@@ -452,7 +452,7 @@ pub fn rule_name(lang: Lang, rule: crate::live::Rule) -> &'static str {
         Rule::Mouth => ("嘴巴闭合，不露齿", "Lips closed, no teeth"),
         Rule::Covered => ("脸部和头部无遮挡", "Nothing covering the face or head"),
         Rule::Light => ("光线合适均匀", "Good, even light"),
-        Rule::Glasses => ("眼镜无反光", "No glare on glasses"),
+        Rule::Glasses => ("不戴墨镜，眼镜无反光", "No sunglasses, no glare"),
         Rule::Sharp => ("画面清晰", "In focus"),
         Rule::Background => ("背景干净", "Plain background"),
         Rule::Clothing => ("上衣颜色", "Colour of the top"),

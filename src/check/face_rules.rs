@@ -209,7 +209,7 @@ pub fn eye_white(img: &RgbImage, eyes: &[Eye; 2]) -> Option<f32> {
         let (mut white, mut iris) = (Vec::new(), Vec::new());
         for_each_inside_at(img, &ring, |x, y, p| {
             let d = (x as f32 + 0.5 - centre.x).hypot(y as f32 + 0.5 - centre.y);
-            let l = luma([p[0] as f32, p[1] as f32, p[2] as f32]);
+            let l = pixels::luma(p);
             // A band around the iris's edge is left out: it blends both.
             if d > 1.15 * r {
                 white.push(l);

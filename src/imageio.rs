@@ -96,8 +96,18 @@ fn decode_reader<R: BufRead + Seek>(
     let mut reader = reader
         .with_guessed_format()
         .map_err(|e| format_err(e.to_string()))?;
-    if reader.format().is_none() {
+    let Some(format) = reader.format() else {
         return Err(format_err("unknown file type".into()));
+    };
+    if format == image::ImageFormat::WebP {
+        let mut inner = reader.into_inner();
+        let overrun = webp_chunk_overrun(&mut inner).map_err(|e| damaged(e.to_string()))?;
+        if let Some(fourcc) = overrun {
+            return Err(damaged(format!(
+                "its {fourcc} part claims more bytes than the file holds"
+            )));
+        }
+        reader = ImageReader::with_format(inner, format);
     }
     // The decoder's own allocation guard backs up the pixel check below (a frame inside an
     // animated or multi-part file could claim more than the header).
@@ -132,6 +142,37 @@ fn decode_reader<R: BufRead + Seek>(
         );
     }
     Ok(to_rgb_on_white(img))
+}
+
+/// The first top-level chunk of a WebP (RIFF) stream whose declared size runs past the end of the
+/// stream, by its four-character name; `None` when every chunk fits. The stream is left at its
+/// start.
+///
+/// Why: image-webp reads a metadata chunk (the EXIF that [`ImageDecoder::orientation`] asks for)
+/// into a zeroed buffer of the size the chunk's header declares before it finds out the file is
+/// shorter, and image's limits do not reach that buffer. A 400-byte file could make it allocate
+/// up to 4 GB, which on a machine that does not overcommit memory (Windows) aborts the process.
+/// Found by the AddressSanitizer run of the `image` fuzz target (docs/FUZZING.md).
+fn webp_chunk_overrun<R: std::io::Read + Seek>(r: &mut R) -> std::io::Result<Option<String>> {
+    use std::io::SeekFrom;
+    let len = r.seek(SeekFrom::End(0))?;
+    let mut pos = 12; // "RIFF", the RIFF size, "WEBP"
+    let mut found = None;
+    while pos + 8 <= len {
+        r.seek(SeekFrom::Start(pos))?;
+        let mut head = [0u8; 8];
+        r.read_exact(&mut head)?;
+        let size = u64::from(u32::from_le_bytes([head[4], head[5], head[6], head[7]]));
+        let end = pos + 8 + size;
+        if end > len {
+            found = Some(String::from_utf8_lossy(&head[..4]).into_owned());
+            break;
+        }
+        // Chunks are padded to an even size.
+        pos = end + (size & 1);
+    }
+    r.seek(SeekFrom::Start(0))?;
+    Ok(found)
 }
 
 /// Alpha over white (what a viewer shows for a transparent PNG), everything else to 8-bit RGB.
@@ -215,6 +256,64 @@ mod tests {
             "{err}"
         );
         assert!(err.to_string().contains("bomb.png"), "{err}");
+    }
+
+    /// A 3×2 lossless WebP in the extended format with an EXIF chunk saying "rotate 90° clockwise
+    /// to display" (orientation 6), whose header declares `declared` bytes (its real length when
+    /// `None`).
+    fn webp_with_exif(declared: Option<u32>) -> Vec<u8> {
+        let img = RgbImage::from_pixel(3, 2, Rgb([200, 10, 10]));
+        let mut simple = Vec::new();
+        image::codecs::webp::WebPEncoder::new_lossless(&mut simple)
+            .write_image(img.as_raw(), 3, 2, image::ExtendedColorType::Rgb8)
+            .unwrap();
+        // A big-endian TIFF with one IFD entry: Orientation (0x0112), SHORT, 1 value, 6.
+        let exif: Vec<u8> = [
+            &b"MM\0\x2a\0\0\0\x08\0\x01"[..],
+            &[0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0],
+            &[0, 0, 0, 0],
+        ]
+        .concat();
+        let chunk = |name: &[u8], size: u32, data: &[u8]| {
+            let mut c = [name, &size.to_le_bytes()[..], data].concat();
+            if data.len() % 2 == 1 {
+                c.push(0);
+            }
+            c
+        };
+        // VP8X: flags (EXIF = 0x08), 3 reserved bytes, canvas width − 1 and height − 1 (24 bits).
+        let vp8x = chunk(b"VP8X", 10, &[0x08, 0, 0, 0, 2, 0, 0, 1, 0, 0]);
+        let exif_chunk = chunk(b"EXIF", declared.unwrap_or(exif.len() as u32), &exif);
+        // The simple file's own VP8L chunk, after its 12-byte RIFF header.
+        let body = [&b"WEBP"[..], &vp8x, &simple[12..], &exif_chunk].concat();
+        [&b"RIFF"[..], &(body.len() as u32).to_le_bytes(), &body].concat()
+    }
+
+    #[test]
+    fn a_webp_is_read_upright_by_its_exif_orientation() {
+        let got = decode_rgb(
+            &webp_with_exif(None),
+            Path::new("turned.webp"),
+            LoadLimits::default(),
+        )
+        .unwrap();
+        assert_eq!(got.dimensions(), (2, 3));
+        assert_eq!(got.get_pixel(1, 2).0, [200, 10, 10]);
+    }
+
+    #[test]
+    fn a_webp_part_claiming_more_bytes_than_the_file_is_refused_unread() {
+        // The fuzzer's find: an EXIF chunk of a few bytes whose header says 4 GB, which the
+        // decoder would allocate to read the orientation.
+        let err = decode_rgb(
+            &webp_with_exif(Some(0xFFFF_FFF0)),
+            Path::new("liar.webp"),
+            LoadLimits::default(),
+        )
+        .unwrap_err();
+        assert!(matches!(err, ImageLoadError::Damaged { .. }), "{err}");
+        assert!(err.to_string().contains("EXIF"), "{err}");
+        assert!(err.to_string().contains("liar.webp"), "{err}");
     }
 
     #[test]

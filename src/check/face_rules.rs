@@ -145,26 +145,27 @@ pub fn eyes_open(s: &Scene, cfg: &ChecksConfig) -> CheckResult {
 }
 
 /// Tinted or mirrored lenses, two looks, the one nearer its limit reported (a failing one
-/// first): the darker eye box against the cheeks (a dark lens), and the white of the eye against
-/// its iris ([`eye_white`]: any lens, a mirrored one too, which can be as bright as the skin).
+/// first): each eye box against the cheek below it, the darker pair (a dark lens), and the white
+/// of the eye against its iris ([`eye_white`]: any lens, a mirrored one too, which can be as
+/// bright as the skin).
 pub fn glasses_tinted(s: &Scene, cfg: &ChecksConfig, a: &FaceAreas) -> CheckResult {
-    let eyes: Vec<f32> = a
+    // Each eye against the cheek below it: light from one side darkens an eye and the cheek on
+    // its side alike, a lens darkens the eye alone.
+    let ratio = a
         .eyes
         .iter()
-        .filter_map(|&e| pixels::median_luma(s.img, e))
-        .collect();
-    let cheeks: Vec<f32> = a
-        .cheeks
-        .iter()
-        .filter_map(|&c| pixels::median_luma(s.img, c))
-        .collect();
-    if eyes.is_empty() || cheeks.is_empty() {
+        .zip(&a.cheeks)
+        .filter_map(|(&e, &c)| {
+            let eye = pixels::median_luma(s.img, e)?;
+            let cheek = pixels::median_luma(s.img, c)?;
+            Some(eye / cheek.max(1.0))
+        })
+        .reduce(f32::min);
+    let Some(ratio) = ratio else {
         return not_measured(CheckId::GlassesTinted, Unmeasured::Face);
-    }
-    let eye = eyes.iter().copied().fold(f32::MAX, f32::min);
-    let cheek = cheeks.iter().sum::<f32>() / cheeks.len() as f32;
+    };
     let mut limits = vec![Limit {
-        value: eye / cheek.max(1.0),
+        value: ratio,
         limit: cfg.tinted_min_ratio,
         max: false,
         zh: "眼部太暗（有色眼镜或阴影）。请摘下有色眼镜。",
@@ -892,5 +893,62 @@ mod tests {
         let r = worst(CheckId::EyesOpen, &[l(0.1, 0.2, false), l(0.5, 0.1, true)]);
         assert!(!r.passed);
         assert_eq!(r.value, Some(0.1));
+    }
+
+    /// glasses.tinted's eye-box look on a 200×200 picture at luma 90 whose eye boxes and cheek
+    /// boxes (as `face_areas` places them) are painted: `[left eye, right eye]`,
+    /// `[left cheek, right cheek]`.
+    fn tinted(eyes: [u8; 2], cheeks: [u8; 2]) -> CheckResult {
+        use super::super::rules::face_areas;
+        use crate::config::PhotoConfig;
+        use crate::face::{Face, Rect};
+        let face = Face {
+            bbox: Rect {
+                x: 30.0,
+                y: 30.0,
+                w: 140.0,
+                h: 150.0,
+            },
+            score: 0.9,
+            left_eye: Point::new(70.0, 80.0),
+            right_eye: Point::new(130.0, 80.0),
+            nose: Point::new(100.0, 110.0),
+            mouth_left: Point::new(80.0, 140.0),
+            mouth_right: Point::new(120.0, 140.0),
+        };
+        let photo = PhotoConfig::default();
+        let mut img = RgbImage::from_pixel(200, 200, image::Rgb([90; 3]));
+        let areas = {
+            let s = Scene::new(&img, vec![face], None, None, None, &photo);
+            face_areas(&s, &s.geo.expect("a face"))
+        };
+        for (area, luma) in areas
+            .eyes
+            .iter()
+            .zip(eyes)
+            .chain(areas.cheeks.iter().zip(cheeks))
+        {
+            for y in area.y0..area.y1 {
+                for x in area.x0..area.x1 {
+                    img.put_pixel(x, y, image::Rgb([luma; 3]));
+                }
+            }
+        }
+        let s = Scene::new(&img, vec![face], None, None, None, &photo);
+        glasses_tinted(&s, &ChecksConfig::default(), &areas)
+    }
+
+    #[test]
+    fn light_from_one_side_is_not_a_lens_and_a_lens_is() {
+        // Side light: the shadowed eye (30) is dark, but so is the cheek below it (60); against
+        // the mean of both cheeks it would read 0.27, a tinted lens.
+        let side = tinted([30, 150], [60, 160]);
+        assert!(side.passed, "{side:?}");
+        assert_eq!(side.value, Some(0.5));
+        // Dark lenses over both eyes of an evenly lit face, and over one eye only.
+        assert!(!tinted([30, 30], [100, 100]).passed);
+        assert!(!tinted([100, 25], [110, 110]).passed);
+        // Dark skin evenly lit: the eyes are as dark as the cheeks' shade allows.
+        assert!(tinted([30, 32], [55, 55]).passed);
     }
 }

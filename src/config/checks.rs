@@ -43,7 +43,8 @@ pub struct ChecksConfig {
     pub redeye_max_share: f32,
     /// glasses.glare: largest share of near-white pixels around the eyes.
     pub glare_max_share: f32,
-    /// glasses.tinted: smallest eye-region / cheek luminance ratio.
+    /// glasses.tinted: smallest eye-region / cheek luminance ratio, each eye against the cheek
+    /// below it.
     pub tinted_min_ratio: f32,
     /// glasses.tinted: smallest whiteness of the eye's white against its iris (brightest tenth of
     /// the eye opening outside the iris over the iris's median luminance, in the eye showing more

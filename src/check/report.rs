@@ -201,7 +201,11 @@ impl CheckReport {
     /// A lock until a teacher unlocks is placed only for what was seen (SPEC §2): a fraud check
     /// counts as fraud only when it measured a value on a face that was found, and liveness only
     /// when it measured the burst. A check that could not look (no face in the shot, the student
-    /// leaned out) is an ordinary failure: a retake with the reason, never a fraud case.
+    /// leaned out) is an ordinary failure: a retake with the reason, never a fraud case. Nor is a
+    /// face that `face.occluded` found covered: the anti-spoofing model and the texture cues
+    /// read a mask's fabric, not skin (4 of 65 masked web photos scored as prints by the model
+    /// or the print-pattern cue, against 1 of 78 hand-held prints that was also called
+    /// covered), so the student takes the mask off and retakes.
     pub fn failure_kind(&self) -> Option<FailureKind> {
         self.failed().map(|c| self.counts_as(c)).min()
     }
@@ -222,9 +226,17 @@ impl CheckReport {
         self.get(CheckId::FaceSingle).is_some_and(|c| c.passed)
     }
 
+    /// Whether `face.occluded` measured the face and found it covered.
+    pub fn face_covered(&self) -> bool {
+        self.get(CheckId::FaceOccluded)
+            .is_some_and(|c| c.measured() && !c.passed)
+    }
+
     fn counts_as(&self, c: &CheckResult) -> FailureKind {
         match c.id.failure_kind() {
-            FailureKind::Fraud if c.measured() && self.face_seen() => FailureKind::Fraud,
+            FailureKind::Fraud if c.measured() && self.face_seen() && !self.face_covered() => {
+                FailureKind::Fraud
+            }
             FailureKind::Liveness if c.measured() => FailureKind::Liveness,
             _ => FailureKind::Other,
         }
@@ -345,5 +357,39 @@ mod tests {
         assert_eq!(print.failure_kind(), Some(FailureKind::Fraud));
         let causes: Vec<_> = print.causes().iter().map(|c| c.id).collect();
         assert_eq!(causes, vec![CheckId::Recapture]);
+    }
+
+    #[test]
+    fn a_covered_face_called_a_print_is_an_ordinary_failure() {
+        // A masked student whose mask the print cues took for a print: retake without the mask,
+        // no fraud lock.
+        let masked = CheckReport {
+            checks: vec![
+                result(CheckId::FaceSingle, true),
+                result(CheckId::Recapture, false),
+                result(CheckId::FaceOccluded, false),
+            ],
+        };
+        assert!(masked.face_covered());
+        assert_eq!(masked.failure_kind(), Some(FailureKind::Other));
+        // Occlusion that could not be measured does not excuse a print.
+        let unknown = CheckReport {
+            checks: vec![
+                result(CheckId::FaceSingle, true),
+                result(CheckId::Recapture, false),
+                unmeasured(CheckId::FaceOccluded),
+            ],
+        };
+        assert!(!unknown.face_covered());
+        assert_eq!(unknown.failure_kind(), Some(FailureKind::Fraud));
+        // Liveness is judged on the burst, not the face's cover: still a liveness failure.
+        let asleep = CheckReport {
+            checks: vec![
+                result(CheckId::FaceSingle, true),
+                result(CheckId::Liveness, false),
+                result(CheckId::FaceOccluded, false),
+            ],
+        };
+        assert_eq!(asleep.failure_kind(), Some(FailureKind::Liveness));
     }
 }

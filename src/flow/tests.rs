@@ -586,6 +586,32 @@ fn the_teacher_sees_which_check_placed_a_lock() {
 }
 
 #[test]
+fn a_masked_face_the_print_cues_refuse_gets_a_retake_not_a_fraud_lock() {
+    let mut k = Kit::new(1);
+    k.walk_to_framing(0);
+    let mut masked = fail(CheckId::Recapture);
+    masked
+        .report
+        .checks
+        .extend(fail(CheckId::FaceOccluded).report.checks.pop());
+    let r = k.shoot(masked);
+    assert!(!r.passed);
+    // The reason shown is the mask, not an accusation.
+    let ids: Vec<_> = r.failed.iter().map(|c| c.id).collect();
+    assert_eq!(ids, vec![CheckId::FaceOccluded]);
+    assert!(
+        r.cooldown_until.is_some(),
+        "an ordinary failure's cool-down"
+    );
+    let a = &k.flow.store().attempts(k.students[0]).unwrap()[0];
+    assert_eq!(a.failure_kind, Some(FailureKind::Other));
+    assert!(k.flow.store().locks(k.students[0]).unwrap().is_empty());
+    k.ok(Event::Quit);
+    let board = k.flow.progress(k.session).unwrap();
+    assert_ne!(board.rows[0].progress, Progress::Locked);
+}
+
+#[test]
 fn a_photo_that_could_not_be_made_is_a_failure_with_its_reason() {
     let mut k = Kit::new(1);
     k.walk_to_framing(0);

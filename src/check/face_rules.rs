@@ -901,21 +901,7 @@ mod tests {
     fn tinted(eyes: [u8; 2], cheeks: [u8; 2]) -> CheckResult {
         use super::super::rules::face_areas;
         use crate::config::PhotoConfig;
-        use crate::face::{Face, Rect};
-        let face = Face {
-            bbox: Rect {
-                x: 30.0,
-                y: 30.0,
-                w: 140.0,
-                h: 150.0,
-            },
-            score: 0.9,
-            left_eye: Point::new(70.0, 80.0),
-            right_eye: Point::new(130.0, 80.0),
-            nose: Point::new(100.0, 110.0),
-            mouth_left: Point::new(80.0, 140.0),
-            mouth_right: Point::new(120.0, 140.0),
-        };
+        let face = super::super::rules::test_face();
         let photo = PhotoConfig::default();
         let mut img = RgbImage::from_pixel(200, 200, image::Rgb([90; 3]));
         let areas = {

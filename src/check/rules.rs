@@ -588,10 +588,31 @@ pub fn clothing(s: &Scene, cfg: &ChecksConfig, photo: &PhotoConfig) -> [CheckRes
     ]
 }
 
+/// A frontal face in a 200×200 picture, eyes at (70, 80) and (130, 80): what the geometry of
+/// the rules' unit tests is built on.
+#[cfg(test)]
+pub(super) fn test_face() -> Face {
+    use crate::face::{Point, Rect};
+    Face {
+        bbox: Rect {
+            x: 30.0,
+            y: 30.0,
+            w: 140.0,
+            h: 150.0,
+        },
+        score: 0.9,
+        left_eye: Point::new(70.0, 80.0),
+        right_eye: Point::new(130.0, 80.0),
+        nose: Point::new(100.0, 110.0),
+        mouth_left: Point::new(80.0, 140.0),
+        mouth_right: Point::new(120.0, 140.0),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::face::{Mesh, Point, Rect};
+    use crate::face::Mesh;
     use image::RgbImage;
 
     /// A 200×200 face region whose image-left half has luma `left` and right half `right`, with a
@@ -606,20 +627,7 @@ mod tests {
             points[l] = [45.0 + (k % 3) as f32 * 10.0, y, 0.0];
             points[r] = [155.0 - (k % 3) as f32 * 10.0, y, 0.0];
         }
-        let face = Face {
-            bbox: Rect {
-                x: 30.0,
-                y: 30.0,
-                w: 140.0,
-                h: 150.0,
-            },
-            score: 0.9,
-            left_eye: Point::new(70.0, 80.0),
-            right_eye: Point::new(130.0, 80.0),
-            nose: Point::new(100.0, 110.0),
-            mouth_left: Point::new(80.0, 140.0),
-            mouth_right: Point::new(120.0, 140.0),
-        };
+        let face = test_face();
         (
             img,
             face,

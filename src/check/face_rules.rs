@@ -1,7 +1,7 @@
 //! The face-geometry checks: pose.frontal (3-D fit of the mesh), eyes.open (iris model),
 //! mouth.closed (lip gap and teeth), face.occluded (what covers the lower face), glasses.tinted
-//! (the eye boxes against the cheeks, and the white of the eye against its iris). Each measures
-//! on the main face's mesh and reports the value nearest its limit.
+//! (each eye box against the cheek below it, and the white of the eye against its iris). Each
+//! measures on the main face's mesh and reports the value nearest its limit.
 
 use super::pixels;
 use super::rules::{FaceAreas, Unmeasured, not_measured, outcome};

@@ -81,6 +81,11 @@ pub fn mean_luma(img: &RgbImage, a: Area) -> Option<f32> {
 
 /// Median luma over an area (robust to a stray highlight or hair strand); `None` when empty.
 pub fn median_luma(img: &RgbImage, a: Area) -> Option<f32> {
+    luma_quantile(img, a, 0.5)
+}
+
+/// The `q` quantile (0–1) of luma over an area, to the nearest level; `None` when empty.
+pub fn luma_quantile(img: &RgbImage, a: Area, q: f32) -> Option<f32> {
     if a.is_empty() {
         return None;
     }
@@ -88,11 +93,11 @@ pub fn median_luma(img: &RgbImage, a: Area) -> Option<f32> {
     for (x, y) in a.iter() {
         hist[luma(img.get_pixel(x, y).0).round() as usize] += 1;
     }
-    let half = a.pixels().div_ceil(2);
+    let want = ((a.pixels() as f64 * f64::from(q.clamp(0.0, 1.0))).ceil() as u64).max(1);
     let mut acc = 0;
     for (v, n) in hist.iter().enumerate() {
         acc += n;
-        if acc >= half {
+        if acc >= want {
             return Some(v as f32);
         }
     }

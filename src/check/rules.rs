@@ -185,12 +185,24 @@ pub fn light_exposure(s: &Scene, cfg: &ChecksConfig, a: &FaceAreas) -> CheckResu
     let Some(v) = pixels::mean_luma(s.img, a.core) else {
         return not_measured(CheckId::LightExposure, Unmeasured::Face);
     };
+    const DARK_ZH: &str = "脸部太暗。请面向光源或打开补光灯。";
+    const DARK_EN: &str = "Face too dark. Face the light or switch on the fill light.";
+    if v < cfg.exposure_min {
+        // The mean is the skin's shade as much as the light's: dark skin in good light is darker
+        // on average than fair skin in dim light, but keeps its highlights (forehead, nose, the
+        // whites of the eyes), which a dim or backlit face loses.
+        let highlight = pixels::luma_quantile(s.img, a.core, 0.95).unwrap_or(0.0);
+        return outcome(
+            CheckId::LightExposure,
+            highlight,
+            cfg.exposure_min_highlight,
+            highlight >= cfg.exposure_min_highlight,
+            DARK_ZH,
+            DARK_EN,
+        );
+    }
     let (threshold, zh, en) = if v < (cfg.exposure_min + cfg.exposure_max) / 2.0 {
-        (
-            cfg.exposure_min,
-            "脸部太暗。请面向光源或打开补光灯。",
-            "Face too dark. Face the light or switch on the fill light.",
-        )
+        (cfg.exposure_min, DARK_ZH, DARK_EN)
     } else {
         (
             cfg.exposure_max,
@@ -198,8 +210,14 @@ pub fn light_exposure(s: &Scene, cfg: &ChecksConfig, a: &FaceAreas) -> CheckResu
             "Face too bright (over-exposed). Move away from strong light.",
         )
     };
-    let passed = v >= cfg.exposure_min && v <= cfg.exposure_max;
-    outcome(CheckId::LightExposure, v, threshold, passed, zh, en)
+    outcome(
+        CheckId::LightExposure,
+        v,
+        threshold,
+        v <= cfg.exposure_max,
+        zh,
+        en,
+    )
 }
 
 /// Mirrored mesh points (image-left, image-right) light.uniform compares: cheeks, cheekbones,
@@ -657,5 +675,34 @@ mod tests {
         // Dark skin evenly lit, and a mild difference ordinary light gives, both pass.
         assert!(uniform(70, 70).passed);
         assert!(uniform(150, 125).passed);
+    }
+
+    fn exposure(img: &RgbImage) -> CheckResult {
+        let photo = PhotoConfig::default();
+        let s = Scene::new(img, vec![test_face()], None, None, None, &photo);
+        let g = s.geo.expect("a face");
+        light_exposure(&s, &ChecksConfig::default(), &face_areas(&s, &g))
+    }
+
+    #[test]
+    fn a_dark_face_with_its_highlights_is_exposed_well_and_a_dim_one_is_not() {
+        // Dark skin in good light: a mean of 55.5, a tenth of the face lit at 150 (forehead,
+        // nose, the whites of the eyes).
+        let dark_skin = RgbImage::from_fn(200, 200, |x, y| {
+            image::Rgb([if (x + y) % 10 == 0 { 150 } else { 45 }; 3])
+        });
+        let r = exposure(&dark_skin);
+        assert!(r.passed, "{r:?}");
+        assert_eq!(r.value, Some(150.0));
+        // A dim face: no highlight anywhere.
+        let dim = RgbImage::from_pixel(200, 200, image::Rgb([50; 3]));
+        let r = exposure(&dim);
+        assert!(!r.passed, "{r:?}");
+        assert_eq!(r.threshold, Some(120.0));
+        // Ordinary and over-exposed faces are judged by the mean, as before.
+        assert!(exposure(&RgbImage::from_pixel(200, 200, image::Rgb([120; 3]))).passed);
+        let bright = exposure(&RgbImage::from_pixel(200, 200, image::Rgb([230; 3])));
+        assert!(!bright.passed);
+        assert_eq!(bright.threshold, Some(215.0));
     }
 }

@@ -34,6 +34,10 @@ pub struct ChecksConfig {
     /// light.exposure: allowed mean face luminance, 0–255.
     pub exposure_min: f32,
     pub exposure_max: f32,
+    /// light.exposure: a face darker than `exposure_min` on average still passes when its
+    /// brightest twentieth (95th percentile of luminance) reaches this: dark skin in good light
+    /// keeps its highlights, a dim or backlit face does not.
+    pub exposure_min_highlight: f32,
     /// light.uniform: smallest median darker/brighter luminance ratio of mirrored face patches
     /// (cheek boxes without the mesh).
     pub uniform_min_ratio: f32,
@@ -106,6 +110,7 @@ impl Default for ChecksConfig {
             mouth_max_teeth: 0.03,
             exposure_min: 60.0,
             exposure_max: 215.0,
+            exposure_min_highlight: 120.0,
             uniform_min_ratio: 0.58,
             hotspot_max_share: 0.03,
             redeye_max_share: 0.2,
@@ -153,6 +158,12 @@ impl ChecksConfig {
         r.range("mouth_max_teeth", self.mouth_max_teeth, 0.0, 1.0);
         r.range("exposure_min", self.exposure_min, 0.0, 255.0);
         r.range("exposure_max", self.exposure_max, 0.0, 255.0);
+        r.range(
+            "exposure_min_highlight",
+            self.exposure_min_highlight,
+            0.0,
+            255.0,
+        );
         r.ordered(
             "exposure_min",
             self.exposure_min,

@@ -899,9 +899,9 @@ mod tests {
     /// boxes (as `face_areas` places them) are painted: `[left eye, right eye]`,
     /// `[left cheek, right cheek]`.
     fn tinted(eyes: [u8; 2], cheeks: [u8; 2]) -> CheckResult {
-        use super::super::rules::face_areas;
+        use crate::check::rules::{face_areas, test_face};
         use crate::config::PhotoConfig;
-        let face = super::super::rules::test_face();
+        let face = test_face();
         let photo = PhotoConfig::default();
         let mut img = RgbImage::from_pixel(200, 200, image::Rgb([90; 3]));
         let areas = {

@@ -221,6 +221,18 @@ impl CheckReport {
             .collect()
     }
 
+    /// The failed checks the student is told about, in report order. No face seen: only the
+    /// checks that measured something (the one reason is that no face was seen; the checks that
+    /// could not look would bury it under "not measured" lines). A covered face: not the fraud
+    /// checks, whose cues read the cover as a print and would tell an honest student they
+    /// cheated; the cover is the reason.
+    pub fn reasons(&self) -> impl Iterator<Item = &CheckResult> {
+        let (seen, covered) = (self.face_seen(), self.face_covered());
+        self.failed()
+            .filter(move |c| seen || c.measured())
+            .filter(move |c| !(covered && c.id.failure_kind() == FailureKind::Fraud))
+    }
+
     /// Whether a face was found in the shot: exactly one, measured by `face.single`.
     pub fn face_seen(&self) -> bool {
         self.get(CheckId::FaceSingle).is_some_and(|c| c.passed)
@@ -372,6 +384,8 @@ mod tests {
         };
         assert!(masked.face_covered());
         assert_eq!(masked.failure_kind(), Some(FailureKind::Other));
+        let told: Vec<_> = masked.reasons().map(|c| c.id).collect();
+        assert_eq!(told, vec![CheckId::FaceOccluded]);
         // Occlusion that could not be measured does not excuse a print.
         let unknown = CheckReport {
             checks: vec![

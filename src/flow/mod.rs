@@ -859,19 +859,7 @@ impl Flow {
         };
         self.screen = Screen::Result(ResultView {
             passed,
-            // No face seen: the one reason is that; the checks that could not look would only
-            // bury it under "not measured" lines. A covered face: the cover is the reason, and
-            // the print cues that read the mask as a print would tell an honest student they
-            // cheated.
-            failed: made
-                .report
-                .failed()
-                .filter(|c| made.report.face_seen() || c.measured())
-                .filter(|c| {
-                    !(made.report.face_covered() && c.id.failure_kind() == FailureKind::Fraud)
-                })
-                .cloned()
-                .collect(),
+            failed: made.report.reasons().cloned().collect(),
             make_error: made.make_error,
             draft,
             not_saved_box_full: passed && box_full,

@@ -8,7 +8,7 @@ use super::rules::{FaceAreas, Unmeasured, not_measured, outcome};
 use super::scene::Scene;
 use super::{CheckId, CheckResult};
 use crate::config::ChecksConfig;
-use crate::face::{Eye, HairMap, Mesh, Point, mesh_index as mi};
+use crate::face::{Eye, HairMap, Mesh, Point, mesh_index as mi, sample_bilinear};
 use image::RgbImage;
 
 /// One measured value against its limit, with what to say when it fails. `max`: the value must
@@ -381,12 +381,7 @@ pub fn teeth_share(img: &RgbImage, m: &Mesh) -> Option<f32> {
     if width < 12.0 {
         return None;
     }
-    // The person's own skin: both cheeks beside the nose.
-    let r = 0.08 * width;
-    let cheeks: Vec<[f32; 3]> = [205, 425]
-        .iter()
-        .filter_map(|&i| patch(img, m.point(i), r))
-        .collect();
+    let cheeks = cheeks(img, m, 0.08 * width);
     if cheeks.is_empty() {
         return None;
     }
@@ -429,6 +424,76 @@ pub fn teeth_share(img: &RgbImage, m: &Mesh) -> Option<f32> {
         })
         .count();
     Some(teeth as f32 / ys.len() as f32)
+}
+
+/// The person's own skin beside the mouth: a patch of half-side `r` on each cheek beside the
+/// nose (those inside the image).
+fn cheeks(img: &RgbImage, m: &Mesh, r: f32) -> Vec<[f32; 3]> {
+    [205, 425]
+        .iter()
+        .filter_map(|&i| patch(img, m.point(i), r))
+        .collect()
+}
+
+/// Outer-lip points in pairs across the mouth (upper, lower): the middle and two either side.
+const LIP_COLUMNS: [(usize, usize); 5] = [(39, 181), (37, 84), (0, 17), (267, 314), (269, 405)];
+
+/// How much a mouth shows of itself: across the lips, from the skin above the upper lip's outer
+/// edge to the skin below the lower lip's (0.1 mouth widths beyond each), the range of luma
+/// over the cheeks' luma, the median of five columns. Lips are darker than the skin round them
+/// and meet in a darker line; an open mouth adds its cavity, a smile its teeth. A mask, a scarf,
+/// a hand or a cup over the mouth is one smooth surface where the mesh puts the lips, whatever
+/// its colour: a cream mask in warm light passes the colour score and not this. Luma only, so it
+/// looks at grey photos too. `None` when the mouth is too small to look at.
+pub fn lip_contrast(img: &RgbImage, m: &Mesh) -> Option<f32> {
+    let width = m.point(mi::MOUTH_LEFT).distance(m.point(mi::MOUTH_RIGHT));
+    if width < 12.0 {
+        return None;
+    }
+    let cheeks = cheeks(img, m, 0.08 * width);
+    if cheeks.is_empty() {
+        return None;
+    }
+    let skin = cheeks.iter().map(|&c| luma(c)).sum::<f32>() / cheeks.len() as f32;
+    const STEPS: usize = 24;
+    let mut ranges: Vec<f32> = LIP_COLUMNS
+        .iter()
+        .filter_map(|&(up, down)| {
+            let (a, b) = (m.point(up), m.point(down));
+            let len = a.distance(b);
+            if len < 1.0 {
+                return None;
+            }
+            let (dx, dy) = ((b.x - a.x) / len, (b.y - a.y) / len);
+            let reach = 0.1 * width;
+            // Each sample averages three points along the lips, 0.02 mouth widths apart.
+            let side = 0.02 * width;
+            let (lo, hi) = (0..=STEPS)
+                .map(|k| {
+                    let t = -reach + (len + 2.0 * reach) * k as f32 / STEPS as f32;
+                    let (x, y) = (a.x + dx * t, a.y + dy * t);
+                    [-1.0f32, 0.0, 1.0]
+                        .iter()
+                        .map(|&j| {
+                            let p = sample_bilinear(
+                                img,
+                                x - dy * j * side - 0.5,
+                                y + dx * j * side - 0.5,
+                            );
+                            luma(p)
+                        })
+                        .sum::<f32>()
+                        / 3.0
+                })
+                .fold((f32::MAX, f32::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
+            Some((hi - lo) / skin.max(1.0))
+        })
+        .collect();
+    if ranges.is_empty() {
+        return None;
+    }
+    ranges.sort_by(f32::total_cmp);
+    Some(ranges[ranges.len() / 2])
 }
 
 /// Skin patches above any mask, scarf or hand at the mouth (forehead, between the brows, the
@@ -493,17 +558,29 @@ pub fn face_occluded(s: &Scene, cfg: &ChecksConfig) -> CheckResult {
     let Some(m) = &s.mesh else {
         return not_measured(CheckId::FaceOccluded, Unmeasured::Mesh);
     };
-    let Some(v) = occlusion_score(s.img, m) else {
+    let Some(score) = occlusion_score(s.img, m) else {
         return not_measured(CheckId::FaceOccluded, Unmeasured::Mesh);
     };
-    outcome(
-        CheckId::FaceOccluded,
-        v,
-        cfg.occluded_max_score,
-        v <= cfg.occluded_max_score,
-        "脸部被遮挡（口罩、手、话筒或头发）。请摘下口罩，露出整张脸，头发不要遮住眉毛和眼睛。",
-        "Face covered (mask, hand, microphone or hair). Take off the mask and show your whole face, hair off the eyebrows and eyes.",
-    )
+    const ZH: &str =
+        "脸部被遮挡（口罩、手、话筒或头发）。请摘下口罩，露出整张脸，头发不要遮住眉毛和眼睛。";
+    const EN: &str = "Face covered (mask, hand, microphone or hair). Take off the mask and show your whole face, hair off the eyebrows and eyes.";
+    let mut limits = vec![Limit {
+        value: score,
+        limit: cfg.occluded_max_score,
+        max: true,
+        zh: ZH,
+        en: EN,
+    }];
+    if let Some(contrast) = lip_contrast(s.img, m) {
+        limits.push(Limit {
+            value: contrast,
+            limit: cfg.occluded_min_lip_contrast,
+            max: false,
+            zh: ZH,
+            en: EN,
+        });
+    }
+    worst(CheckId::FaceOccluded, &limits)
 }
 
 /// Hue in degrees (0–360) of a colour; 0 for a grey.
@@ -936,5 +1013,112 @@ mod tests {
         assert!(!tinted([100, 25], [110, 110]).passed);
         // Dark skin evenly lit: the eyes are as dark as the cheeks' shade allows.
         assert!(tinted([30, 32], [55, 55]).passed);
+    }
+
+    /// A 200×200 face of skin (200, 150, 120) with the mesh points face.occluded looks at, and
+    /// `mouth` painted over the rows 122–161 between x 70 and 129 (mouth, chin and cheeks beside it).
+    fn lower_face(mouth: impl Fn(u32, u32) -> [u8; 3]) -> (RgbImage, Mesh) {
+        let img = RgbImage::from_fn(200, 200, |x, y| {
+            image::Rgb(if (70..130).contains(&x) && (122..162).contains(&y) {
+                mouth(x, y)
+            } else {
+                [200, 150, 120]
+            })
+        });
+        let mut points = vec![[100.0, 100.0, 0.0]; 468];
+        let mut put = |i: usize, x: f32, y: f32| points[i] = [x, y, 0.0];
+        put(mi::MOUTH_LEFT, 80.0, 140.0);
+        put(mi::MOUTH_RIGHT, 120.0, 140.0);
+        for (k, &(up, down)) in LIP_COLUMNS.iter().enumerate() {
+            let x = 88.0 + 6.0 * k as f32;
+            put(up, x, 133.0);
+            put(down, x, 148.0);
+        }
+        put(mi::LIP_TOP, 100.0, 139.0);
+        put(mi::LIP_BOTTOM, 100.0, 141.0);
+        put(11, 100.0, 136.0);
+        put(16, 100.0, 145.0);
+        put(205, 65.0, 115.0);
+        put(425, 135.0, 115.0);
+        put(mi::CHEEK_LEFT, 40.0, 100.0);
+        put(mi::CHEEK_RIGHT, 160.0, 100.0);
+        for (i, y) in UPPER_SKIN.iter().zip([40.0, 70.0, 80.0]) {
+            put(*i, 100.0, y);
+        }
+        put(CHIN, 100.0, 165.0);
+        put(214, 75.0, 150.0);
+        put(434, 125.0, 150.0);
+        (
+            img,
+            Mesh {
+                points,
+                presence: 1.0,
+            },
+        )
+    }
+
+    /// face.occluded on [`lower_face`], and the colour score alone; `grey`: the picture in luma.
+    fn occluded(mouth: impl Fn(u32, u32) -> [u8; 3], grey: bool) -> (CheckResult, Option<f32>) {
+        use crate::check::rules::test_face;
+        use crate::config::PhotoConfig;
+        let (mut img, mesh) = lower_face(mouth);
+        if grey {
+            for p in img.pixels_mut() {
+                p.0 = [luma(p.0.map(f32::from)).round() as u8; 3];
+            }
+        }
+        let score = occlusion_score(&img, &mesh);
+        let photo = PhotoConfig::default();
+        let s = Scene::new(&img, vec![test_face()], Some(mesh), None, None, &photo);
+        (face_occluded(&s, &ChecksConfig::default()), score)
+    }
+
+    /// Closed lips: skin above and below, red lips from row 133 to 147 meeting in a dark line.
+    fn lips(_: u32, y: u32) -> [u8; 3] {
+        match y {
+            133..=138 => [165, 95, 90],
+            139..=140 => [95, 55, 50],
+            141..=147 => [175, 105, 100],
+            _ => [200, 150, 120],
+        }
+    }
+
+    #[test]
+    fn lips_show_their_lines_and_a_hand_or_mask_over_them_does_not() {
+        let (bare, _) = occluded(lips, false);
+        assert!(bare.passed, "{bare:?}");
+        // An open mouth: its cavity between the lips.
+        let (open, _) = occluded(
+            |x, y| match y {
+                136..=145 => [40, 25, 25],
+                _ => lips(x, y),
+            },
+            false,
+        );
+        assert!(open.passed, "{open:?}");
+        // A hand (the skin's own colour, a little brighter) over the mouth: nothing for the
+        // colour score to see, and no lips either.
+        let (hand, score) = occluded(|_, _| [212, 160, 128], false);
+        assert!(
+            score.is_some_and(|v| v <= ChecksConfig::default().occluded_max_score),
+            "{score:?}"
+        );
+        assert!(!hand.passed, "{hand:?}");
+        assert!(hand.value.is_some_and(|v| v < 0.1), "{hand:?}");
+        // A cream mask with a fold: a faint line is not a mouth.
+        let fold = |_, y| {
+            if y == 140 {
+                [222, 196, 172]
+            } else {
+                [230, 205, 180]
+            }
+        };
+        let (mask, _) = occluded(fold, false);
+        assert!(!mask.passed, "{mask:?}");
+        // A grey photo: the lips show in luma alone.
+        let (grey, _) = occluded(lips, true);
+        assert!(grey.passed, "{grey:?}");
+        let (grey_mask, _) = occluded(fold, true);
+        assert!(!grey_mask.passed, "{grey_mask:?}");
     }
 }

@@ -83,6 +83,9 @@ pub struct ChecksConfig {
     /// face.occluded: largest "lower face not skin" score: the warmth the lower face lost
     /// against the skin above it, minus how much redder the lips are than the chin.
     pub occluded_max_score: f32,
+    /// face.occluded too: smallest range of brightness across the lips, over the cheeks'
+    /// brightness (lips, their line, an open mouth or teeth show one; a mask or a hand does not).
+    pub occluded_min_lip_contrast: f32,
     /// head.covered: largest share of the head above the forehead that is neither hair (the hair
     /// model) nor skin-coloured (a bald scalp): a cap, hat, headscarf or hood is neither.
     pub head_covered_max_share: f32,
@@ -129,6 +132,7 @@ impl Default for ChecksConfig {
             liveness_blink_max_ratio: 0.5,
             liveness_min_turn_deg: 6.0,
             occluded_max_score: 0.02,
+            occluded_min_lip_contrast: 0.1,
             head_covered_max_share: 0.85,
             head_covered_max_vivid: 0.3,
         }
@@ -228,6 +232,12 @@ impl ChecksConfig {
             45.0,
         );
         r.range("occluded_max_score", self.occluded_max_score, -1.0, 1.0);
+        r.range(
+            "occluded_min_lip_contrast",
+            self.occluded_min_lip_contrast,
+            0.0,
+            1.0,
+        );
         r.range(
             "head_covered_max_share",
             self.head_covered_max_share,

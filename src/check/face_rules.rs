@@ -488,6 +488,9 @@ pub fn lip_contrast(img: &RgbImage, m: &Mesh) -> Option<f32> {
                 .fold((f32::MAX, f32::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
             Some((hi - lo) / skin.max(1.0))
         })
+        // A mesh point off the numbers (NaN) leaves its column's range undefined: not a mouth
+        // seen, not a covering either.
+        .filter(|r| r.is_finite())
         .collect();
     if ranges.is_empty() {
         return None;
@@ -1120,5 +1123,9 @@ mod tests {
         assert!(grey.passed, "{grey:?}");
         let (grey_mask, _) = occluded(fold, true);
         assert!(!grey_mask.passed, "{grey_mask:?}");
+        // A mesh gone wrong (NaN points): no value, and no panic.
+        let (img, mut mesh) = lower_face(lips);
+        mesh.points.iter_mut().for_each(|p| *p = [f32::NAN; 3]);
+        assert_eq!(lip_contrast(&img, &mesh), None);
     }
 }

@@ -122,33 +122,28 @@ pub enum LiveError {
     Check(#[from] CheckError),
 }
 
-/// The station's still check as the framing screen runs it: the face models, the hair model and
-/// the segmenter, loaded once, judging one live picture at a time.
+/// The station's still check as the framing screen runs it: the face models and the segmenter,
+/// loaded once, judging one live picture at a time.
 pub struct LiveChecker {
-    /// The still checker every live picture is judged with (thresholds set per picture): without
-    /// the anti-spoofing models, as the live list has no recapture rule.
-    checker: Checker,
+    detector: Arc<FaceDetector>,
+    mesh: Arc<FaceMesh>,
+    iris: Arc<IrisModel>,
     segmenter: Segmenter,
     checks: ChecksConfig,
+    photo: PhotoConfig,
 }
 
 impl LiveChecker {
-    /// Loads the models (a few hundred ms): call it on the worker thread.
+    /// Loads the four models (a few hundred ms): call it on the worker thread.
     pub fn new(checks: &ChecksConfig, photo: &PhotoConfig) -> Result<LiveChecker, LiveError> {
         let models = |e: &dyn std::fmt::Display| LiveError::Models(e.to_string());
-        let checker = Checker::with_models(
-            Arc::new(FaceDetector::new().map_err(|e| models(&e))?),
-            Arc::new(FaceMesh::new().map_err(|e| models(&e))?),
-            Arc::new(IrisModel::new().map_err(|e| models(&e))?),
-            checks,
-            photo,
-        )
-        .without_spoof_model();
-        checker.preload().map_err(|e| models(&e))?;
         Ok(LiveChecker {
-            checker,
+            detector: Arc::new(FaceDetector::new().map_err(|e| models(&e))?),
+            mesh: Arc::new(FaceMesh::new().map_err(|e| models(&e))?),
+            iris: Arc::new(IrisModel::new().map_err(|e| models(&e))?),
             segmenter: Segmenter::new().map_err(|e| models(&e))?,
             checks: checks.clone(),
+            photo: photo.clone(),
         })
     }
 
@@ -171,9 +166,17 @@ impl LiveChecker {
         let mut cfg = self.checks.clone();
         // face.size counts capture pixels across the face; a scaled picture has k times fewer.
         cfg.size_min_scale *= k;
-        // The hair model runs on every live picture: a cap only it sees (white, grey, pale) is
-        // told before the shot, not after a counted failure.
-        let checker = self.checker.with_config(&cfg);
+        let checker = Checker::with_models(
+            self.detector.clone(),
+            self.mesh.clone(),
+            self.iris.clone(),
+            &cfg,
+            &self.photo,
+        )
+        // The live list has no recapture rule; the shot is judged with the model. head.covered
+        // keeps its colour look live; the hair model judges the shot.
+        .without_spoof_model()
+        .without_hair_model();
         // A picture the segmenter refuses (too small) is judged as the lab judges it then: the
         // checks estimate the backdrop and the top from the face.
         let (w, h) = img.dimensions();

@@ -4,7 +4,7 @@
 //! measures on the main face's mesh and reports the value nearest its limit.
 
 use super::pixels;
-use super::rules::{FaceAreas, Unmeasured, not_measured, outcome};
+use super::rules::{FaceAreas, Unmeasured, median, not_measured, outcome};
 use super::scene::Scene;
 use super::{CheckId, CheckResult};
 use crate::config::ChecksConfig;
@@ -456,7 +456,7 @@ pub fn lip_contrast(img: &RgbImage, m: &Mesh) -> Option<f32> {
     }
     let skin = cheeks.iter().map(|&c| luma(c)).sum::<f32>() / cheeks.len() as f32;
     const STEPS: usize = 24;
-    let mut ranges: Vec<f32> = LIP_COLUMNS
+    let ranges: Vec<f32> = LIP_COLUMNS
         .iter()
         .filter_map(|&(up, down)| {
             let (a, b) = (m.point(up), m.point(down));
@@ -492,11 +492,7 @@ pub fn lip_contrast(img: &RgbImage, m: &Mesh) -> Option<f32> {
         // seen, not a covering either.
         .filter(|r| r.is_finite())
         .collect();
-    if ranges.is_empty() {
-        return None;
-    }
-    ranges.sort_by(f32::total_cmp);
-    Some(ranges[ranges.len() / 2])
+    median(ranges)
 }
 
 /// Skin patches above any mask, scarf or hand at the mouth (forehead, between the brows, the

@@ -263,6 +263,10 @@ impl CheckReport {
 mod tests {
     use super::*;
 
+    fn report_of(checks: Vec<CheckResult>) -> CheckReport {
+        CheckReport { checks }
+    }
+
     fn result(id: CheckId, passed: bool) -> CheckResult {
         CheckResult {
             id,
@@ -285,31 +289,25 @@ mod tests {
 
     #[test]
     fn fraud_outranks_liveness_outranks_other() {
-        let report = CheckReport {
-            checks: vec![
-                result(CheckId::FaceSingle, true),
-                result(CheckId::ImageSharp, false),
-                result(CheckId::Liveness, false),
-                result(CheckId::Recapture, false),
-            ],
-        };
+        let report = report_of(vec![
+            result(CheckId::FaceSingle, true),
+            result(CheckId::ImageSharp, false),
+            result(CheckId::Liveness, false),
+            result(CheckId::Recapture, false),
+        ]);
         assert_eq!(report.failure_kind(), Some(FailureKind::Fraud));
-        let report = CheckReport {
-            checks: vec![
-                result(CheckId::FaceSingle, true),
-                result(CheckId::ImageSharp, false),
-                result(CheckId::Liveness, false),
-            ],
-        };
+        let report = report_of(vec![
+            result(CheckId::FaceSingle, true),
+            result(CheckId::ImageSharp, false),
+            result(CheckId::Liveness, false),
+        ]);
         assert_eq!(report.failure_kind(), Some(FailureKind::Liveness));
     }
 
     #[test]
     fn an_empty_report_does_not_pass() {
         assert!(!CheckReport::default().passed());
-        let ok = CheckReport {
-            checks: vec![result(CheckId::FaceSingle, true)],
-        };
+        let ok = report_of(vec![result(CheckId::FaceSingle, true)]);
         assert!(ok.passed());
         assert_eq!(ok.failure_kind(), None);
     }
@@ -324,14 +322,12 @@ mod tests {
     #[test]
     fn what_could_not_look_is_no_fraud_and_no_liveness_failure() {
         // The shot of the phone: no face, so recapture and liveness could not measure.
-        let no_face = CheckReport {
-            checks: vec![
-                result(CheckId::FaceSingle, false),
-                unmeasured(CheckId::Recapture),
-                unmeasured(CheckId::Beautified),
-                unmeasured(CheckId::Liveness),
-            ],
-        };
+        let no_face = report_of(vec![
+            result(CheckId::FaceSingle, false),
+            unmeasured(CheckId::Recapture),
+            unmeasured(CheckId::Beautified),
+            unmeasured(CheckId::Liveness),
+        ]);
         assert_eq!(no_face.failure_kind(), Some(FailureKind::Other));
         assert_eq!(
             no_face.causes().len(),
@@ -341,31 +337,25 @@ mod tests {
 
         // A value measured on something when no single face was found (two people) is no
         // confident fraud verdict either.
-        let two_faces = CheckReport {
-            checks: vec![
-                result(CheckId::FaceSingle, false),
-                result(CheckId::Recapture, false),
-            ],
-        };
+        let two_faces = report_of(vec![
+            result(CheckId::FaceSingle, false),
+            result(CheckId::Recapture, false),
+        ]);
         assert_eq!(two_faces.failure_kind(), Some(FailureKind::Other));
 
         // Liveness that could not measure the burst, on a seen face: ordinary.
-        let no_burst = CheckReport {
-            checks: vec![
-                result(CheckId::FaceSingle, true),
-                unmeasured(CheckId::Liveness),
-            ],
-        };
+        let no_burst = report_of(vec![
+            result(CheckId::FaceSingle, true),
+            unmeasured(CheckId::Liveness),
+        ]);
         assert_eq!(no_burst.failure_kind(), Some(FailureKind::Other));
 
         // Recapture measured on the one face found: fraud, and it is the lock's only cause.
-        let print = CheckReport {
-            checks: vec![
-                result(CheckId::FaceSingle, true),
-                result(CheckId::ImageSharp, false),
-                result(CheckId::Recapture, false),
-            ],
-        };
+        let print = report_of(vec![
+            result(CheckId::FaceSingle, true),
+            result(CheckId::ImageSharp, false),
+            result(CheckId::Recapture, false),
+        ]);
         assert_eq!(print.failure_kind(), Some(FailureKind::Fraud));
         let causes: Vec<_> = print.causes().iter().map(|c| c.id).collect();
         assert_eq!(causes, vec![CheckId::Recapture]);
@@ -375,35 +365,29 @@ mod tests {
     fn a_covered_face_called_a_print_is_an_ordinary_failure() {
         // A masked student whose mask the print cues took for a print: retake without the mask,
         // no fraud lock.
-        let masked = CheckReport {
-            checks: vec![
-                result(CheckId::FaceSingle, true),
-                result(CheckId::Recapture, false),
-                result(CheckId::FaceOccluded, false),
-            ],
-        };
+        let masked = report_of(vec![
+            result(CheckId::FaceSingle, true),
+            result(CheckId::Recapture, false),
+            result(CheckId::FaceOccluded, false),
+        ]);
         assert!(masked.face_covered());
         assert_eq!(masked.failure_kind(), Some(FailureKind::Other));
         let told: Vec<_> = masked.reasons().map(|c| c.id).collect();
         assert_eq!(told, vec![CheckId::FaceOccluded]);
         // Occlusion that could not be measured does not excuse a print.
-        let unknown = CheckReport {
-            checks: vec![
-                result(CheckId::FaceSingle, true),
-                result(CheckId::Recapture, false),
-                unmeasured(CheckId::FaceOccluded),
-            ],
-        };
+        let unknown = report_of(vec![
+            result(CheckId::FaceSingle, true),
+            result(CheckId::Recapture, false),
+            unmeasured(CheckId::FaceOccluded),
+        ]);
         assert!(!unknown.face_covered());
         assert_eq!(unknown.failure_kind(), Some(FailureKind::Fraud));
         // Liveness is judged on the burst, not the face's cover: still a liveness failure.
-        let asleep = CheckReport {
-            checks: vec![
-                result(CheckId::FaceSingle, true),
-                result(CheckId::Liveness, false),
-                result(CheckId::FaceOccluded, false),
-            ],
-        };
+        let asleep = report_of(vec![
+            result(CheckId::FaceSingle, true),
+            result(CheckId::Liveness, false),
+            result(CheckId::FaceOccluded, false),
+        ]);
         assert_eq!(asleep.failure_kind(), Some(FailureKind::Liveness));
     }
 }

@@ -266,7 +266,8 @@ const UNIFORM_PAIRS: [(usize, usize); 39] = [
 /// Half side of the patch around each point, as a share of the cheek-to-cheek width.
 const UNIFORM_PATCH: f32 = 0.05;
 
-fn median(mut v: Vec<f32>) -> Option<f32> {
+/// The median of `v` (the upper one of an even count); `None` when empty.
+pub(super) fn median(mut v: Vec<f32>) -> Option<f32> {
     if v.is_empty() {
         return None;
     }

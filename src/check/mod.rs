@@ -42,6 +42,7 @@ use crate::face::{
     Mesh, SpoofScores,
 };
 use image::{GrayImage, RgbImage};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
 /// Why the checks could not run at all (a photo that fails checks is a report, not an error).
@@ -107,9 +108,9 @@ pub struct Checker {
     spoof_on: bool,
     /// The hair model for head.covered, loaded at the first check (shared by the clones).
     hair: Arc<OnceLock<HairModel>>,
-    /// Whether head.covered asks the hair model (off for the live check: ~0.2 s more a picture
-    /// on a model that would be loaded anew for every one; it keeps the colour look).
-    hair_on: bool,
+    /// While this is set (always, unless the live check gave one: [`Checker::with_hair_gate`]),
+    /// head.covered asks the hair model; otherwise it judges by its colour look alone.
+    hair_gate: Option<Arc<AtomicBool>>,
     cfg: ChecksConfig,
     photo: PhotoConfig,
 }
@@ -124,8 +125,7 @@ impl Checker {
             cfg,
             photo,
         );
-        checker.spoof_model()?;
-        checker.hair_model()?;
+        checker.preload()?;
         Ok(checker)
     }
 
@@ -144,7 +144,7 @@ impl Checker {
             spoof: Arc::new(OnceLock::new()),
             spoof_on: true,
             hair: Arc::new(OnceLock::new()),
-            hair_on: true,
+            hair_gate: None,
             cfg: cfg.clone(),
             photo: photo.clone(),
         }
@@ -158,11 +158,32 @@ impl Checker {
         self
     }
 
-    /// This checker without the hair model: head.covered judges the vivid fabric colours only.
-    /// For the live check; the shot is always judged with the model.
-    pub fn without_hair_model(mut self) -> Self {
-        self.hair_on = false;
+    /// This checker asking the hair model only while `gate` is set when head.covered is reached
+    /// (the last step of a check), the colour look alone otherwise. For the live check: the
+    /// picture it is judging when the shutter is pressed skips the model, its heaviest step, so
+    /// the shot's check has the cores to itself sooner. The shot is always judged with the model.
+    pub fn with_hair_gate(mut self, gate: Arc<AtomicBool>) -> Self {
+        self.hair_gate = Some(gate);
         self
+    }
+
+    /// This checker with other thresholds, sharing every model, those loaded on first use too
+    /// (the live check judges each picture with face.size scaled to it).
+    pub fn with_config(&self, cfg: &ChecksConfig) -> Self {
+        Checker {
+            cfg: cfg.clone(),
+            ..self.clone()
+        }
+    }
+
+    /// Loads now the models this checker would load at its first check (the anti-spoofing
+    /// models when it uses them, the hair model), so that check does not wait for them.
+    pub fn preload(&self) -> Result<(), CheckError> {
+        if self.spoof_on {
+            self.spoof_model()?;
+        }
+        self.hair_model()?;
+        Ok(())
     }
 
     /// The hair model, loaded on first use.
@@ -175,14 +196,18 @@ impl Checker {
     }
 
     /// Hair around the main face's head, for head.covered; `None` without a mesh or with the
-    /// model off.
+    /// gate down.
     fn hair_map(
         &self,
         capture: &RgbImage,
         mesh: Option<&Mesh>,
     ) -> Result<Option<HairMap>, CheckError> {
+        let open = self
+            .hair_gate
+            .as_ref()
+            .is_none_or(|g| g.load(Ordering::Acquire));
         match mesh {
-            Some(m) if self.hair_on => Ok(Some(self.hair_model()?.hair(capture, m)?)),
+            Some(m) if open => Ok(Some(self.hair_model()?.hair(capture, m)?)),
             _ => Ok(None),
         }
     }

@@ -22,6 +22,7 @@ use crate::face::{FaceDetector, FaceMesh, IrisModel};
 use crate::photo::Segmenter;
 use image::RgbImage;
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 /// What the student reads as one line of the live list; several checks may share one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -122,29 +123,41 @@ pub enum LiveError {
     Check(#[from] CheckError),
 }
 
-/// The station's still check as the framing screen runs it: the face models and the segmenter,
-/// loaded once, judging one live picture at a time.
+/// The station's still check as the framing screen runs it: the face models, the hair model and
+/// the segmenter, loaded once, judging one live picture at a time.
 pub struct LiveChecker {
-    detector: Arc<FaceDetector>,
-    mesh: Arc<FaceMesh>,
-    iris: Arc<IrisModel>,
+    /// The still checker every live picture is judged with (thresholds set per picture): without
+    /// the anti-spoofing models, as the live list has no recapture rule.
+    checker: Checker,
     segmenter: Segmenter,
     checks: ChecksConfig,
-    photo: PhotoConfig,
 }
 
 impl LiveChecker {
-    /// Loads the four models (a few hundred ms): call it on the worker thread.
+    /// Loads the models (a few hundred ms): call it on the worker thread.
     pub fn new(checks: &ChecksConfig, photo: &PhotoConfig) -> Result<LiveChecker, LiveError> {
         let models = |e: &dyn std::fmt::Display| LiveError::Models(e.to_string());
+        let checker = Checker::with_models(
+            Arc::new(FaceDetector::new().map_err(|e| models(&e))?),
+            Arc::new(FaceMesh::new().map_err(|e| models(&e))?),
+            Arc::new(IrisModel::new().map_err(|e| models(&e))?),
+            checks,
+            photo,
+        )
+        .without_spoof_model();
+        checker.preload().map_err(|e| models(&e))?;
         Ok(LiveChecker {
-            detector: Arc::new(FaceDetector::new().map_err(|e| models(&e))?),
-            mesh: Arc::new(FaceMesh::new().map_err(|e| models(&e))?),
-            iris: Arc::new(IrisModel::new().map_err(|e| models(&e))?),
+            checker,
             segmenter: Segmenter::new().map_err(|e| models(&e))?,
             checks: checks.clone(),
-            photo: photo.clone(),
         })
+    }
+
+    /// This checker asking the hair model only while `judging` is set
+    /// ([`Checker::with_hair_gate`]): the worker lowers it when the shutter is pressed.
+    pub fn with_hair_gate(mut self, judging: Arc<AtomicBool>) -> LiveChecker {
+        self.checker = self.checker.with_hair_gate(judging);
+        self
     }
 
     /// Every check of the still report on `frame`'s live picture, with the person mask as the
@@ -166,17 +179,9 @@ impl LiveChecker {
         let mut cfg = self.checks.clone();
         // face.size counts capture pixels across the face; a scaled picture has k times fewer.
         cfg.size_min_scale *= k;
-        let checker = Checker::with_models(
-            self.detector.clone(),
-            self.mesh.clone(),
-            self.iris.clone(),
-            &cfg,
-            &self.photo,
-        )
-        // The live list has no recapture rule; the shot is judged with the model. head.covered
-        // keeps its colour look live; the hair model judges the shot.
-        .without_spoof_model()
-        .without_hair_model();
+        // The hair model runs on the live pictures too: a cap only it sees (white, grey, pale)
+        // is told before the shot, not after a counted failure.
+        let checker = self.checker.with_config(&cfg);
         // A picture the segmenter refuses (too small) is judged as the lab judges it then: the
         // checks estimate the backdrop and the top from the face.
         let (w, h) = img.dimensions();

@@ -28,10 +28,13 @@ type Latest = Arc<Mutex<Option<Arc<LiveResult>>>>;
 /// Runs a measurement on its own thread over frames offered with [`LiveWorker::offer`], which
 /// never blocks: a frame is dropped while one is being judged or when the last was sent less than
 /// `interval` ago. The models load on the thread (the window does not wait for them) once per
-/// worker; the worker lives as long as the app.
+/// worker; the worker lives as long as the app. [`LiveWorker::hold`] (the shutter pressed,
+/// framing left) tells the picture being judged to skip what it can and shows no result of it.
 pub struct LiveWorker {
     tx: SyncSender<Arc<RgbImage>>,
     busy: Arc<AtomicBool>,
+    /// Down from [`LiveWorker::hold`] until the next offer.
+    judging: Arc<AtomicBool>,
     latest: Latest,
     last_sent: Option<Instant>,
     interval: Duration,
@@ -44,15 +47,18 @@ impl LiveWorker {
         photo: crate::config::PhotoConfig,
         interval: Duration,
     ) -> LiveWorker {
-        LiveWorker::start_with(interval, move || {
+        LiveWorker::start_with(interval, move |judging| {
             match super::LiveChecker::new(&checks, &photo) {
-                Ok(checker) => Some(move |img: &RgbImage| match checker.check(img) {
-                    Ok(report) => Some(super::live_results(&report)),
-                    Err(e) => {
-                        log::warn!("live check: {e}");
-                        None
-                    }
-                }),
+                Ok(checker) => {
+                    let checker = checker.with_hair_gate(judging);
+                    Some(move |img: &RgbImage| match checker.check(img) {
+                        Ok(report) => Some(super::live_results(&report)),
+                        Err(e) => {
+                            log::warn!("live check: {e}");
+                            None
+                        }
+                    })
+                }
                 Err(e) => {
                     // No live list then; the overlay and the written guide still show, and the
                     // full check still judges the shot.
@@ -63,26 +69,28 @@ impl LiveWorker {
         })
     }
 
-    /// The worker around any measurement: `make` runs on the thread (loading the models) and
-    /// returns the per-frame measure. A panic while measuring a frame is caught: that frame gives
-    /// no result, the next one is measured (the thread does not die with `busy` set).
+    /// The worker around any measurement: `make` runs on the thread (loading the models), is
+    /// handed the flag [`LiveWorker::hold`] lowers, and returns the per-frame measure. A panic
+    /// while measuring a frame is caught: that frame gives no result, the next one is measured
+    /// (the thread does not die with `busy` set).
     pub fn start_with<M>(
         interval: Duration,
-        make: impl FnOnce() -> Option<M> + Send + 'static,
+        make: impl FnOnce(Arc<AtomicBool>) -> Option<M> + Send + 'static,
     ) -> LiveWorker
     where
         M: FnMut(&RgbImage) -> Option<Vec<CheckResult>>,
     {
         let (tx, rx) = sync_channel::<Arc<RgbImage>>(1);
         let busy = Arc::new(AtomicBool::new(false));
+        let judging = Arc::new(AtomicBool::new(true));
         let latest: Latest = Arc::new(Mutex::new(None));
-        let (busy2, latest2) = (busy.clone(), latest.clone());
+        let (busy2, latest2, judging2) = (busy.clone(), latest.clone(), judging.clone());
         // Named, so a profile or `top -H` shows what the live check costs.
         let spawned = std::thread::Builder::new()
             .name("live-check".into())
             .spawn(move || {
-                let Some(mut measure) = crate::isolate::catch("live check", make).ok().flatten()
-                else {
+                let made = crate::isolate::catch("live check", || make(judging2.clone()));
+                let Some(mut measure) = made.ok().flatten() else {
                     return;
                 };
                 let mut seq = 0;
@@ -92,7 +100,10 @@ impl LiveWorker {
                     let checks = crate::isolate::catch("live check", || measure(&img))
                         .ok()
                         .flatten();
-                    if let Some(checks) = checks {
+                    // A picture judged across a hold (the shot being taken) is not shown: it may
+                    // have skipped a step, and the student is no longer framing.
+                    let held = !judging2.load(Ordering::Acquire);
+                    if let Some(checks) = checks.filter(|_| !held) {
                         seq += 1;
                         let result = LiveResult {
                             seq,
@@ -112,6 +123,7 @@ impl LiveWorker {
         LiveWorker {
             tx,
             busy,
+            judging,
             latest,
             last_sent: None,
             interval,
@@ -127,6 +139,7 @@ impl LiveWorker {
             return;
         }
         self.busy.store(true, Ordering::Release);
+        self.judging.store(true, Ordering::Release);
         match self.tx.try_send(img.clone()) {
             Ok(()) => self.last_sent = Some(now),
             // Full cannot happen while not busy; a gone thread (no models) means no live list.
@@ -146,6 +159,12 @@ impl LiveWorker {
         latest.filter(|r| r.at.elapsed() < STALE)
     }
 
+    /// The shutter is pressed or framing is left: the picture being judged skips the steps that
+    /// look at the flag (the hair model) and gives no result; the next offer lifts the hold.
+    pub fn hold(&self) {
+        self.judging.store(false, Ordering::Release);
+    }
+
     /// Forgets the last result (a new student, or framing shown again).
     pub fn clear(&self) {
         *self.latest.lock().unwrap_or_else(|p| p.into_inner()) = None;
@@ -163,7 +182,7 @@ mod tests {
     #[test]
     fn a_panic_while_measuring_costs_one_frame_and_the_results_go_on() {
         let mut calls = 0;
-        let mut worker = LiveWorker::start_with(Duration::ZERO, move || {
+        let mut worker = LiveWorker::start_with(Duration::ZERO, move |_| {
             Some(move |_: &RgbImage| {
                 calls += 1;
                 if calls == 1 {
@@ -192,9 +211,79 @@ mod tests {
         assert!(worker.latest().is_none());
     }
 
+    /// The shutter pressed while a picture is judged: the measure sees the flag down, its result
+    /// is not shown, and the next offer lifts the hold and is shown.
+    #[test]
+    fn a_picture_judged_across_the_hold_is_not_shown_and_the_next_offer_lifts_it() {
+        use std::sync::mpsc::channel;
+        let (started_tx, started) = channel();
+        let (go, go_rx) = channel::<()>();
+        let (seen_tx, seen) = channel();
+        let failing = super::super::live_results(&crate::lab::failing(
+            crate::check::CheckId::MouthClosed,
+            "请闭上嘴唇",
+            "Close your lips",
+        ));
+        let second = failing.clone();
+        let mut worker = LiveWorker::start_with(Duration::ZERO, move |judging| {
+            let mut calls = 0;
+            Some(move |_: &RgbImage| {
+                calls += 1;
+                let _ = started_tx.send(());
+                let _ = go_rx.recv();
+                let _ = seen_tx.send(judging.load(Ordering::Acquire));
+                Some(if calls == 1 {
+                    passed()
+                } else {
+                    failing.clone()
+                })
+            })
+        });
+        let frame = Arc::new(RgbImage::new(8, 8));
+        let wait = Duration::from_secs(30);
+        worker.offer(&frame);
+        started
+            .recv_timeout(wait)
+            .expect("the first picture was not judged");
+        worker.hold();
+        go.send(()).unwrap();
+        assert_eq!(
+            seen.recv_timeout(wait),
+            Ok(false),
+            "the measure saw no hold"
+        );
+        // Offers while the held picture finishes are dropped (busy); the first one taken lifts
+        // the hold and is judged.
+        let deadline = Instant::now() + wait;
+        while started.try_recv().is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "the second picture was not judged"
+            );
+            worker.offer(&frame);
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        go.send(()).unwrap();
+        assert_eq!(
+            seen.recv_timeout(wait),
+            Ok(true),
+            "the offer did not lift the hold"
+        );
+        while worker.latest().is_none() {
+            assert!(
+                Instant::now() < deadline,
+                "the second picture gave no result"
+            );
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        let shown = worker.latest().unwrap();
+        assert_eq!(shown.checks, second, "the held picture's result was shown");
+        assert_eq!(shown.seq, 1);
+    }
+
     #[test]
     fn without_models_there_are_no_results_and_offers_do_not_block() {
-        let mut worker = LiveWorker::start_with(Duration::ZERO, || {
+        let mut worker = LiveWorker::start_with(Duration::ZERO, |_| {
             None::<fn(&RgbImage) -> Option<Vec<CheckResult>>>
         });
         let frame = Arc::new(RgbImage::new(8, 8));

@@ -349,10 +349,13 @@ impl KioskApp {
         self.steady.ready(self.now(), hold)
     }
 
-    /// Forgets the live list (a new student, or framing left).
+    /// Forgets the live list (a new student, or framing left: the shutter pressed among others).
+    /// The picture the live check is judging skips its hair model, so the shot's check does not
+    /// share the cores with it for long.
     pub fn clear_live(&mut self) {
         self.steady.clear();
         if let Some(w) = &self.live_check {
+            w.hold();
             w.clear();
         }
     }

@@ -64,6 +64,45 @@ fn a_1080p_frame_is_judged_small_with_the_capture_s_verdicts() {
     assert_eq!(s.passed, f.passed);
 }
 
+/// A plain off-white beanie (no vivid colour: only the hair model sees it) is told on the live
+/// list, before any shot, as the full check will judge it; the same capture's bare head is not.
+/// With the worker's hold down (the shutter pressed) the picture skips the model: the colour
+/// look alone, which this cap passes.
+#[test]
+fn a_pale_beanie_only_the_hair_model_sees_is_told_before_the_shot() {
+    use crate::defects::{beanie, fixture, studio};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use tucai::face::{FaceDetector, Point};
+    let detector = FaceDetector::new().unwrap();
+    let bare = studio(
+        &detector,
+        &fixture("fr_obama.jpg"),
+        1.3,
+        Point::new(960.0, 430.0),
+        1,
+    );
+    let capped = beanie(&bare, [232.0, 230.0, 224.0]);
+    let head = |r: &CheckReport| r.get(CheckId::HeadCovered).unwrap().clone();
+    let c = Config::default();
+    let judging = Arc::new(AtomicBool::new(true));
+    let gated = LiveChecker::new(&c.checks, &c.photo)
+        .unwrap()
+        .with_hair_gate(judging.clone());
+    let seen = head(&gated.check(&capped.img).unwrap());
+    assert!(!seen.passed, "{seen:?}");
+    assert!(seen.hint_zh.contains("帽"), "{seen:?}");
+    assert!(!head(&live().full_still(&capped.img).unwrap()).passed);
+    let bare_seen = head(&gated.check(&bare.img).unwrap());
+    assert!(bare_seen.passed, "{bare_seen:?}");
+    judging.store(false, Ordering::Release);
+    let held = head(&gated.check(&capped.img).unwrap());
+    assert!(
+        held.passed,
+        "the held picture still ran the hair model: {held:?}"
+    );
+}
+
 /// CPU time of this thread so far, in ms (Linux; 10 ms ticks, so only sums over many calls
 /// mean anything). Wall time on a shared machine counts the other processes' turns too.
 fn thread_cpu_ms() -> Option<f64> {

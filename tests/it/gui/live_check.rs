@@ -14,7 +14,7 @@ fn live_answer(failing: Option<CheckId>) -> LiveWorker {
         None => all_passed(),
     };
     let results = live_results(&report);
-    LiveWorker::start_with(std::time::Duration::ZERO, move || {
+    LiveWorker::start_with(std::time::Duration::ZERO, move |_| {
         Some(move |_: &image::RgbImage| Some(results.clone()))
     })
 }

@@ -25,8 +25,11 @@ mod teacher_tabs;
 
 const PERSON: &[u8] = include_bytes!("../../assets/demo/person.jpg");
 const PIN: &str = "2468";
-/// Bound for the condition waits: about 10 s of 10 ms steps, far beyond a loaded machine's delay.
-const WAIT_STEPS: usize = 1000;
+/// Bound for the condition waits: 3000 steps of at least 10 ms, 30 s and more; a wait that is met
+/// returns at once. About 10 s was once enough, but under Wine the whole GUI suite runs its
+/// kiosks' real live checks and labs side by side on two cores, and three labs' first shots
+/// (models loading beside the other tests' live checks) went past it.
+const WAIT_STEPS: usize = 3000;
 
 /// Scrolls the one widget labelled `label` into view and clicks it once it has stood still for
 /// a few frames: egui_kittest clicks at the centre of the rect of the last frame, so a widget
@@ -281,7 +284,7 @@ impl Kiosk {
             .is_disabled()
     }
 
-    /// Steps (with real time passing for the worker threads) until `done` or about 10 s.
+    /// Steps (with real time passing for the worker threads) until `done` or [`WAIT_STEPS`].
     fn wait_for(&mut self, what: &str, done: impl Fn(&Kiosk) -> bool) {
         for _ in 0..WAIT_STEPS {
             if done(self) {

@@ -735,6 +735,11 @@ fn screens_render_in_both_languages() {
     snap(&mut k, "17-pin");
     k.harness.state_mut().overlay = Some(Overlay::Teacher);
     k.settle();
+    // The confirmed photo's thumbnail is decoded on a thread: the picture waits for it, so it
+    // does not depend on how busy the machine was.
+    k.wait_for("the board's thumbnail", |k| {
+        k.harness.state().teacher.thumbs.count() == 1
+    });
     snap(&mut k, "18-teacher-board");
     k.harness.state_mut().teacher.tab = tucai::ui::TeacherTab::Audit;
     snap(&mut k, "19-teacher-audit");

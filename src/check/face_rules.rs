@@ -456,6 +456,9 @@ pub fn lip_contrast(img: &RgbImage, m: &Mesh) -> Option<f32> {
     }
     let skin = cheeks.iter().map(|&c| luma(c)).sum::<f32>() / cheeks.len() as f32;
     const STEPS: usize = 24;
+    let reach = 0.1 * width;
+    // Each sample averages three points along the lips, 0.02 mouth widths apart.
+    let side = 0.02 * width;
     let ranges: Vec<f32> = LIP_COLUMNS
         .iter()
         .filter_map(|&(up, down)| {
@@ -465,9 +468,6 @@ pub fn lip_contrast(img: &RgbImage, m: &Mesh) -> Option<f32> {
                 return None;
             }
             let (dx, dy) = ((b.x - a.x) / len, (b.y - a.y) / len);
-            let reach = 0.1 * width;
-            // Each sample averages three points along the lips, 0.02 mouth widths apart.
-            let side = 0.02 * width;
             let (lo, hi) = (0..=STEPS)
                 .map(|k| {
                     let t = -reach + (len + 2.0 * reach) * k as f32 / STEPS as f32;

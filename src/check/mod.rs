@@ -167,6 +167,11 @@ impl Checker {
         self
     }
 
+    /// The thresholds this checker judges by.
+    pub fn config(&self) -> &ChecksConfig {
+        &self.cfg
+    }
+
     /// This checker with other thresholds, sharing every model, those loaded on first use too
     /// (the live check judges each picture with face.size scaled to it).
     pub fn with_config(&self, cfg: &ChecksConfig) -> Self {

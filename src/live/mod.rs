@@ -130,7 +130,6 @@ pub struct LiveChecker {
     /// the anti-spoofing models, as the live list has no recapture rule.
     checker: Checker,
     segmenter: Segmenter,
-    checks: ChecksConfig,
 }
 
 impl LiveChecker {
@@ -149,7 +148,6 @@ impl LiveChecker {
         Ok(LiveChecker {
             checker,
             segmenter: Segmenter::new().map_err(|e| models(&e))?,
-            checks: checks.clone(),
         })
     }
 
@@ -176,7 +174,7 @@ impl LiveChecker {
 
     /// The still checks on `img`, a picture `k` times the capture's size.
     fn still(&self, img: &RgbImage, k: f32) -> Result<CheckReport, LiveError> {
-        let mut cfg = self.checks.clone();
+        let mut cfg = self.checker.config().clone();
         // face.size counts capture pixels across the face; a scaled picture has k times fewer.
         cfg.size_min_scale *= k;
         // The hair model runs on the live pictures too: a cap only it sees (white, grey, pale)

@@ -550,19 +550,34 @@ pub fn occlusion_score(img: &RgbImage, m: &Mesh) -> Option<f32> {
     Some(warmth_drop - lip_red)
 }
 
-pub fn face_occluded(s: &Scene, cfg: &ChecksConfig) -> CheckResult {
+/// face.occluded: the face mask model's score (`mask`, `None` when it was not asked) and two
+/// pixel looks at the lower face through the mesh: its colours ([`occlusion_score`]) and the
+/// lips' contrast ([`lip_contrast`]); the one nearest its limit is reported, a failing one first.
+/// A mask the model is sure of fails the check even where the mesh found no face under it.
+pub fn face_occluded(s: &Scene, cfg: &ChecksConfig, mask: Option<f32>) -> CheckResult {
     if s.geo.is_none() {
         return not_measured(CheckId::FaceOccluded, Unmeasured::Face);
     }
-    let Some(m) = &s.mesh else {
-        return not_measured(CheckId::FaceOccluded, Unmeasured::Mesh);
-    };
-    let Some(score) = occlusion_score(s.img, m) else {
-        return not_measured(CheckId::FaceOccluded, Unmeasured::Mesh);
-    };
     const ZH: &str =
         "脸部被遮挡（口罩、手、话筒或头发）。请摘下口罩，露出整张脸，头发不要遮住眉毛和眼睛。";
     const EN: &str = "Face covered (mask, hand, microphone or hair). Take off the mask and show your whole face, hair off the eyebrows and eyes.";
+    let model = mask.map(|value| Limit {
+        value,
+        limit: cfg.occluded_max_mask,
+        max: true,
+        zh: ZH,
+        en: EN,
+    });
+    let pixels = s
+        .mesh
+        .as_ref()
+        .and_then(|m| Some((occlusion_score(s.img, m)?, lip_contrast(s.img, m))));
+    let Some((score, contrast)) = pixels else {
+        return match model {
+            Some(l) if !l.passed() => worst(CheckId::FaceOccluded, &[l]),
+            _ => not_measured(CheckId::FaceOccluded, Unmeasured::Mesh),
+        };
+    };
     let mut limits = vec![Limit {
         value: score,
         limit: cfg.occluded_max_score,
@@ -570,7 +585,7 @@ pub fn face_occluded(s: &Scene, cfg: &ChecksConfig) -> CheckResult {
         zh: ZH,
         en: EN,
     }];
-    if let Some(contrast) = lip_contrast(s.img, m) {
+    if let Some(contrast) = contrast {
         limits.push(Limit {
             value: contrast,
             limit: cfg.occluded_min_lip_contrast,
@@ -579,6 +594,7 @@ pub fn face_occluded(s: &Scene, cfg: &ChecksConfig) -> CheckResult {
             en: EN,
         });
     }
+    limits.extend(model);
     worst(CheckId::FaceOccluded, &limits)
 }
 
@@ -1069,7 +1085,7 @@ mod tests {
         let score = occlusion_score(&img, &mesh);
         let photo = PhotoConfig::default();
         let s = Scene::new(&img, vec![test_face()], Some(mesh), None, None, &photo);
-        (face_occluded(&s, &ChecksConfig::default()), score)
+        (face_occluded(&s, &ChecksConfig::default(), None), score)
     }
 
     /// Closed lips: skin above and below, red lips from row 133 to 147 meeting in a dark line.
@@ -1123,5 +1139,38 @@ mod tests {
         let (img, mut mesh) = lower_face(lips);
         mesh.points.iter_mut().for_each(|p| *p = [f32::NAN; 3]);
         assert_eq!(lip_contrast(&img, &mesh), None);
+    }
+
+    /// The face mask model's score joins the pixel looks: a mask it is sure of fails bare lips'
+    /// pixels, even where the mesh found no face under it (measured, with the covering's hint);
+    /// a bare face's low score changes nothing.
+    #[test]
+    fn the_mask_models_score_fails_a_mask_the_pixels_miss() {
+        use crate::check::rules::test_face;
+        use crate::config::PhotoConfig;
+        let cfg = ChecksConfig::default();
+        let photo = PhotoConfig::default();
+        let (img, mesh) = lower_face(lips);
+        let with_mesh = Scene::new(&img, vec![test_face()], Some(mesh), None, None, &photo);
+        let bare = face_occluded(&with_mesh, &cfg, Some(0.004));
+        assert!(bare.passed, "{bare:?}");
+        assert_eq!(bare, face_occluded(&with_mesh, &cfg, None));
+        let masked = face_occluded(&with_mesh, &cfg, Some(0.98));
+        assert!(!masked.passed, "{masked:?}");
+        let near =
+            |v: Option<f64>, want: f32| v.is_some_and(|v| (v - f64::from(want)).abs() < 1e-3);
+        assert!(near(masked.value, 0.98), "{masked:?}");
+        assert!(near(masked.threshold, cfg.occluded_max_mask), "{masked:?}");
+        assert!(masked.hint_zh.contains("口罩"), "{masked:?}");
+
+        let no_mesh = Scene::new(&img, vec![test_face()], None, None, None, &photo);
+        let seen = face_occluded(&no_mesh, &cfg, Some(0.98));
+        assert!(!seen.passed && near(seen.value, 0.98), "{seen:?}");
+        assert!(seen.hint_en.contains("mask"), "{seen:?}");
+        // Without the mesh and without a mask the model is sure of, nothing was measured.
+        for mask in [Some(0.02), None] {
+            let unseen = face_occluded(&no_mesh, &cfg, mask);
+            assert!(!unseen.passed && unseen.value.is_none(), "{unseen:?}");
+        }
     }
 }

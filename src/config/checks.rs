@@ -86,6 +86,8 @@ pub struct ChecksConfig {
     /// face.occluded too: smallest range of brightness across the lips, over the cheeks'
     /// brightness (lips, their line, an open mouth or teeth show one; a mask or a hand does not).
     pub occluded_min_lip_contrast: f32,
+    /// face.occluded too: largest mask score of the face mask model (0–1).
+    pub occluded_max_mask: f32,
     /// head.covered: largest share of the head above the forehead that is neither hair (the hair
     /// model) nor skin-coloured (a bald scalp): a cap, hat, headscarf or hood is neither.
     pub head_covered_max_share: f32,
@@ -133,6 +135,7 @@ impl Default for ChecksConfig {
             liveness_min_turn_deg: 6.0,
             occluded_max_score: 0.02,
             occluded_min_lip_contrast: 0.1,
+            occluded_max_mask: 0.5,
             head_covered_max_share: 0.85,
             head_covered_max_vivid: 0.3,
         }
@@ -238,6 +241,7 @@ impl ChecksConfig {
             0.0,
             1.0,
         );
+        r.range("occluded_max_mask", self.occluded_max_mask, 0.0, 1.0);
         r.range(
             "head_covered_max_share",
             self.head_covered_max_share,

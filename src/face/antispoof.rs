@@ -3,9 +3,8 @@
 //! softmax outputs are added, as the repository's `test.py` does. Origin, licence and the exact
 //! preprocessing: `assets/models/minifasnet.ORIGIN.md`.
 
-use super::{FaceError, Rect};
+use super::{FaceError, Plan, Rect, load_plan};
 use image::RgbImage;
-use std::sync::Arc;
 use tract_onnx::prelude::*;
 
 static V2_ONNX: &[u8] = include_bytes!("../../assets/models/2.7_80x80_MiniFASNetV2.onnx");
@@ -19,8 +18,6 @@ pub const SCALE_V2: f32 = 2.7;
 pub const SCALE_V1SE: f32 = 4.0;
 /// Softmax index of a live face (0 and 2 are the two spoof classes).
 const REAL: usize = 1;
-
-type Plan = Arc<TypedRunnableModel>;
 
 /// Both MiniFASNet models. Load once ([`AntiSpoof::new`]), share with an `Arc`.
 pub struct AntiSpoof {
@@ -51,15 +48,7 @@ impl SpoofScores {
 }
 
 fn load(bytes: &[u8]) -> Result<Plan, FaceError> {
-    tract_onnx::onnx()
-        .model_for_read(&mut &bytes[..])
-        .and_then(|m| m.with_input_fact(0, f32::fact([1, 3, INPUT, INPUT]).into()))
-        .and_then(|m| m.into_optimized())
-        .and_then(|m| m.into_runnable())
-        .map_err(|e| FaceError::Load {
-            model: MODEL,
-            message: format!("{e:#}"),
-        })
+    load_plan(bytes, [1, 3, INPUT, INPUT], MODEL)
 }
 
 impl AntiSpoof {

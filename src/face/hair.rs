@@ -4,9 +4,8 @@
 //! black and navy caps for hair). Origin, licence and the conversion:
 //! `assets/models/hair_segmentation.ORIGIN.md`.
 
-use super::{FaceError, Mesh, Point, mesh_index as mi, sample_bilinear};
+use super::{FaceError, Mesh, Plan, Point, load_plan, mesh_index as mi, run_plan, square_planes};
 use image::RgbImage;
-use std::sync::Arc;
 use tract_onnx::prelude::*;
 
 static HAIR_ONNX: &[u8] = include_bytes!("../../assets/models/hair_segmentation.onnx");
@@ -20,8 +19,6 @@ const CROP_HEIGHTS: f32 = 1.9;
 /// The crop's centre above the face's middle, in forehead-to-chin heights: the head's top half
 /// (hair, crown) matters, the neck does not.
 const CROP_LIFT: f32 = 0.35;
-
-type Plan = Arc<TypedRunnableModel>;
 
 /// The hair model. Load once ([`HairModel::new`]), share with an `Arc`.
 pub struct HairModel {
@@ -84,16 +81,9 @@ impl HairMap {
 
 impl HairModel {
     pub fn new() -> Result<Self, FaceError> {
-        let plan = tract_onnx::onnx()
-            .model_for_read(&mut &HAIR_ONNX[..])
-            .and_then(|m| m.with_input_fact(0, f32::fact([1, 4, SIZE, SIZE]).into()))
-            .and_then(|m| m.into_optimized())
-            .and_then(|m| m.into_runnable())
-            .map_err(|e| FaceError::Load {
-                model: MODEL,
-                message: format!("{e:#}"),
-            })?;
-        Ok(HairModel { plan })
+        Ok(HairModel {
+            plan: load_plan(HAIR_ONNX, [1, 4, SIZE, SIZE], MODEL)?,
+        })
     }
 
     /// Hair probability around the head of the face with mesh `m` in `img`.
@@ -113,69 +103,18 @@ impl HairModel {
     pub fn run(
         &self,
         x: tract_ndarray::Array4<f32>,
-        (w, h): (u32, u32),
+        size: (u32, u32),
     ) -> Result<Vec<f32>, FaceError> {
-        let run_err = |e: TractError| FaceError::Run {
-            model: MODEL,
-            width: w,
-            height: h,
-            message: format!("{e:#}"),
-        };
-        let out = self
-            .plan
-            .run(tvec!(Tensor::from(x).into()))
-            .map_err(run_err)?;
-        let t = out
-            .first()
-            .ok_or_else(|| run_err(TractError::msg("no output")))?
-            .to_plain_array_view::<f32>()
-            .map_err(run_err)?;
-        let v: Vec<f32> = t.iter().copied().collect();
-        if v.len() != 2 * SIZE * SIZE {
-            return Err(run_err(TractError::msg(format!(
-                "expected 2×{SIZE}×{SIZE} logits, got {}",
-                v.len()
-            ))));
-        }
-        Ok(v)
+        run_plan(&self.plan, x, 0, 2 * SIZE * SIZE, MODEL, size)
     }
 }
 
-/// The model's input: the crop resized to 512×512 (2×2 bilinear sub-samples per pixel when it is
-/// shrunk, so a large capture is not aliased), RGB 0–1, black outside the image (the crop of a
-/// head near the frame's edge reaches out of it), and a zero fourth channel: MediaPipe feeds the
-/// previous video frame's mask there, and a still has none (as its first frame).
+/// The model's input: the crop resized to 512×512 ([`square_planes`]: RGB 0–1, black outside
+/// the image, where the crop of a head near the frame's edge reaches out of it) and a zero fourth
+/// channel: MediaPipe feeds the previous video frame's mask there, and a still has none (as its
+/// first frame).
 fn input(img: &RgbImage, crop: HairCrop) -> tract_ndarray::Array4<f32> {
-    let mut x = tract_ndarray::Array4::<f32>::zeros((1, 4, SIZE, SIZE));
-    let (w, h) = img.dimensions();
-    if w == 0 || h == 0 {
-        return x;
-    }
-    let k = crop.side / SIZE as f32;
-    let n = (k.ceil() as usize).clamp(1, 2);
-    let inv = 1.0 / (n * n) as f32 / 255.0;
-    for v in 0..SIZE {
-        for u in 0..SIZE {
-            let mut acc = [0.0f32; 3];
-            for sy in 0..n {
-                for sx in 0..n {
-                    let px = crop.x + (u as f32 + (sx as f32 + 0.5) / n as f32) * k;
-                    let py = crop.y + (v as f32 + (sy as f32 + 0.5) / n as f32) * k;
-                    if px < 0.0 || py < 0.0 || px >= w as f32 || py >= h as f32 {
-                        continue;
-                    }
-                    let p = sample_bilinear(img, px - 0.5, py - 0.5);
-                    for c in 0..3 {
-                        acc[c] += p[c];
-                    }
-                }
-            }
-            for c in 0..3 {
-                x[[0, c, v, u]] = acc[c] * inv;
-            }
-        }
-    }
-    x
+    square_planes(img, crop.x, crop.y, crop.side, SIZE, 4)
 }
 
 #[cfg(test)]

@@ -4,9 +4,8 @@
 //! gap and the iris position are read from here.
 
 use super::mesh::{Roi, crop};
-use super::{FaceError, Mesh, Point, mesh_index as mi};
+use super::{FaceError, Mesh, Plan, Point, load_plan, mesh_index as mi};
 use image::RgbImage;
-use std::sync::Arc;
 use tract_onnx::prelude::*;
 
 static IRIS_ONNX: &[u8] = include_bytes!("../../assets/models/iris_landmark.onnx");
@@ -85,7 +84,7 @@ pub fn lid_gap_ratio(contour: &[Point]) -> Option<f32> {
 
 /// The iris model. Load once ([`IrisModel::new`], ~50 ms), share with an `Arc`.
 pub struct IrisModel {
-    plan: Arc<TypedRunnableModel>,
+    plan: Plan,
 }
 
 impl std::fmt::Debug for IrisModel {
@@ -96,17 +95,9 @@ impl std::fmt::Debug for IrisModel {
 
 impl IrisModel {
     pub fn new() -> Result<Self, FaceError> {
-        let load_err = |e: TractError| FaceError::Load {
-            model: MODEL,
-            message: format!("{e:#}"),
-        };
-        let plan = tract_onnx::onnx()
-            .model_for_read(&mut &IRIS_ONNX[..])
-            .and_then(|m| m.with_input_fact(0, f32::fact([1, CROP, CROP, 3]).into()))
-            .and_then(|m| m.into_optimized())
-            .and_then(|m| m.into_runnable())
-            .map_err(load_err)?;
-        Ok(IrisModel { plan })
+        Ok(IrisModel {
+            plan: load_plan(IRIS_ONNX, [1, CROP, CROP, 3], MODEL)?,
+        })
     }
 
     /// Both eyes of a 468-point mesh on `img`, image-left first.

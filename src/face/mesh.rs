@@ -1,9 +1,8 @@
 //! MediaPipe face mesh: 468 points (x, y, depth) on a 192×192 face crop that is rotated so the
 //! eyes are level, mapped back to the pixels of the source image.
 
-use super::{Face, FaceError, Point, sample_bilinear};
+use super::{Face, FaceError, Plan, Point, load_plan, sample_bilinear};
 use image::RgbImage;
-use std::sync::Arc;
 use tract_onnx::prelude::*;
 
 static MESH_ONNX: &[u8] = include_bytes!("../../assets/models/face_mesh_468.onnx");
@@ -96,7 +95,7 @@ impl Face {
 
 /// The face mesh model. Load once ([`FaceMesh::new`], ~50 ms), share with an `Arc`.
 pub struct FaceMesh {
-    plan: Arc<TypedRunnableModel>,
+    plan: Plan,
 }
 
 impl std::fmt::Debug for FaceMesh {
@@ -147,17 +146,9 @@ impl Roi {
 
 impl FaceMesh {
     pub fn new() -> Result<Self, FaceError> {
-        let load_err = |e: TractError| FaceError::Load {
-            model: MODEL,
-            message: format!("{e:#}"),
-        };
-        let plan = tract_onnx::onnx()
-            .model_for_read(&mut &MESH_ONNX[..])
-            .and_then(|m| m.with_input_fact(0, f32::fact([1, CROP, CROP, 3]).into()))
-            .and_then(|m| m.into_optimized())
-            .and_then(|m| m.into_runnable())
-            .map_err(load_err)?;
-        Ok(FaceMesh { plan })
+        Ok(FaceMesh {
+            plan: load_plan(MESH_ONNX, [1, CROP, CROP, 3], MODEL)?,
+        })
     }
 
     /// The 468 points of `face` in `img`. Two passes: the first crop comes from the detector's

@@ -15,6 +15,7 @@
 mod antispoof;
 mod canonical;
 mod detector;
+mod face_mask;
 mod hair;
 mod iris;
 mod mesh;
@@ -22,6 +23,7 @@ mod pose;
 
 pub use antispoof::{AntiSpoof, SpoofScores, antispoof_box};
 pub use detector::FaceDetector;
+pub use face_mask::FaceMaskModel;
 pub use hair::{HairCrop, HairMap, HairModel};
 pub use iris::{Eye, IrisModel, lid_gap_ratio};
 pub use mesh::{FaceMesh, Mesh, mesh_index};
@@ -140,6 +142,60 @@ pub enum FaceError {
     TooSmall { width: u32, height: u32 },
 }
 
+/// A face model embedded in the binary, optimised for its one input shape.
+pub(crate) type Plan = std::sync::Arc<tract_onnx::prelude::TypedRunnableModel>;
+
+/// Loads an embedded ONNX model for an f32 input of `shape`; `model` names it in the error.
+pub(crate) fn load_plan(
+    bytes: &[u8],
+    shape: [usize; 4],
+    model: &'static str,
+) -> Result<Plan, FaceError> {
+    use tract_onnx::prelude::*;
+    tract_onnx::onnx()
+        .model_for_read(&mut &bytes[..])
+        .and_then(|m| m.with_input_fact(0, f32::fact(shape).into()))
+        .and_then(|m| m.into_optimized())
+        .and_then(|m| m.into_runnable())
+        .map_err(|e| FaceError::Load {
+            model,
+            message: format!("{e:#}"),
+        })
+}
+
+/// Runs `plan` on `x` and hands back its output `index` flattened, which must hold `len` values;
+/// errors name `model` and the size of the image the input was made from.
+pub(crate) fn run_plan(
+    plan: &Plan,
+    x: tract_onnx::prelude::tract_ndarray::Array4<f32>,
+    index: usize,
+    len: usize,
+    model: &'static str,
+    (width, height): (u32, u32),
+) -> Result<Vec<f32>, FaceError> {
+    use tract_onnx::prelude::*;
+    let run_err = |e: TractError| FaceError::Run {
+        model,
+        width,
+        height,
+        message: format!("{e:#}"),
+    };
+    let out = plan.run(tvec!(Tensor::from(x).into())).map_err(run_err)?;
+    let t = out
+        .get(index)
+        .ok_or_else(|| run_err(TractError::msg(format!("no output {index}"))))?
+        .to_plain_array_view::<f32>()
+        .map_err(run_err)?;
+    let v: Vec<f32> = t.iter().copied().collect();
+    if v.len() != len {
+        return Err(run_err(TractError::msg(format!(
+            "expected {len} output values, got {}",
+            v.len()
+        ))));
+    }
+    Ok(v)
+}
+
 /// Bilinear sample of an RGB image at a sub-pixel position, clamped to the border.
 pub(crate) fn sample_bilinear(img: &image::RgbImage, x: f32, y: f32) -> [f32; 3] {
     let (w, h) = img.dimensions();
@@ -160,6 +216,51 @@ pub(crate) fn sample_bilinear(img: &image::RgbImage, x: f32, y: f32) -> [f32; 3]
         let top = p00[c] as f32 * (1.0 - fx) + p10[c] as f32 * fx;
         let bottom = p01[c] as f32 * (1.0 - fx) + p11[c] as f32 * fx;
         out[c] = top * (1.0 - fy) + bottom * fy;
+    }
+    out
+}
+
+/// A square of `img` (top-left `x`, `y`, side `side`, in pixels; it may reach outside the image)
+/// resized to `size`×`size` as a model's NCHW input of `planes` planes: RGB 0–1 in the first
+/// three, black outside the image, the others zero. 2×2 bilinear sub-samples per pixel when the
+/// square is shrunk, so a large capture is not aliased.
+pub(crate) fn square_planes(
+    img: &image::RgbImage,
+    x: f32,
+    y: f32,
+    side: f32,
+    size: usize,
+    planes: usize,
+) -> tract_onnx::prelude::tract_ndarray::Array4<f32> {
+    let mut out =
+        tract_onnx::prelude::tract_ndarray::Array4::<f32>::zeros((1, planes.max(3), size, size));
+    let (w, h) = img.dimensions();
+    if w == 0 || h == 0 || size == 0 {
+        return out;
+    }
+    let k = side / size as f32;
+    let n = (k.ceil() as usize).clamp(1, 2);
+    let inv = 1.0 / (n * n) as f32 / 255.0;
+    for v in 0..size {
+        for u in 0..size {
+            let mut acc = [0.0f32; 3];
+            for sy in 0..n {
+                for sx in 0..n {
+                    let px = x + (u as f32 + (sx as f32 + 0.5) / n as f32) * k;
+                    let py = y + (v as f32 + (sy as f32 + 0.5) / n as f32) * k;
+                    if px < 0.0 || py < 0.0 || px >= w as f32 || py >= h as f32 {
+                        continue;
+                    }
+                    let p = sample_bilinear(img, px - 0.5, py - 0.5);
+                    for c in 0..3 {
+                        acc[c] += p[c];
+                    }
+                }
+            }
+            for c in 0..3 {
+                out[[0, c, v, u]] = acc[c] * inv;
+            }
+        }
     }
     out
 }

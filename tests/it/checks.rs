@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 use tucai::check::{Challenge, CheckId, CheckInput, CheckReport, Checker};
 use tucai::config::Config;
+use tucai::face::FaceMaskModel;
 
 fn checker() -> &'static Checker {
     static C: OnceLock<Checker> = OnceLock::new();
@@ -259,6 +260,33 @@ fn no_face_is_not_measured_never_passed() {
         }
     }
     assert_eq!(r.checks.len(), CheckId::ALL.len());
+}
+
+/// The face mask model on real faces: the bare fixture faces score far under face.occluded's
+/// limit, a real face with a cloth mask painted over its nose, mouth and chin far over it.
+#[test]
+fn the_face_mask_model_tells_a_painted_mask_from_a_bare_face() {
+    let model = FaceMaskModel::new().unwrap();
+    let limit = Config::default().checks.occluded_max_mask;
+    for name in ["fr_obama.jpg", "skimage_astronaut.png"] {
+        let img = defects::fixture(name);
+        let faces = detector().detect(&img).unwrap();
+        let score = model.mask_score(&img, &faces[0].bbox).unwrap();
+        assert!(score < limit / 5.0, "{name}: {score}");
+    }
+    let base = &set()[0].capture;
+    let bare = model.mask_score(&base.img, &base.face.bbox).unwrap();
+    assert!(bare < limit / 5.0, "{bare}");
+    for colour in [
+        [235.0, 238.0, 240.0],
+        [120.0, 175.0, 215.0],
+        [35.0, 35.0, 40.0],
+    ] {
+        let masked = defects::face_mask(base, colour);
+        let score = model.mask_score(&masked.img, &masked.face.bbox).unwrap();
+        eprintln!("{colour:?}: {score}");
+        assert!(score > limit, "{colour:?}: {score}");
+    }
 }
 
 /// The face-geometry checks on real faces that ship with the repo, and a mask painted on one.

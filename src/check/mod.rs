@@ -214,7 +214,8 @@ impl Checker {
         loaded(&self.face_mask, FaceMaskModel::new)
     }
 
-    /// How sure the face mask model is that the main face wears a mask; `None` without a face or
+    /// How sure the face mask model is that the main face wears a mask (its second crop asked only
+    /// when the first says so: the verdict is the same); `None` without a face or
     /// on a greyscale capture: the model learned masks from colour photos, and in grey it takes a
     /// full dark beard for one (0.92 on a bearded grey face, against 0.007 and less on 480 bare
     /// faces in colour).
@@ -225,7 +226,11 @@ impl Checker {
     ) -> Result<Option<f32>, CheckError> {
         match face {
             Some(f) if fraud::model_can_judge(capture, &f.bbox) => {
-                Ok(Some(self.face_mask_model()?.mask_score(capture, &f.bbox)?))
+                let enough = self.cfg.occluded_max_mask;
+                Ok(Some(
+                    self.face_mask_model()?
+                        .mask_score(capture, &f.bbox, enough)?,
+                ))
             }
             _ => Ok(None),
         }

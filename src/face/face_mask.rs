@@ -43,14 +43,19 @@ impl FaceMaskModel {
     /// a mask, 0–1: the lower of its answers on two crops ([`CROP_SCALES`]), each the mask score
     /// of the anchor it is surest holds a face, masked or not. The lower: the crops' answers on a
     /// bare face stray apart (a detector's score moves with where the face falls on its anchors),
-    /// on a mask both are near 1.
-    pub fn mask_score(&self, img: &RgbImage, face: &Rect) -> Result<f32, FaceError> {
+    /// on a mask both are near 1. The second crop is looked at only while the first scores over
+    /// `enough`: a lower score cannot raise the lower of the two above it, so a caller judging
+    /// against a limit passes it and saves a run on a bare face.
+    pub fn mask_score(&self, img: &RgbImage, face: &Rect, enough: f32) -> Result<f32, FaceError> {
         let c = face.center();
         let mut score = 1.0f32;
         for k in CROP_SCALES {
             let side = k * face.w.max(face.h);
             let x = square_planes(img, c.x - side / 2.0, c.y - side / 2.0, side, SIZE, 3);
             score = score.min(main_face_mask(&self.run(x, img.dimensions())?));
+            if score <= enough {
+                break;
+            }
         }
         Ok(score)
     }

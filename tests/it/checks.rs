@@ -271,19 +271,25 @@ fn the_face_mask_model_tells_a_painted_mask_from_a_bare_face() {
     for name in ["fr_obama.jpg", "skimage_astronaut.png"] {
         let img = defects::fixture(name);
         let faces = detector().detect(&img).unwrap();
-        let score = model.mask_score(&img, &faces[0].bbox).unwrap();
+        let score = model.mask_score(&img, &faces[0].bbox, 0.0).unwrap();
         assert!(score < limit / 5.0, "{name}: {score}");
     }
     let base = &set()[0].capture;
-    let bare = model.mask_score(&base.img, &base.face.bbox).unwrap();
+    let bare = model.mask_score(&base.img, &base.face.bbox, 0.0).unwrap();
     assert!(bare < limit / 5.0, "{bare}");
+    // Stopping after the first crop when it is under the limit gives the same verdict: a score
+    // at least as high (one crop's, not the lower of two), still under the limit.
+    let early = model.mask_score(&base.img, &base.face.bbox, limit).unwrap();
+    assert!(early >= bare && early <= limit, "{early} {bare}");
     for colour in [
         [235.0, 238.0, 240.0],
         [120.0, 175.0, 215.0],
         [35.0, 35.0, 40.0],
     ] {
         let masked = defects::face_mask(base, colour);
-        let score = model.mask_score(&masked.img, &masked.face.bbox).unwrap();
+        let score = model
+            .mask_score(&masked.img, &masked.face.bbox, limit)
+            .unwrap();
         eprintln!("{colour:?}: {score}");
         assert!(score > limit, "{colour:?}: {score}");
     }

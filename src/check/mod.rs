@@ -131,7 +131,8 @@ fn loaded<T>(
 }
 
 impl Checker {
-    /// Loads the face models (~200 ms), the anti-spoofing models and the hair model.
+    /// Loads the face models (~200 ms), the anti-spoofing models, the hair model and the face
+    /// mask model.
     pub fn new(cfg: &ChecksConfig, photo: &PhotoConfig) -> Result<Self, CheckError> {
         let checker = Self::with_models(
             Arc::new(FaceDetector::new()?),
@@ -217,7 +218,7 @@ impl Checker {
     /// How sure the face mask model is that the main face wears a mask (its second crop asked only
     /// when the first says so: the verdict is the same); `None` without a face or
     /// on a greyscale capture: the model learned masks from colour photos, and in grey it takes a
-    /// full dark beard for one (0.92 on a bearded grey face, against 0.007 and less on 480 bare
+    /// full dark beard for one (0.92 on a bearded grey face, against 0.007 and less on 444 bare
     /// faces in colour).
     fn mask_score(
         &self,

@@ -110,9 +110,10 @@ pub struct Checker {
     hair: Arc<OnceLock<HairModel>>,
     /// The face mask model for face.occluded, loaded at the first check (shared by the clones).
     face_mask: Arc<OnceLock<FaceMaskModel>>,
-    /// While this is set (always, unless the live check gave one: [`Checker::with_hair_gate`]),
-    /// head.covered asks the hair model; otherwise it judges by its colour look alone.
-    hair_gate: Option<Arc<AtomicBool>>,
+    /// While this is set (always, unless the live check gave one: [`Checker::with_model_gate`]),
+    /// head.covered asks the hair model and face.occluded the face mask model; otherwise they
+    /// judge by their pixel looks alone.
+    model_gate: Option<Arc<AtomicBool>>,
     cfg: ChecksConfig,
     photo: PhotoConfig,
 }
@@ -161,7 +162,7 @@ impl Checker {
             spoof_on: true,
             hair: Arc::new(OnceLock::new()),
             face_mask: Arc::new(OnceLock::new()),
-            hair_gate: None,
+            model_gate: None,
             cfg: cfg.clone(),
             photo: photo.clone(),
         }
@@ -175,13 +176,21 @@ impl Checker {
         self
     }
 
-    /// This checker asking the hair model only while `gate` is set when head.covered is reached
-    /// (the last step of a check), the colour look alone otherwise. For the live check: the
-    /// picture it is judging when the shutter is pressed skips the model, its heaviest step, so
-    /// the shot's check has the cores to itself sooner. The shot is always judged with the model.
-    pub fn with_hair_gate(mut self, gate: Arc<AtomicBool>) -> Self {
-        self.hair_gate = Some(gate);
+    /// This checker asking the face mask model and the hair model only while `gate` is set when
+    /// face.occluded and head.covered are reached (the last two steps of a check), their pixel
+    /// looks alone otherwise. For the live check: the picture it is judging when the shutter is
+    /// pressed skips the models, its heaviest steps, so the shot's check has the cores to itself
+    /// sooner. The shot is always judged with the models.
+    pub fn with_model_gate(mut self, gate: Arc<AtomicBool>) -> Self {
+        self.model_gate = Some(gate);
         self
+    }
+
+    /// Whether the gate of [`Checker::with_model_gate`] lets the heavy models run (no gate: yes).
+    fn models_open(&self) -> bool {
+        self.model_gate
+            .as_ref()
+            .is_none_or(|g| g.load(Ordering::Acquire))
     }
 
     /// The thresholds this checker judges by.
@@ -216,17 +225,17 @@ impl Checker {
     }
 
     /// How sure the face mask model is that the main face wears a mask (its second crop asked only
-    /// when the first says so: the verdict is the same); `None` without a face or
-    /// on a greyscale capture: the model learned masks from colour photos, and in grey it takes a
-    /// full dark beard for one (0.92 on a bearded grey face, against 0.007 and less on 444 bare
-    /// faces in colour).
+    /// when the first says so: the verdict is the same); `None` with the gate down or without a
+    /// `colour_face`, the main face when the capture is in colour: the model learned masks from
+    /// colour photos, and in grey it takes a full dark beard for one (0.92 on a bearded grey
+    /// face, against 0.007 and less on 444 bare faces in colour).
     fn mask_score(
         &self,
         capture: &RgbImage,
-        face: Option<&Face>,
+        colour_face: Option<&Face>,
     ) -> Result<Option<f32>, CheckError> {
-        match face {
-            Some(f) if fraud::model_can_judge(capture, &f.bbox) => {
+        match colour_face {
+            Some(f) if self.models_open() => {
                 let enough = self.cfg.occluded_max_mask;
                 Ok(Some(
                     self.face_mask_model()?
@@ -249,12 +258,8 @@ impl Checker {
         capture: &RgbImage,
         mesh: Option<&Mesh>,
     ) -> Result<Option<HairMap>, CheckError> {
-        let open = self
-            .hair_gate
-            .as_ref()
-            .is_none_or(|g| g.load(Ordering::Acquire));
         match mesh {
-            Some(m) if open => Ok(Some(self.hair_model()?.hair(capture, m)?)),
+            Some(m) if self.models_open() => Ok(Some(self.hair_model()?.hair(capture, m)?)),
             _ => Ok(None),
         }
     }
@@ -273,16 +278,16 @@ impl Checker {
     }
 
     /// What the anti-spoofing model says about the main face of `capture`; `None` without a
-    /// face or on a greyscale capture (which the model cannot judge).
+    /// `colour_face`, the main face when the capture is in colour (the model cannot judge grey).
     fn spoof_scores(
         &self,
         capture: &RgbImage,
-        face: Option<&Face>,
+        colour_face: Option<&Face>,
     ) -> Result<Option<SpoofScores>, CheckError> {
-        let Some(f) = face else {
+        let Some(f) = colour_face else {
             return Ok(None);
         };
-        if !self.spoof_on || !fraud::model_can_judge(capture, &f.bbox) {
+        if !self.spoof_on {
             return Ok(None);
         }
         let b = crate::face::antispoof_box(&f.bbox);
@@ -391,7 +396,12 @@ impl Checker {
             rules::background_uniform(&s, cfg),
         ];
         checks.extend(rules::clothing(&s, cfg, &self.photo));
-        let spoof = self.spoof_scores(capture, s.face.as_ref())?;
+        // Both colour-trained models (anti-spoofing, face mask) judge only a face in colour.
+        let colour_face = s
+            .face
+            .as_ref()
+            .filter(|f| fraud::model_can_judge(capture, &f.bbox));
+        let spoof = self.spoof_scores(capture, colour_face)?;
         checks.push(fraud::recapture(&s, cfg, spoof.map(|x| x.real())));
         checks.push(face_check(CheckId::Beautified, &|a| {
             fraud::beautified(&s, cfg, a)
@@ -402,7 +412,7 @@ impl Checker {
             cfg,
             0,
         ));
-        let mask = self.mask_score(capture, s.face.as_ref())?;
+        let mask = self.mask_score(capture, colour_face)?;
         checks.push(face_rules::face_occluded(&s, cfg, mask));
         let hair = self.hair_map(capture, s.mesh.as_ref())?;
         checks.push(face_rules::head_covered(&s, cfg, hair.as_ref()));

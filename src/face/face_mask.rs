@@ -102,15 +102,9 @@ mod tests {
     #[test]
     fn tract_matches_onnxruntime_on_a_pattern() {
         let model = FaceMaskModel::new().expect("the embedded model loads");
-        let mut x = tract_ndarray::Array4::<f32>::zeros((1, 3, SIZE, SIZE));
-        for c in 0..3 {
-            for y in 0..SIZE {
-                for xx in 0..SIZE {
-                    x[[0, c, y, xx]] = ((xx * 7 + y * 3 + c * 11) % 256) as f32 / 255.0;
-                }
-            }
-        }
-        let out = model.run(x, (260, 260)).expect("runs");
+        let out = model
+            .run(crate::face::pattern_input(3, SIZE), (260, 260))
+            .expect("runs");
         assert_eq!(out.len(), ANCHORS);
         for (i, want) in REFERENCE {
             for c in 0..2 {

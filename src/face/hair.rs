@@ -127,15 +127,9 @@ mod tests {
     #[test]
     fn tract_matches_onnxruntime_on_a_pattern() {
         let model = HairModel::new().expect("the embedded model loads");
-        let mut x = tract_ndarray::Array4::<f32>::zeros((1, 4, SIZE, SIZE));
-        for c in 0..3 {
-            for y in 0..SIZE {
-                for xx in 0..SIZE {
-                    x[[0, c, y, xx]] = ((xx * 7 + y * 3 + c * 11) % 256) as f32 / 255.0;
-                }
-            }
-        }
-        let out = model.run(x, (512, 512)).expect("runs");
+        let out = model
+            .run(crate::face::pattern_input(4, SIZE), (512, 512))
+            .expect("runs");
         let plane = SIZE * SIZE;
         for (y, xx, l0, l1) in [
             (0, 0, 3.3656151, -2.7868824),

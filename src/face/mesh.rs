@@ -1,7 +1,7 @@
 //! MediaPipe face mesh: 468 points (x, y, depth) on a 192×192 face crop that is rotated so the
 //! eyes are level, mapped back to the pixels of the source image.
 
-use super::{Face, FaceError, Plan, Point, load_plan, sample_bilinear};
+use super::{Face, FaceError, Plan, Point, load_plan, supersample};
 use image::RgbImage;
 use tract_onnx::prelude::*;
 
@@ -273,28 +273,12 @@ fn roi_from_points(points: &[[f32; 3]]) -> Roi {
 pub(super) fn crop(img: &RgbImage, roi: Roi) -> tract_ndarray::Array4<f32> {
     let size = roi.size;
     let mut input = tract_ndarray::Array4::<f32>::zeros((1, size, size, 3));
-    let ratio = roi.side / size as f32;
-    let n = (ratio.ceil() as usize).clamp(1, 2);
-    let inv = 1.0 / (n * n) as f32 / 255.0;
-    for v in 0..size {
-        for u in 0..size {
-            let mut acc = [0.0f32; 3];
-            for sy in 0..n {
-                for sx in 0..n {
-                    let fu = u as f32 + (sx as f32 + 0.5) / n as f32;
-                    let fv = v as f32 + (sy as f32 + 0.5) / n as f32;
-                    let (x, y) = roi.to_image(fu, fv);
-                    let px = sample_bilinear(img, x - 0.5, y - 0.5);
-                    for c in 0..3 {
-                        acc[c] += px[c];
-                    }
-                }
-            }
-            for c in 0..3 {
-                input[[0, v, u, c]] = acc[c] * inv;
-            }
+    let to_image = |fu, fv| Some(roi.to_image(fu, fv));
+    supersample(img, size, roi.side / size as f32, to_image, |u, v, p| {
+        for c in 0..3 {
+            input[[0, v, u, c]] = p[c];
         }
-    }
+    });
     input
 }
 

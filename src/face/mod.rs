@@ -196,6 +196,24 @@ pub(crate) fn run_plan(
     Ok(v)
 }
 
+/// A fixed input for checking a model against onnxruntime: R, G, B = (7x + 3y + 11c) mod 256 /
+/// 255 in the first three of `planes` planes of `size`², the others zero.
+#[cfg(test)]
+pub(crate) fn pattern_input(
+    planes: usize,
+    size: usize,
+) -> tract_onnx::prelude::tract_ndarray::Array4<f32> {
+    let mut x = tract_onnx::prelude::tract_ndarray::Array4::<f32>::zeros((1, planes, size, size));
+    for c in 0..3.min(planes) {
+        for y in 0..size {
+            for xx in 0..size {
+                x[[0, c, y, xx]] = ((xx * 7 + y * 3 + c * 11) % 256) as f32 / 255.0;
+            }
+        }
+    }
+    x
+}
+
 /// Bilinear sample of an RGB image at a sub-pixel position, clamped to the border.
 pub(crate) fn sample_bilinear(img: &image::RgbImage, x: f32, y: f32) -> [f32; 3] {
     let (w, h) = img.dimensions();
@@ -235,32 +253,54 @@ pub(crate) fn square_planes(
     let mut out =
         tract_onnx::prelude::tract_ndarray::Array4::<f32>::zeros((1, planes.max(3), size, size));
     let (w, h) = img.dimensions();
-    if w == 0 || h == 0 || size == 0 {
-        return out;
+    let k = side / size.max(1) as f32;
+    let to_image = |fu: f32, fv: f32| {
+        let (px, py) = (x + fu * k, y + fv * k);
+        (px >= 0.0 && py >= 0.0 && px < w as f32 && py < h as f32).then_some((px, py))
+    };
+    supersample(img, size, k, to_image, |u, v, p| {
+        for c in 0..3 {
+            out[[0, c, v, u]] = p[c];
+        }
+    });
+    out
+}
+
+/// Resamples `img` onto a `size`×`size` grid: `to_image` maps a grid position (in cells, centres
+/// at .5) to image pixels, `None` where nothing is to be sampled (black there); `put` receives
+/// each cell's RGB 0–1. Each cell averages up to 2×2 bilinear sub-samples when a cell covers
+/// more than a pixel (`ratio`, image pixels per cell), so a large face is not aliased by the
+/// downscale. Nothing for an empty image.
+pub(crate) fn supersample(
+    img: &image::RgbImage,
+    size: usize,
+    ratio: f32,
+    to_image: impl Fn(f32, f32) -> Option<(f32, f32)>,
+    mut put: impl FnMut(usize, usize, [f32; 3]),
+) {
+    let (w, h) = img.dimensions();
+    if w == 0 || h == 0 {
+        return;
     }
-    let k = side / size as f32;
-    let n = (k.ceil() as usize).clamp(1, 2);
+    let n = (ratio.ceil() as usize).clamp(1, 2);
     let inv = 1.0 / (n * n) as f32 / 255.0;
     for v in 0..size {
         for u in 0..size {
             let mut acc = [0.0f32; 3];
             for sy in 0..n {
                 for sx in 0..n {
-                    let px = x + (u as f32 + (sx as f32 + 0.5) / n as f32) * k;
-                    let py = y + (v as f32 + (sy as f32 + 0.5) / n as f32) * k;
-                    if px < 0.0 || py < 0.0 || px >= w as f32 || py >= h as f32 {
+                    let fu = u as f32 + (sx as f32 + 0.5) / n as f32;
+                    let fv = v as f32 + (sy as f32 + 0.5) / n as f32;
+                    let Some((x, y)) = to_image(fu, fv) else {
                         continue;
-                    }
-                    let p = sample_bilinear(img, px - 0.5, py - 0.5);
+                    };
+                    let p = sample_bilinear(img, x - 0.5, y - 0.5);
                     for c in 0..3 {
                         acc[c] += p[c];
                     }
                 }
             }
-            for c in 0..3 {
-                out[[0, c, v, u]] = acc[c] * inv;
-            }
+            put(u, v, acc.map(|a| a * inv));
         }
     }
-    out
 }

@@ -151,10 +151,10 @@ impl LiveChecker {
         })
     }
 
-    /// This checker asking the hair model only while `judging` is set
-    /// ([`Checker::with_hair_gate`]): the worker lowers it when the shutter is pressed.
-    pub fn with_hair_gate(mut self, judging: Arc<AtomicBool>) -> LiveChecker {
-        self.checker = self.checker.with_hair_gate(judging);
+    /// This checker asking the hair and face mask models only while `judging` is set
+    /// ([`Checker::with_model_gate`]): the worker lowers it when the shutter is pressed.
+    pub fn with_model_gate(mut self, judging: Arc<AtomicBool>) -> LiveChecker {
+        self.checker = self.checker.with_model_gate(judging);
         self
     }
 

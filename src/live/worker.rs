@@ -50,7 +50,7 @@ impl LiveWorker {
         LiveWorker::start_with(interval, move |judging| {
             match super::LiveChecker::new(&checks, &photo) {
                 Ok(checker) => {
-                    let checker = checker.with_hair_gate(judging);
+                    let checker = checker.with_model_gate(judging);
                     Some(move |img: &RgbImage| match checker.check(img) {
                         Ok(report) => Some(super::live_results(&report)),
                         Err(e) => {

@@ -88,7 +88,7 @@ fn a_pale_beanie_only_the_hair_model_sees_is_told_before_the_shot() {
     let judging = Arc::new(AtomicBool::new(true));
     let gated = LiveChecker::new(&c.checks, &c.photo)
         .unwrap()
-        .with_hair_gate(judging.clone());
+        .with_model_gate(judging.clone());
     let seen = head(&gated.check(&capped.img).unwrap());
     assert!(!seen.passed, "{seen:?}");
     assert!(seen.hint_zh.contains("帽"), "{seen:?}");

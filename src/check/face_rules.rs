@@ -766,7 +766,7 @@ pub fn covered_share(s: &Scene, m: &Mesh, hair: &HairMap) -> Option<f32> {
 /// hair model: the capture's check), and the vivid fabric colours just above the hairline
 /// ([`covering_share`], no model: all the live check has). The one nearer its limit is reported,
 /// a failing one first.
-pub fn head_covered(s: &Scene, cfg: &ChecksConfig, hair: Option<&HairMap>) -> CheckResult {
+pub fn head_covered(s: &Scene, cfg: &ChecksConfig, hair: Option<f32>) -> CheckResult {
     if s.geo.is_none() {
         return not_measured(CheckId::HeadCovered, Unmeasured::Face);
     }
@@ -776,7 +776,7 @@ pub fn head_covered(s: &Scene, cfg: &ChecksConfig, hair: Option<&HairMap>) -> Ch
     const ZH: &str = "请摘下帽子、头巾、发带等头部覆盖物，露出头发和额头。";
     const EN: &str = "Head covered (hat, cap, beanie, hood or headband). Take it off so your hair and forehead show.";
     let mut limits = Vec::new();
-    if let Some(v) = hair.and_then(|h| covered_share(s, m, h)) {
+    if let Some(v) = hair {
         limits.push(Limit {
             value: v,
             limit: cfg.head_covered_max_share,

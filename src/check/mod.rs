@@ -27,6 +27,7 @@
 mod face_rules;
 mod fraud;
 mod liveness;
+mod memo;
 mod pixels;
 mod report;
 mod rules;
@@ -34,16 +35,18 @@ mod scene;
 
 pub use fraud::periodic_score;
 pub use liveness::{BurstTrack, Challenge};
+pub use memo::{Asked, Memo};
 pub use report::{CheckId, CheckReport, CheckResult, FailureKind};
 
 use crate::config::{ChecksConfig, PhotoConfig};
 use crate::face::{
-    AntiSpoof, Face, FaceDetector, FaceError, FaceMaskModel, FaceMesh, HairMap, HairModel,
-    HeadPose, IrisModel, Mesh, SpoofScores,
+    AntiSpoof, Face, FaceDetector, FaceError, FaceMaskModel, FaceMesh, HairModel, HeadPose,
+    IrisModel, Mesh, SpoofScores,
 };
 use image::{GrayImage, RgbImage};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
+use std::time::Instant;
 
 /// Why the checks could not run at all (a photo that fails checks is a report, not an error).
 #[derive(Debug, thiserror::Error)]
@@ -251,15 +254,14 @@ impl Checker {
         loaded(&self.hair, HairModel::new)
     }
 
-    /// Hair around the main face's head, for head.covered; `None` without a mesh or with the
-    /// gate down.
-    fn hair_map(
-        &self,
-        capture: &RgbImage,
-        mesh: Option<&Mesh>,
-    ) -> Result<Option<HairMap>, CheckError> {
-        match mesh {
-            Some(m) if self.models_open() => Ok(Some(self.hair_model()?.hair(capture, m)?)),
+    /// head.covered's hair-model look on the main face's head ([`face_rules::covered_share`]);
+    /// `None` without a mesh, when it cannot tell, or with the gate down.
+    fn hair_share(&self, s: &scene::Scene) -> Result<Option<f32>, CheckError> {
+        match &s.mesh {
+            Some(m) if self.models_open() => {
+                let map = self.hair_model()?.hair(s.img, m)?;
+                Ok(face_rules::covered_share(s, m, &map))
+            }
             _ => Ok(None),
         }
     }
@@ -334,7 +336,7 @@ impl Checker {
     /// [`Checker::check_capture`] with the faces already found by [`Checker::find`] on
     /// `input.capture` (on another capture the checks would measure the wrong pixels).
     pub fn check_found(&self, input: &CheckInput, found: Found) -> Result<Checked, CheckError> {
-        let (mut report, face, mesh) = self.still(input.capture, found, input.person_mask)?;
+        let (mut report, face, mesh) = self.still(input.capture, found, input.person_mask, None)?;
         let same_size = input
             .burst
             .first()
@@ -354,7 +356,24 @@ impl Checker {
         capture: &RgbImage,
         person_mask: Option<&GrayImage>,
     ) -> Result<CheckReport, CheckError> {
-        Ok(self.still(capture, self.find(capture)?, person_mask)?.0)
+        Ok(self
+            .still(capture, self.find(capture)?, person_mask, None)?
+            .0)
+    }
+
+    /// [`Checker::check_still`] on a live picture judged at `at`, asking the two heaviest models
+    /// (face mask, hair) in turn while the head stays in place, the other's reading carried from
+    /// the picture before in `memo` ([`Memo`]). The live check's worker only.
+    pub fn check_still_with_memo(
+        &self,
+        capture: &RgbImage,
+        person_mask: Option<&GrayImage>,
+        memo: &mut Memo,
+        at: Instant,
+    ) -> Result<CheckReport, CheckError> {
+        Ok(self
+            .still(capture, self.find(capture)?, person_mask, Some((memo, at)))?
+            .0)
     }
 
     /// The still checks, the main face and its mesh (the start of the burst tracking).
@@ -363,6 +382,7 @@ impl Checker {
         capture: &RgbImage,
         Found { faces, mesh }: Found,
         person_mask: Option<&GrayImage>,
+        memo: Option<(&mut Memo, Instant)>,
     ) -> Result<(CheckReport, Option<Face>, Option<Mesh>), CheckError> {
         let cfg = &self.cfg;
         let eyes = match &mesh {
@@ -412,10 +432,33 @@ impl Checker {
             cfg,
             0,
         ));
-        let mask = self.mask_score(capture, colour_face)?;
+        let face_box = s.face.as_ref().map(|f| f.bbox);
+        let (mask_step, hair_step) = match &memo {
+            Some((m, at)) => m.plan(face_box.as_ref(), *at),
+            None => (memo::Step::Ask, memo::Step::Ask),
+        };
+        let mask = match mask_step {
+            memo::Step::Ask => self.mask_score(capture, colour_face)?,
+            memo::Step::Carry(v) => v,
+        };
         checks.push(face_rules::face_occluded(&s, cfg, mask));
-        let hair = self.hair_map(capture, s.mesh.as_ref())?;
-        checks.push(face_rules::head_covered(&s, cfg, hair.as_ref()));
+        let hair = match hair_step {
+            memo::Step::Ask => self.hair_share(&s)?,
+            memo::Step::Carry(v) => v,
+        };
+        checks.push(face_rules::head_covered(&s, cfg, hair));
+        if let Some((m, at)) = memo {
+            if self.models_open() {
+                let asked = Asked {
+                    mask: mask_step == memo::Step::Ask,
+                    hair: hair_step == memo::Step::Ask,
+                };
+                m.keep(face_box, at, mask, hair, asked);
+            } else {
+                // Held back: these readings are the pixel looks' alone, nothing to carry.
+                m.forget();
+            }
+        }
         debug_assert!(checks.iter().map(|c| c.id).eq(CheckId::ALL));
         Ok((CheckReport { checks }, s.face, s.mesh))
     }

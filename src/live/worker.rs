@@ -51,11 +51,14 @@ impl LiveWorker {
             match super::LiveChecker::new(&checks, &photo) {
                 Ok(checker) => {
                     let checker = checker.with_model_gate(judging);
-                    Some(move |img: &RgbImage| match checker.check(img) {
-                        Ok(report) => Some(super::live_results(&report)),
-                        Err(e) => {
-                            log::warn!("live check: {e}");
-                            None
+                    let mut memo = crate::check::Memo::default();
+                    Some(move |img: &RgbImage| {
+                        match checker.check_with_memo(img, &mut memo, Instant::now()) {
+                            Ok(report) => Some(super::live_results(&report)),
+                            Err(e) => {
+                                log::warn!("live check: {e}");
+                                None
+                            }
                         }
                     })
                 }

@@ -150,14 +150,18 @@ pub fn eyes_open(s: &Scene, cfg: &ChecksConfig) -> CheckResult {
 /// bright as the skin).
 pub fn glasses_tinted(s: &Scene, cfg: &ChecksConfig, a: &FaceAreas) -> CheckResult {
     // Each eye against the cheek below it: light from one side darkens an eye and the cheek on
-    // its side alike, a lens darkens the eye alone.
+    // its side alike, a lens darkens the eye alone. The brighter of two cheek samples: a big
+    // lens reaches over the upper cheek and darkens it with the eye, never the skin lower down
+    // (beside the nostrils), while on a bare face the upper cheek, nearer the light of the brow
+    // and cheekbone, is usually the brighter and the verdict is unchanged.
     let ratio = a
         .eyes
         .iter()
-        .zip(&a.cheeks)
-        .filter_map(|(&e, &c)| {
+        .zip(a.cheeks.iter().zip(&a.lower_cheeks))
+        .filter_map(|(&e, (&c, &low))| {
             let eye = pixels::median_luma(s.img, e)?;
-            let cheek = pixels::median_luma(s.img, c)?;
+            let upper = pixels::median_luma(s.img, c)?;
+            let cheek = pixels::median_luma(s.img, low).map_or(upper, |l| l.max(upper));
             Some(eye / cheek.max(1.0))
         })
         .reduce(f32::min);
@@ -989,8 +993,13 @@ mod tests {
 
     /// glasses.tinted's eye-box look on a 200×200 picture at luma 90 whose eye boxes and cheek
     /// boxes (as `face_areas` places them) are painted: `[left eye, right eye]`,
-    /// `[left cheek, right cheek]`.
+    /// `[left cheek, right cheek]`, the lower cheeks as the cheeks above them.
     fn tinted(eyes: [u8; 2], cheeks: [u8; 2]) -> CheckResult {
+        tinted_with(eyes, cheeks, cheeks)
+    }
+
+    /// [`tinted`] with the lower cheeks painted apart.
+    fn tinted_with(eyes: [u8; 2], cheeks: [u8; 2], lower: [u8; 2]) -> CheckResult {
         use crate::check::rules::{face_areas, test_face};
         use crate::config::PhotoConfig;
         let face = test_face();
@@ -1004,6 +1013,7 @@ mod tests {
             .eyes
             .iter()
             .zip(eyes)
+            .chain(areas.lower_cheeks.iter().zip(lower))
             .chain(areas.cheeks.iter().zip(cheeks))
         {
             for y in area.y0..area.y1 {
@@ -1028,6 +1038,19 @@ mod tests {
         assert!(!tinted([100, 25], [110, 110]).passed);
         // Dark skin evenly lit: the eyes are as dark as the cheeks' shade allows.
         assert!(tinted([30, 32], [55, 55]).passed);
+    }
+
+    #[test]
+    fn a_big_lens_over_the_upper_cheek_is_judged_against_the_skin_below_it() {
+        // The lens darkens the eye (40) and the upper cheek under it (45) alike; the skin beside
+        // the nostrils (120) shows what the face's shade is.
+        let big = tinted_with([40, 40], [45, 45], [120, 120]);
+        assert!(!big.passed, "{big:?}");
+        assert_eq!(big.value, Some(0.3333)); // 40 / 120
+        // A bare face whose lower cheek is the darker (the usual case): the upper cheek counts.
+        let bare = tinted_with([60, 60], [110, 110], [80, 80]);
+        assert!(bare.passed, "{bare:?}");
+        assert_eq!(bare.value, Some(0.5455)); // 60 / 110
     }
 
     /// A 200×200 face of skin (200, 150, 120) with the mesh points face.occluded looks at, and

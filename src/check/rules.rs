@@ -151,6 +151,9 @@ pub fn face_size(s: &Scene, cfg: &ChecksConfig, photo: &PhotoConfig) -> CheckRes
 pub struct FaceAreas {
     pub core: Area,
     pub cheeks: [Area; 2],
+    /// The cheeks lower down, beside the nostrils (a shorter box centred one eye distance under
+    /// the eye line): out of reach of a big sunglasses lens, which reaches over `cheeks`.
+    pub lower_cheeks: [Area; 2],
     pub eyes: [Area; 2],
     pub pupils: [Area; 2],
 }
@@ -168,6 +171,7 @@ pub fn face_areas(s: &Scene, g: &Geometry) -> FaceAreas {
         h,
     );
     let cheek = |x: f32| Area::centred(x, ey + 0.6 * e, 0.45 * e, 0.35 * e, w, h);
+    let lower_cheek = |x: f32| Area::centred(x, ey + e, 0.45 * e, 0.2 * e, w, h);
     let eye = |p: crate::face::Point| Area::centred(p.x, p.y, 0.75 * e, 0.45 * e, w, h);
     let pupil = |p: crate::face::Point| Area::centred(p.x, p.y, 0.16 * e, 0.16 * e, w, h);
     FaceAreas {
@@ -175,6 +179,10 @@ pub fn face_areas(s: &Scene, g: &Geometry) -> FaceAreas {
         cheeks: [
             cheek(g.left_eye.x - 0.05 * e),
             cheek(g.right_eye.x + 0.05 * e),
+        ],
+        lower_cheeks: [
+            lower_cheek(g.left_eye.x - 0.05 * e),
+            lower_cheek(g.right_eye.x + 0.05 * e),
         ],
         eyes: [eye(g.left_eye), eye(g.right_eye)],
         pupils: [pupil(g.left_eye), pupil(g.right_eye)],

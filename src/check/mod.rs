@@ -433,6 +433,8 @@ impl Checker {
             0,
         ));
         let face_box = s.face.as_ref().map(|f| f.bbox);
+        // Whether the models may run for this picture; the shutter can lower the gate meanwhile.
+        let open = self.models_open();
         let (mask_step, hair_step) = match &memo {
             Some((m, at)) => m.plan(face_box.as_ref(), *at),
             None => (memo::Step::Ask, memo::Step::Ask),
@@ -448,14 +450,15 @@ impl Checker {
         };
         checks.push(face_rules::head_covered(&s, cfg, hair));
         if let Some((m, at)) = memo {
-            if self.models_open() {
+            if open && self.models_open() {
                 let asked = Asked {
                     mask: mask_step == memo::Step::Ask,
                     hair: hair_step == memo::Step::Ask,
                 };
                 m.keep(face_box, at, mask, hair, asked);
             } else {
-                // Held back: these readings are the pixel looks' alone, nothing to carry.
+                // Held back before or during the models: a reading may be the pixel looks'
+                // alone, nothing to carry.
                 m.forget();
             }
         }

@@ -766,10 +766,10 @@ pub fn covered_share(s: &Scene, m: &Mesh, hair: &HairMap) -> Option<f32> {
 }
 
 /// head.covered: a hat, cap, beanie, hood, headscarf or headband over the head (SPEC §4). Two
-/// looks: the head above the forehead that is neither hair nor skin ([`covered_share`], with the
-/// hair model: the capture's check), and the vivid fabric colours just above the hairline
-/// ([`covering_share`], no model: all the live check has). The one nearer its limit is reported,
-/// a failing one first.
+/// looks: `hair`, the share of the head above the forehead that is neither hair nor skin
+/// ([`covered_share`], measured with the hair model; `None` when the model was not asked), and
+/// the vivid fabric colours just above the hairline ([`covering_share`], no model). The one
+/// nearer its limit is reported, a failing one first.
 pub fn head_covered(s: &Scene, cfg: &ChecksConfig, hair: Option<f32>) -> CheckResult {
     if s.geo.is_none() {
         return not_measured(CheckId::HeadCovered, Unmeasured::Face);

@@ -432,23 +432,38 @@ impl Checker {
             cfg,
             0,
         ));
+        let (mask, hair) = self.model_looks(&s, colour_face, memo)?;
+        checks.push(face_rules::face_occluded(&s, cfg, mask));
+        checks.push(face_rules::head_covered(&s, cfg, hair));
+        debug_assert!(checks.iter().map(|c| c.id).eq(CheckId::ALL));
+        Ok((CheckReport { checks }, s.face, s.mesh))
+    }
+
+    /// The two heavy models' readings of the main face: the face mask model's score
+    /// (face.occluded) and the hair model's covered share (head.covered). With a `memo` (the live
+    /// worker), one of them may be carried from the picture before ([`Memo`]); this picture's
+    /// readings are then kept for the next, unless the gate was down before or after the models
+    /// ran (a reading may then be the pixel looks' alone).
+    fn model_looks(
+        &self,
+        s: &scene::Scene,
+        colour_face: Option<&Face>,
+        memo: Option<(&mut Memo, Instant)>,
+    ) -> Result<(Option<f32>, Option<f32>), CheckError> {
         let face_box = s.face.as_ref().map(|f| f.bbox);
-        // Whether the models may run for this picture; the shutter can lower the gate meanwhile.
         let open = self.models_open();
         let (mask_step, hair_step) = match &memo {
             Some((m, at)) => m.plan(face_box.as_ref(), *at),
             None => (memo::Step::Ask, memo::Step::Ask),
         };
         let mask = match mask_step {
-            memo::Step::Ask => self.mask_score(capture, colour_face)?,
+            memo::Step::Ask => self.mask_score(s.img, colour_face)?,
             memo::Step::Carry(v) => v,
         };
-        checks.push(face_rules::face_occluded(&s, cfg, mask));
         let hair = match hair_step {
-            memo::Step::Ask => self.hair_share(&s)?,
+            memo::Step::Ask => self.hair_share(s)?,
             memo::Step::Carry(v) => v,
         };
-        checks.push(face_rules::head_covered(&s, cfg, hair));
         if let Some((m, at)) = memo {
             if open && self.models_open() {
                 let asked = Asked {
@@ -457,13 +472,10 @@ impl Checker {
                 };
                 m.keep(face_box, at, mask, hair, asked);
             } else {
-                // Held back before or during the models: a reading may be the pixel looks'
-                // alone, nothing to carry.
                 m.forget();
             }
         }
-        debug_assert!(checks.iter().map(|c| c.id).eq(CheckId::ALL));
-        Ok((CheckReport { checks }, s.face, s.mesh))
+        Ok((mask, hair))
     }
 
     /// Liveness alone, for a station that judges the burst while the student looks at the preview.

@@ -525,7 +525,8 @@ fn warmth(p: [f32; 3]) -> f32 {
 ///   minus the chin's).
 ///
 /// Score = warmth drop − lip redness: about −0.4…0 on uncovered faces, above 0 under a mask.
-/// A grey photo has neither (score 0). `None` when the face is too small for the patches.
+/// A grey photo has neither (score 0). `None` when the face is too small for the patches, or
+/// when fewer than two upper patches, or any lower patch or the lips, are in the picture.
 pub fn occlusion_score(img: &RgbImage, m: &Mesh) -> Option<f32> {
     let face_w = m.point(mi::CHEEK_LEFT).distance(m.point(mi::CHEEK_RIGHT));
     if face_w < 24.0 {
@@ -535,21 +536,21 @@ pub fn occlusion_score(img: &RgbImage, m: &Mesh) -> Option<f32> {
     let at = |i: usize| patch(img, m.point(i), r);
     let upper: Vec<[f32; 3]> = UPPER_SKIN.iter().filter_map(|&i| at(i)).collect();
     let n_upper = upper.len();
-    let mut lower: Vec<f32> = LOWER_FACE
+    let lower: Vec<f32> = LOWER_FACE
         .iter()
         .filter_map(|&i| at(i))
         .map(warmth)
         .collect();
     let lips: Vec<[f32; 3]> = LIP_MIDDLES.iter().filter_map(|&i| at(i)).collect();
     let chin = at(CHIN)?;
-    if n_upper < UPPER_SKIN.len() || lips.is_empty() || lower.len() < LOWER_FACE.len() {
+    // The forehead patch is the first to leave the picture (a close selfie, a tight crop); the
+    // two between the eyes still show the skin, and the warmer of them is what a covering lower
+    // down would have cooled.
+    if n_upper < UPPER_SKIN.len() - 1 || lips.is_empty() || lower.len() < LOWER_FACE.len() {
         return None;
     }
-    lower.sort_by(f32::total_cmp);
-    let mut upper: Vec<f32> = upper.into_iter().map(warmth).collect();
-    upper.sort_by(f32::total_cmp);
-    let skin = upper[upper.len() / 2];
-    let warmth_drop = skin - lower[lower.len() / 2];
+    let skin = median(upper.into_iter().map(warmth).collect())?;
+    let warmth_drop = skin - median(lower)?;
     let lip_red = lips.iter().map(|&p| redness(p)).fold(f32::MIN, f32::max) - redness(chin);
     Some(warmth_drop - lip_red)
 }
@@ -1162,6 +1163,22 @@ mod tests {
         let (img, mut mesh) = lower_face(lips);
         mesh.points.iter_mut().for_each(|p| *p = [f32::NAN; 3]);
         assert_eq!(lip_contrast(&img, &mesh), None);
+    }
+
+    #[test]
+    fn the_lower_face_is_judged_with_the_forehead_out_of_the_picture() {
+        // A close selfie: the forehead patch (mesh point 151) is above the picture's top edge;
+        // between the brows and the nose bridge still show the skin.
+        let (img, mut mesh) = lower_face(lips);
+        mesh.points[UPPER_SKIN[0]] = [100.0, -30.0, 0.0];
+        let score = occlusion_score(&img, &mesh);
+        assert!(
+            score.is_some_and(|v| v <= ChecksConfig::default().occluded_max_score),
+            "{score:?}"
+        );
+        // With only one upper patch left there is no skin to compare with.
+        mesh.points[UPPER_SKIN[1]] = [100.0, -30.0, 0.0];
+        assert_eq!(occlusion_score(&img, &mesh), None);
     }
 
     /// The face mask model's score joins the pixel looks: a mask it is sure of fails bare lips'

@@ -373,11 +373,18 @@ const TEETH_BAND: f32 = 0.08;
 /// lit or pink lip is about as saturated as the skin or more.
 const TEETH_MAX_SATURATION: f32 = 0.7;
 
+/// Teeth are nearly grey in red over green (white or ivory: R/G about 1.0–1.1), while a lip keeps
+/// its pink however it is lit: a teeth pixel keeps at most this share of the skin's own red
+/// excess over grey (R/G − 1). A pale lower lip in a highlight, a bearded man's lip line under a
+/// grey moustache, keep more; measured on real closed mouths and smiles (docs/CHECKS.md).
+const TEETH_MAX_RED_EXCESS: f32 = 0.4;
+
 /// Teeth inside the lips, as a share of the outer-lip area: pixels on the lip line (within
 /// [`TEETH_BAND`] mouth widths of the line through the corners and the inner-lip middle),
-/// clearly brighter than the lips, less red than the skin and less saturated than it
-/// ([`TEETH_MAX_SATURATION`]). Judged on pixels because the mesh draws closed inner lips over a
-/// smile's teeth. `None` when the lips are too small to look at or the photo is grey.
+/// clearly brighter than the lips, less red than the skin (by 0.08 and down to
+/// [`TEETH_MAX_RED_EXCESS`] of its red) and less saturated than it ([`TEETH_MAX_SATURATION`]).
+/// Judged on pixels because the mesh draws closed inner lips over a smile's teeth. `None` when
+/// the lips are too small to look at or the photo is grey.
 pub fn teeth_share(img: &RgbImage, m: &Mesh) -> Option<f32> {
     let lips = outline(m, &OUTER_LIPS);
     let (left, right) = (m.point(mi::MOUTH_LEFT), m.point(mi::MOUTH_RIGHT));
@@ -417,12 +424,13 @@ pub fn teeth_share(img: &RgbImage, m: &Mesh) -> Option<f32> {
         (px * -dy + py * dx).abs() / width
     };
     let bright = (lip_y * 1.3).max(skin_y * 0.85);
+    let max_red = (skin_red - 0.08).min(1.0 + TEETH_MAX_RED_EXCESS * (skin_red - 1.0));
     let teeth = ys
         .iter()
         .filter(|&&(x, y, p)| {
             let p = p.map(f32::from);
             luma(p) >= bright
-                && redness(p) <= skin_red - 0.08
+                && redness(p) <= max_red
                 && saturation(p) <= TEETH_MAX_SATURATION * skin_sat
                 && off_line(x, y) <= TEETH_BAND
         })
@@ -1163,6 +1171,50 @@ mod tests {
         let (img, mut mesh) = lower_face(lips);
         mesh.points.iter_mut().for_each(|p| *p = [f32::NAN; 3]);
         assert_eq!(lip_contrast(&img, &mesh), None);
+    }
+
+    /// [`lower_face`] with the outer-lip outline drawn as an ellipse round the mouth (corners at
+    /// x 80 and 120 on row 140, 8 px up and down), as [`teeth_share`] reads it.
+    fn mouth_face(mouth: impl Fn(u32, u32) -> [u8; 3]) -> (RgbImage, Mesh) {
+        let (img, mut mesh) = lower_face(mouth);
+        for (k, &i) in OUTER_LIPS.iter().enumerate() {
+            let a = std::f32::consts::PI * (1.0 - k as f32 / 10.0);
+            mesh.points[i] = [100.0 + 20.0 * a.cos(), 140.0 - 8.0 * a.sin(), 0.0];
+        }
+        (img, mesh)
+    }
+
+    #[test]
+    fn white_teeth_on_the_lip_line_count_and_a_pale_lit_lip_does_not() {
+        let limit = ChecksConfig::default().mouth_max_teeth;
+        let closed = |x, y| lips(x, y);
+        let (img, mesh) = mouth_face(closed);
+        let bare = teeth_share(&img, &mesh);
+        assert!(bare.is_some_and(|t| t <= limit), "{bare:?}");
+        // A smile's teeth between the lips: ivory, nearly grey in red over green (1.02).
+        let smile = |x: u32, y: u32| {
+            if (138..=141).contains(&y) && (88..112).contains(&x) {
+                [235, 230, 220]
+            } else {
+                lips(x, y)
+            }
+        };
+        let (img, mesh) = mouth_face(smile);
+        let teeth = teeth_share(&img, &mesh);
+        assert!(teeth.is_some_and(|t| t > limit), "{teeth:?}");
+        // A closed mouth whose lower lip catches the light along the lip line: bright, less red
+        // than the skin (1.21 against 1.33) and little saturated, but it keeps more than 40 % of
+        // the skin's red: a lip, not teeth.
+        let lit = |x: u32, y: u32| {
+            if (141..=143).contains(&y) && (85..115).contains(&x) {
+                [230, 190, 175]
+            } else {
+                lips(x, y)
+            }
+        };
+        let (img, mesh) = mouth_face(lit);
+        let lip = teeth_share(&img, &mesh);
+        assert!(lip.is_some_and(|t| t <= limit), "{lip:?}");
     }
 
     #[test]

@@ -1194,35 +1194,35 @@ mod tests {
         (img, mesh)
     }
 
-    #[test]
-    fn white_teeth_on_the_lip_line_count_and_a_pale_lit_lip_does_not() {
-        let limit = ChecksConfig::default().mouth_max_teeth;
-        let closed = |x, y| lips(x, y);
-        let (img, mesh) = mouth_face(closed);
-        let bare = teeth_share(&img, &mesh);
-        assert!(bare.is_some_and(|t| t <= limit), "{bare:?}");
-        // A smile's teeth between the lips: ivory, nearly grey in red over green (1.02).
-        let smile = |x: u32, y: u32| {
-            if (138..=141).contains(&y) && (88..112).contains(&x) {
-                [235, 230, 220]
+    /// [`lips`] with the rows `ys` between the columns `xs` painted `colour`.
+    fn lips_with(
+        ys: std::ops::RangeInclusive<u32>,
+        xs: std::ops::Range<u32>,
+        colour: [u8; 3],
+    ) -> impl Fn(u32, u32) -> [u8; 3] {
+        move |x, y| {
+            if ys.contains(&y) && xs.contains(&x) {
+                colour
             } else {
                 lips(x, y)
             }
-        };
-        let (img, mesh) = mouth_face(smile);
+        }
+    }
+
+    #[test]
+    fn white_teeth_on_the_lip_line_count_and_a_pale_lit_lip_does_not() {
+        let limit = ChecksConfig::default().mouth_max_teeth;
+        let (img, mesh) = mouth_face(lips);
+        let bare = teeth_share(&img, &mesh);
+        assert!(bare.is_some_and(|t| t <= limit), "{bare:?}");
+        // A smile's teeth between the lips: ivory, nearly grey in red over green (1.02).
+        let (img, mesh) = mouth_face(lips_with(138..=141, 88..112, [235, 230, 220]));
         let teeth = teeth_share(&img, &mesh);
         assert!(teeth.is_some_and(|t| t > limit), "{teeth:?}");
         // A closed mouth whose lower lip catches the light along the lip line: bright, less red
         // than the skin (1.21 against 1.33) and little saturated, but it keeps more than 40 % of
         // the skin's red: a lip, not teeth.
-        let lit = |x: u32, y: u32| {
-            if (141..=143).contains(&y) && (85..115).contains(&x) {
-                [230, 190, 175]
-            } else {
-                lips(x, y)
-            }
-        };
-        let (img, mesh) = mouth_face(lit);
+        let (img, mesh) = mouth_face(lips_with(141..=143, 85..115, [230, 190, 175]));
         let lip = teeth_share(&img, &mesh);
         assert!(lip.is_some_and(|t| t <= limit), "{lip:?}");
     }

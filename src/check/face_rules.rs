@@ -543,7 +543,6 @@ pub fn occlusion_score(img: &RgbImage, m: &Mesh) -> Option<f32> {
     let r = 0.04 * face_w;
     let at = |i: usize| patch(img, m.point(i), r);
     let upper: Vec<[f32; 3]> = UPPER_SKIN.iter().filter_map(|&i| at(i)).collect();
-    let n_upper = upper.len();
     let lower: Vec<f32> = LOWER_FACE
         .iter()
         .filter_map(|&i| at(i))
@@ -554,7 +553,7 @@ pub fn occlusion_score(img: &RgbImage, m: &Mesh) -> Option<f32> {
     // The forehead patch is the first to leave the picture (a close selfie, a tight crop); the
     // two between the eyes still show the skin, and the warmer of them is what a covering lower
     // down would have cooled.
-    if n_upper < UPPER_SKIN.len() - 1 || lips.is_empty() || lower.len() < LOWER_FACE.len() {
+    if upper.len() < UPPER_SKIN.len() - 1 || lips.is_empty() || lower.len() < LOWER_FACE.len() {
         return None;
     }
     let skin = median(upper.into_iter().map(warmth).collect())?;

@@ -281,19 +281,26 @@ fn make_refined(
     segmenter: Option<&Segmenter>,
 ) -> Result<StandardPhoto, PhotoError> {
     let (w, h) = capture.dimensions();
+    // The student alone: a patch of a poster or a bystander apart from them is neither planned
+    // around nor kept.
+    let all = coarse;
+    let coarse = &all.only_person(&face.bbox);
     let mut top = geometry::head_top(coarse, face).ok_or(Refusal::NoHeadTop)?;
     let (ow, oh) = (config.width, config.height);
     let eyes = face.left_eye.midpoint(face.right_eye);
     for attempt in 0..2 {
         let t = geometry::plan(face, top, coarse, config)?;
         let out = geometry::warp(capture, &t, ow, oh);
-        let coarse_out: Vec<f32> = (0..oh)
+        let (coarse_out, left_out): (Vec<f32>, Vec<bool>) = (0..oh)
             .flat_map(|y| (0..ow).map(move |x| (x, y)))
             .map(|(x, y)| {
                 let p = t.to_source(Point::new(x as f32 + 0.5, y as f32 + 0.5));
-                coarse.at(p.x, p.y)
+                let student = coarse.at(p.x, p.y);
+                // Within a cell of a region left out: the sharper mask of the crop alone (below)
+                // would see it again there.
+                (student, all.at(p.x, p.y) - student > LEFT_OUT)
             })
-            .collect();
+            .unzip();
         // How far the model's edge can be off: ~3 cells of its 256-px grid, at output scale.
         let cell = (w.max(h) as f32 / 256.0) * t.scale;
         let band = (3.0 * cell).max(8.0);
@@ -301,8 +308,13 @@ fn make_refined(
         let (mut matte, mut backdrop, mut surface) =
             matte::refine(&out, &coarse_out, band, covered);
         if let (false, Some(segmenter)) = (backdrop.plain, segmenter)
-            && let Some(fine) = fine_mask(capture, &t, ow, oh, segmenter)?
+            && let Some(mut fine) = fine_mask(capture, &t, ow, oh, segmenter)?
         {
+            for (f, &gone) in fine.iter_mut().zip(&left_out) {
+                if gone {
+                    *f = 0.0;
+                }
+            }
             (matte, backdrop, surface) = matte::refine(&out, &fine, 8.0, covered);
         }
         let eye_out = t.to_output(eyes);
@@ -359,6 +371,11 @@ fn make_refined(
     }
     Err(Refusal::NoHeadTop.into())
 }
+
+/// How much of a pixel's person probability may come from regions left out by
+/// [`CoarseMask::only_person`] (the coarse mask's bilinear blur reaches a cell into its
+/// neighbours) before the pixel counts as theirs.
+const LEFT_OUT: f32 = 0.1;
 
 /// The person probability of each output pixel from the segmentation of only the capture region
 /// the output shows. `None` when that region is too small to segment.

@@ -3,6 +3,7 @@
 //! resolution.
 
 use super::PhotoError;
+use crate::face::Rect;
 use image::{GrayImage, RgbImage};
 use std::sync::Arc;
 use tract_onnx::prelude::*;
@@ -48,6 +49,88 @@ impl CoarseMask {
             let p = self.at((x as f32 + 0.5) * sx, (y as f32 + 0.5) * sy);
             image::Luma([(p * 255.0).round().clamp(0.0, 255.0) as u8])
         })
+    }
+
+    /// The mask of the person whose face is `face` (capture pixels) alone: every region of
+    /// person on the model's grid that does not touch that person's is set to backdrop. On real
+    /// portraits the model also marks a patch of a poster, a red sign, a bystander apart from the
+    /// student; left in, it stays on the photo (the standard: no other person or object) or
+    /// refuses the plan at an edge it touches. A region that does not touch but lies under the
+    /// face (the body below a collar the model doubted) or near the head (an earring's pendant,
+    /// a loose lock) stays: the person is never cut. A
+    /// neighbour who touches the student on the grid stays too (face.single refuses such a
+    /// capture at the station). Unchanged when the face's centre is not person.
+    pub fn only_person(&self, face: &Rect) -> CoarseMask {
+        let cell = |x: f32, y: f32| -> (usize, usize) {
+            let gx = (x / self.image_width.max(1) as f32 * SIDE as f32).floor();
+            let gy = (y / self.image_height.max(1) as f32 * SIDE as f32).floor();
+            (
+                gx.clamp(0.0, (SIDE - 1) as f32) as usize,
+                gy.clamp(0.0, (SIDE - 1) as f32) as usize,
+            )
+        };
+        let person = |i: usize| self.data[i] >= 0.5;
+        let centre = face.center();
+        let (sx, sy) = cell(centre.x, centre.y);
+        if !person(sy * SIDE + sx) {
+            return self.clone();
+        }
+        // Region of each person cell (4-neighbour), numbered from 1.
+        let mut region = vec![0u32; SIDE * SIDE];
+        let mut next = 0u32;
+        let mut stack = Vec::new();
+        for start in 0..SIDE * SIDE {
+            if region[start] != 0 || !person(start) {
+                continue;
+            }
+            next += 1;
+            region[start] = next;
+            stack.push(start);
+            while let Some(i) = stack.pop() {
+                let (x, y) = (i % SIDE, i / SIDE);
+                let near = [
+                    (x > 0).then(|| i - 1),
+                    (x + 1 < SIDE).then(|| i + 1),
+                    (y > 0).then(|| i - SIDE),
+                    (y + 1 < SIDE).then(|| i + SIDE),
+                ];
+                for j in near.into_iter().flatten() {
+                    if region[j] == 0 && person(j) {
+                        region[j] = next;
+                        stack.push(j);
+                    }
+                }
+            }
+        }
+        let mut keep = vec![false; next as usize + 1];
+        keep[region[sy * SIDE + sx] as usize] = true;
+        // Under the face: the columns of its box, from its bottom edge down. Around the head: the
+        // box half its width wider on each side and half its height taller (a dangling
+        // earring, a loose lock or a hair clip the model sees apart from the head is the
+        // student's own).
+        let (x0, y0) = cell(face.x, face.y + face.h);
+        let (x1, _) = cell(face.x + face.w, face.y + face.h);
+        let (hx0, hy0) = cell(face.x - 0.5 * face.w, face.y - 0.5 * face.h);
+        let (hx1, hy1) = cell(face.x + 1.5 * face.w, face.y + face.h);
+        for (xs, ys) in [(x0..=x1, y0..=SIDE - 1), (hx0..=hx1, hy0..=hy1)] {
+            for y in ys {
+                for x in xs.clone() {
+                    keep[region[y * SIDE + x] as usize] = true;
+                }
+            }
+        }
+        keep[0] = false;
+        let data = self
+            .data
+            .iter()
+            .zip(&region)
+            .map(|(&p, &r)| if r == 0 || keep[r as usize] { p } else { 0.0 })
+            .collect();
+        CoarseMask {
+            data,
+            image_width: self.image_width,
+            image_height: self.image_height,
+        }
     }
 
     /// A mask from known values, for tests of the geometry and the matte.
@@ -141,6 +224,76 @@ impl Segmenter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A 1000×1000 capture: a head (disc) on a body (the lower middle), `extra` more person.
+    fn portrait(extra: impl Fn(f32, f32) -> bool) -> CoarseMask {
+        CoarseMask::from_fn(1000, 1000, |x, y| {
+            let head = (x - 500.0).hypot(y - 350.0) < 150.0;
+            let body = (300.0..700.0).contains(&x) && y > 520.0;
+            if head || body || extra(x, y) {
+                1.0
+            } else {
+                0.0
+            }
+        })
+    }
+
+    fn face() -> Rect {
+        Rect {
+            x: 380.0,
+            y: 220.0,
+            w: 240.0,
+            h: 280.0,
+        }
+    }
+
+    #[test]
+    fn a_patch_apart_from_the_student_is_backdrop_and_the_student_is_untouched() {
+        // A red sign at the top left and a bystander's shoulder at the right edge.
+        let m = portrait(|x, y| (x < 120.0 && y < 200.0) || x > 900.0);
+        let only = m.only_person(&face());
+        assert!(only.at(60.0, 100.0) < 0.01);
+        assert!(only.at(960.0, 600.0) < 0.01);
+        for (x, y) in [
+            (500.0, 350.0),
+            (500.0, 210.0),
+            (320.0, 900.0),
+            (680.0, 990.0),
+        ] {
+            assert_eq!(only.at(x, y), m.at(x, y), "({x}, {y})");
+        }
+    }
+
+    #[test]
+    fn the_body_under_the_face_stays_where_the_model_lost_the_neck() {
+        // The head ends at 500, the body starts at 520: no cell joins them.
+        let m = portrait(|_, _| false);
+        let only = m.only_person(&face());
+        assert!(only.at(500.0, 800.0) > 0.99);
+        assert!(only.at(310.0, 990.0) > 0.99);
+    }
+
+    #[test]
+    fn an_earring_apart_from_the_head_stays() {
+        // A pendant below the ear, apart from the head and the body.
+        let m = portrait(|x, y| (x - 700.0).hypot(y - 470.0) < 12.0);
+        assert!(m.at(700.0, 470.0) > 0.99);
+        assert!(m.at(700.0, 450.0) < 0.01 && m.at(680.0, 470.0) < 0.01);
+        assert_eq!(m.only_person(&face()).data, m.data);
+    }
+
+    #[test]
+    fn a_neighbour_who_touches_the_student_and_a_face_off_the_mask_change_nothing() {
+        let m = portrait(|x, y| x > 680.0 && y > 400.0);
+        assert_eq!(m.only_person(&face()).data, m.data);
+        let elsewhere = Rect {
+            x: 0.0,
+            y: 0.0,
+            w: 100.0,
+            h: 100.0,
+        };
+        assert_eq!(m.only_person(&elsewhere).data, m.data);
+    }
 
     #[test]
     fn to_gray_covers_the_whole_capture_at_any_size() {

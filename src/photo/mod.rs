@@ -283,8 +283,9 @@ fn make_refined(
     let (w, h) = capture.dimensions();
     // The student alone: a patch of a poster or a bystander apart from them is neither planned
     // around nor kept.
+    let student = coarse.only_person(&face.bbox);
     let all = coarse;
-    let coarse = &all.only_person(&face.bbox);
+    let coarse = student.as_ref().unwrap_or(all);
     let mut top = geometry::head_top(coarse, face).ok_or(Refusal::NoHeadTop)?;
     let (ow, oh) = (config.width, config.height);
     let eyes = face.left_eye.midpoint(face.right_eye);
@@ -295,10 +296,11 @@ fn make_refined(
             .flat_map(|y| (0..ow).map(move |x| (x, y)))
             .map(|(x, y)| {
                 let p = t.to_source(Point::new(x as f32 + 0.5, y as f32 + 0.5));
-                let student = coarse.at(p.x, p.y);
+                let at = coarse.at(p.x, p.y);
                 // Within a cell of a region left out: the sharper mask of the crop alone (below)
                 // would see it again there.
-                (student, all.at(p.x, p.y) - student > LEFT_OUT)
+                let gone = student.is_some() && all.at(p.x, p.y) - at > LEFT_OUT;
+                (at, gone)
             })
             .unzip();
         // How far the model's edge can be off: ~3 cells of its 256-px grid, at output scale.

@@ -59,8 +59,9 @@ impl CoarseMask {
     /// face (the body below a collar the model doubted) or near the head (an earring's pendant,
     /// a loose lock) stays: the person is never cut. A
     /// neighbour who touches the student on the grid stays too (face.single refuses such a
-    /// capture at the station). Unchanged when the face's centre is not person.
-    pub fn only_person(&self, face: &Rect) -> CoarseMask {
+    /// capture at the station). `None` when nothing is left out (the station's plain cloth,
+    /// or the face's centre is not person): the caller keeps the mask it has.
+    pub fn only_person(&self, face: &Rect) -> Option<CoarseMask> {
         let cell = |x: f32, y: f32| -> (usize, usize) {
             let gx = (x / self.image_width.max(1) as f32 * SIDE as f32).floor();
             let gy = (y / self.image_height.max(1) as f32 * SIDE as f32).floor();
@@ -73,7 +74,7 @@ impl CoarseMask {
         let centre = face.center();
         let (sx, sy) = cell(centre.x, centre.y);
         if !person(sy * SIDE + sx) {
-            return self.clone();
+            return None;
         }
         // Region of each person cell (4-neighbour), numbered from 1.
         let mut region = vec![0u32; SIDE * SIDE];
@@ -120,17 +121,20 @@ impl CoarseMask {
             }
         }
         keep[0] = false;
+        if keep.iter().skip(1).all(|&k| k) {
+            return None;
+        }
         let data = self
             .data
             .iter()
             .zip(&region)
             .map(|(&p, &r)| if r == 0 || keep[r as usize] { p } else { 0.0 })
             .collect();
-        CoarseMask {
+        Some(CoarseMask {
             data,
             image_width: self.image_width,
             image_height: self.image_height,
-        }
+        })
     }
 
     /// A mask from known values, for tests of the geometry and the matte.
@@ -251,7 +255,7 @@ mod tests {
     fn a_patch_apart_from_the_student_is_backdrop_and_the_student_is_untouched() {
         // A red sign at the top left and a bystander's shoulder at the right edge.
         let m = portrait(|x, y| (x < 120.0 && y < 200.0) || x > 900.0);
-        let only = m.only_person(&face());
+        let only = m.only_person(&face()).expect("a region is left out");
         assert!(only.at(60.0, 100.0) < 0.01);
         assert!(only.at(960.0, 600.0) < 0.01);
         for (x, y) in [
@@ -268,9 +272,8 @@ mod tests {
     fn the_body_under_the_face_stays_where_the_model_lost_the_neck() {
         // The head ends at 500, the body starts at 520: no cell joins them.
         let m = portrait(|_, _| false);
-        let only = m.only_person(&face());
-        assert!(only.at(500.0, 800.0) > 0.99);
-        assert!(only.at(310.0, 990.0) > 0.99);
+        assert!(m.at(500.0, 510.0) < 0.01 && m.at(500.0, 800.0) > 0.99);
+        assert!(m.only_person(&face()).is_none());
     }
 
     #[test]
@@ -279,20 +282,20 @@ mod tests {
         let m = portrait(|x, y| (x - 700.0).hypot(y - 470.0) < 12.0);
         assert!(m.at(700.0, 470.0) > 0.99);
         assert!(m.at(700.0, 450.0) < 0.01 && m.at(680.0, 470.0) < 0.01);
-        assert_eq!(m.only_person(&face()).data, m.data);
+        assert!(m.only_person(&face()).is_none());
     }
 
     #[test]
     fn a_neighbour_who_touches_the_student_and_a_face_off_the_mask_change_nothing() {
         let m = portrait(|x, y| x > 680.0 && y > 400.0);
-        assert_eq!(m.only_person(&face()).data, m.data);
+        assert!(m.only_person(&face()).is_none());
         let elsewhere = Rect {
             x: 0.0,
             y: 0.0,
             w: 100.0,
             h: 100.0,
         };
-        assert_eq!(m.only_person(&elsewhere).data, m.data);
+        assert!(m.only_person(&elsewhere).is_none());
     }
 
     #[test]

@@ -57,10 +57,10 @@ impl CoarseMask {
     /// student; left in, it stays on the photo (the standard: no other person or object) or
     /// refuses the plan at an edge it touches. A region that does not touch but lies under the
     /// face (the body below a collar the model doubted) or near the head (an earring's pendant,
-    /// a loose lock) stays: the person is never cut. A
-    /// neighbour who touches the student on the grid stays too (face.single refuses such a
-    /// capture at the station). `None` when nothing is left out (the station's plain cloth,
-    /// or the face's centre is not person): the caller keeps the mask it has.
+    /// a loose lock) stays: the person is never cut. A neighbour who touches the student on the
+    /// grid stays too (face.single refuses such a capture at the station). `None` when nothing
+    /// is left out (the station's plain cloth, or the face's centre is not person): the caller
+    /// keeps the mask it has.
     pub fn only_person(&self, face: &Rect) -> Option<CoarseMask> {
         let cell = |x: f32, y: f32| -> (usize, usize) {
             let gx = (x / self.image_width.max(1) as f32 * SIDE as f32).floor();

@@ -282,7 +282,7 @@ fn make_refined(
 ) -> Result<StandardPhoto, PhotoError> {
     let (w, h) = capture.dimensions();
     // The student alone: a patch of a poster or a bystander apart from them is neither planned
-    // around nor kept.
+    // around nor kept. `all` stays the model's whole mask; `coarse` is the student's from here.
     let student = coarse.only_person(&face.bbox);
     let all = coarse;
     let coarse = student.as_ref().unwrap_or(all);
@@ -298,7 +298,8 @@ fn make_refined(
                 let p = t.to_source(Point::new(x as f32 + 0.5, y as f32 + 0.5));
                 let at = coarse.at(p.x, p.y);
                 // Within a cell of a region left out: the sharper mask of the crop alone (below)
-                // would see it again there.
+                // would see it again there. With nothing left out the two masks are one, and the
+                // second lookup (3 % of the make) is skipped.
                 let gone = student.is_some() && all.at(p.x, p.y) - at > LEFT_OUT;
                 (at, gone)
             })

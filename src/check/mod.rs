@@ -280,7 +280,8 @@ impl Checker {
     }
 
     /// What the anti-spoofing model says about the main face of `capture`; `None` without a
-    /// `colour_face`, the main face when the capture is in colour (the model cannot judge grey).
+    /// `colour_face`, the main face when the capture is in colour (the model cannot judge grey),
+    /// and when the capture is cropped so close to the face that the models cannot judge it.
     fn spoof_scores(
         &self,
         capture: &RgbImage,
@@ -293,6 +294,11 @@ impl Checker {
             return Ok(None);
         }
         let b = crate::face::antispoof_box(&f.bbox);
+        // A capture cropped to the face holds nothing around it for the models to judge by
+        // (`MIN_CONTEXT`): their score on it is no verdict, so the cues judge it alone.
+        if !crate::face::antispoof_has_context(capture.width(), capture.height(), &b) {
+            return Ok(None);
+        }
         Ok(Some(self.spoof_model()?.judge(capture, &b)?))
     }
 

@@ -326,3 +326,35 @@ fn real_faces_pass_pose_eyes_and_occlusion_and_a_mask_fails() {
         );
     }
 }
+
+/// A photo cropped to the face leaves the anti-spoofing models nothing around it to judge by
+/// (live face-recognition crops scored 0.013–0.56): the cues judge it, and whatever they find
+/// is no confident fraud verdict from the model. The same faces with their surroundings are
+/// judged by the model.
+#[test]
+fn a_photo_cropped_to_the_face_is_not_judged_by_the_anti_spoofing_model() {
+    let model_limit = Some(Config::default().checks.recapture_min_real);
+    // The report rounds its values to f64; compare at the config's precision.
+    let threshold = |c: &tucai::check::CheckResult| c.threshold.map(|t| t as f32);
+    for name in ["fr_obama.jpg", "skimage_astronaut.png"] {
+        let img = defects::fixture(name);
+        let whole = checker().check_still(&img, None).unwrap();
+        let c = whole.get(CheckId::Recapture).unwrap();
+        assert!(c.passed, "{name}: {c:?}");
+        assert_eq!(threshold(c), model_limit, "{name}: the model judged");
+
+        let b = detector().detect(&img).unwrap()[0].bbox;
+        let tight = image::imageops::crop_imm(
+            &img,
+            b.x.max(0.0) as u32,
+            b.y.max(0.0) as u32,
+            b.w as u32,
+            b.h as u32,
+        )
+        .to_image();
+        let r = checker().check_still(&tight, None).unwrap();
+        let c = r.get(CheckId::Recapture).unwrap();
+        assert!(c.value.is_some(), "{name}: the cues measured it");
+        assert_ne!(threshold(c), model_limit, "{name}: {c:?}");
+    }
+}

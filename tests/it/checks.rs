@@ -5,7 +5,7 @@ use crate::defects::{self, Labelled};
 use crate::face::detector;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
-use tucai::check::{Challenge, CheckId, CheckInput, CheckReport, Checker};
+use tucai::check::{Challenge, CheckId, CheckInput, CheckReport, Checker, FailureKind};
 use tucai::config::Config;
 use tucai::face::FaceMaskModel;
 
@@ -356,5 +356,8 @@ fn a_photo_cropped_to_the_face_is_not_judged_by_the_anti_spoofing_model() {
         let c = r.get(CheckId::Recapture).unwrap();
         assert!(c.value.is_some(), "{name}: the cues measured it");
         assert_ne!(threshold(c), model_limit, "{name}: {c:?}");
+        // A student leaning in this close gets a retake for the framing, never a fraud lock.
+        assert!(!r.get(CheckId::FacePosition).unwrap().passed, "{name}");
+        assert_ne!(r.failure_kind(), Some(FailureKind::Fraud), "{name}");
     }
 }

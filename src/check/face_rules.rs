@@ -168,23 +168,13 @@ pub fn glasses_tinted(s: &Scene, cfg: &ChecksConfig, a: &FaceAreas) -> CheckResu
     let Some(ratio) = ratio else {
         return not_measured(CheckId::GlassesTinted, Unmeasured::Face);
     };
-    // Deep-set eyes under a top light are as dark against the cheek as a lens; their white
-    // shows on both sides of both irises, which a lens's glass does not.
-    let shadowed_bare = ratio < cfg.tinted_min_ratio
-        && s.eyes
-            .as_ref()
-            .and_then(|e| white_both_sides(s.img, e))
-            .is_some_and(|w| w >= BARE_WHITE_BOTH_SIDES);
-    let mut limits = Vec::with_capacity(2);
-    if !shadowed_bare {
-        limits.push(Limit {
-            value: ratio,
-            limit: cfg.tinted_min_ratio,
-            max: false,
-            zh: "眼部太暗（有色眼镜或阴影）。请摘下有色眼镜。",
-            en: "Eyes too dark (tinted glasses or shadow). Take off tinted glasses.",
-        });
-    }
+    let mut limits = vec![Limit {
+        value: ratio,
+        limit: cfg.tinted_min_ratio,
+        max: false,
+        zh: "眼部太暗（有色眼镜或阴影）。请摘下有色眼镜。",
+        en: "Eyes too dark (tinted glasses or shadow). Take off tinted glasses.",
+    }];
     if let Some(white) = s.eyes.as_ref().and_then(|e| eye_white(s.img, e)) {
         limits.push(Limit {
             value: white,
@@ -203,11 +193,6 @@ const LID_RING: [usize; 16] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 15, 14, 13, 12, 11, 10
 /// Fewest pixels of white and of iris an eye needs to be judged by [`eye_white`].
 const MIN_WHITE_PX: usize = 6;
 const MIN_IRIS_PX: usize = 3;
-/// Fewest pixels of white on each side of the iris for [`white_both_sides`].
-const MIN_SIDE_PX: usize = 3;
-/// [`white_both_sides`] at or above which eyes too dark against the cheeks are read as bare
-/// eyes in shadow, not as a lens (docs/CHECKS.md: measured on sunglasses selfies and bare faces).
-const BARE_WHITE_BOTH_SIDES: f32 = 1.3;
 
 /// How much brighter the white of the eye is than its iris, in the eye that shows more of it:
 /// the brightest tenth (90th percentile of luminance) of the eye opening outside the iris ring,
@@ -219,76 +204,41 @@ const BARE_WHITE_BOTH_SIDES: f32 = 1.3;
 /// pixels to tell (a small or closed eye, which eyes.open judges).
 pub fn eye_white(img: &RgbImage, eyes: &[Eye; 2]) -> Option<f32> {
     let one = |e: &Eye| -> Option<f32> {
-        let o = opening(img, e)?;
-        let mut white: Vec<f32> = o.sides.concat();
+        let centre = *e.iris.first()?;
+        let rim = e.iris.get(1..5)?;
+        let r = rim.iter().map(|p| p.distance(centre)).sum::<f32>() / rim.len() as f32;
+        let ring: Vec<Point> = LID_RING
+            .iter()
+            .map(|&i| e.contour.get(i).copied())
+            .collect::<Option<_>>()?;
+        let (mut white, mut iris) = (Vec::new(), Vec::new());
+        for_each_inside_at(img, &ring, |x, y, p| {
+            let d = (x as f32 + 0.5 - centre.x).hypot(y as f32 + 0.5 - centre.y);
+            let l = pixels::luma(p);
+            // A band around the iris's edge is left out: it blends both.
+            if d > 1.15 * r {
+                white.push(l);
+            } else if d < 0.8 * r {
+                iris.push(l);
+            }
+        });
         if white.len() < MIN_WHITE_PX {
             return None;
         }
         white.sort_by(f32::total_cmp);
-        Some(white[white.len() * 9 / 10] / o.iris.max(1.0))
+        let bright = white[white.len() * 9 / 10];
+        let iris = if iris.len() >= MIN_IRIS_PX {
+            iris.sort_by(f32::total_cmp);
+            iris[iris.len() / 2]
+        } else {
+            // The model put the iris outside the opening it found: on a lens there is no eye to
+            // place it in. Its disc, wherever it is, is then compared with the opening.
+            luma(patch(img, centre, 0.55 * r)?)
+        };
+        Some(bright / iris.max(1.0))
     };
     let [l, r] = eyes;
     Some(one(l)?.max(one(r)?))
-}
-
-/// The white on both sides of both irises: for each eye, the median luminance of the opening
-/// beside the iris on its left and on its right, the darker side over the iris disc; the lower
-/// of the two eyes. A lens's reflection brightens a patch of the glass, rarely both sides of
-/// both "irises"; a bare eye in the shadow of its brow still shows its white there. `None` when
-/// a side of either eye has too few pixels (a small, narrow or sideways-looking eye).
-pub fn white_both_sides(img: &RgbImage, eyes: &[Eye; 2]) -> Option<f32> {
-    let one = |e: &Eye| -> Option<f32> {
-        let o = opening(img, e)?;
-        let [mut a, mut b] = o.sides;
-        let side = |v: &mut Vec<f32>| -> Option<f32> {
-            (v.len() >= MIN_SIDE_PX).then(|| {
-                v.sort_by(f32::total_cmp);
-                v[v.len() / 2]
-            })
-        };
-        Some(side(&mut a)?.min(side(&mut b)?) / o.iris.max(1.0))
-    };
-    let [l, r] = eyes;
-    Some(one(l)?.min(one(r)?))
-}
-
-/// An eye opening's pixels (inside the iris model's lids), split by the iris ring.
-struct Opening {
-    /// Luminance of the opening outside the iris ring, left and right of the iris centre.
-    sides: [Vec<f32>; 2],
-    /// Median luminance of the iris disc.
-    iris: f32,
-}
-
-fn opening(img: &RgbImage, e: &Eye) -> Option<Opening> {
-    let centre = *e.iris.first()?;
-    let rim = e.iris.get(1..5)?;
-    let r = rim.iter().map(|p| p.distance(centre)).sum::<f32>() / rim.len() as f32;
-    let ring: Vec<Point> = LID_RING
-        .iter()
-        .map(|&i| e.contour.get(i).copied())
-        .collect::<Option<_>>()?;
-    let (mut sides, mut iris) = ([Vec::new(), Vec::new()], Vec::new());
-    for_each_inside_at(img, &ring, |x, y, p| {
-        let dx = x as f32 + 0.5 - centre.x;
-        let d = dx.hypot(y as f32 + 0.5 - centre.y);
-        let l = pixels::luma(p);
-        // A band around the iris's edge is left out: it blends both.
-        if d > 1.15 * r {
-            sides[usize::from(dx > 0.0)].push(l);
-        } else if d < 0.8 * r {
-            iris.push(l);
-        }
-    });
-    let iris = if iris.len() >= MIN_IRIS_PX {
-        iris.sort_by(f32::total_cmp);
-        iris[iris.len() / 2]
-    } else {
-        // The model put the iris outside the opening it found: on a lens there is no eye to
-        // place it in. Its disc, wherever it is, is then compared with the opening.
-        luma(patch(img, centre, 0.55 * r)?)
-    };
-    Some(Opening { sides, iris })
 }
 
 /// Outer lip outline.
@@ -1038,29 +988,6 @@ mod tests {
         // An eye of a few pixels is not judged.
         let tiny = [drawn_eye(0.1), drawn_eye(0.1)];
         assert_eq!(eye_white(&eye_picture(170, 225, 70), &tiny), None);
-    }
-
-    #[test]
-    fn only_white_on_both_sides_of_both_irises_reads_as_a_bare_eye() {
-        let eyes = [drawn_eye(1.0), drawn_eye(1.0)];
-        // A bare eye deep in the shadow of the brow: dim, but white beside the iris both ways.
-        let v = white_both_sides(&eye_picture(60, 120, 50), &eyes).unwrap();
-        assert!(v >= BARE_WHITE_BOTH_SIDES, "shadowed bare eye: {v}");
-        // A dark lens with a bright reflection across one side of each "iris": the brightest
-        // tenth of the opening is white (eye_white is fooled), the other side is glass.
-        let reflected = RgbImage::from_fn(100, 100, |x, y| {
-            let v = eye_picture(170, 40, 40).get_pixel(x, y).0[0];
-            let (dx, dy) = (x as f32 + 0.5 - 50.0, y as f32 + 0.5 - 50.0);
-            let glare = dx > 9.0 && (dx / 20.0).powi(2) + (dy / 8.0).powi(2) < 1.0;
-            let v = if glare { 230 } else { v };
-            image::Rgb([v, v, v])
-        });
-        assert!(eye_white(&reflected, &eyes).unwrap() > 3.0);
-        let v = white_both_sides(&reflected, &eyes).unwrap();
-        assert!(v < BARE_WHITE_BOTH_SIDES, "reflection on one side: {v}");
-        // A plain lens.
-        let v = white_both_sides(&eye_picture(170, 40, 40), &eyes).unwrap();
-        assert!((v - 1.0).abs() < 0.05, "lens: {v}");
     }
 
     #[test]

@@ -295,7 +295,7 @@ const FRAME_NEEDS_DOUBT: f32 = 0.5;
 /// A photo of a print or a screen. Three cues:
 /// - the anti-spoofing model's real score ([`crate::face::AntiSpoof`], `real`, 0–1) below
 ///   `recapture_min_real`; `None` when the model could not judge (a greyscale capture, or one
-///   cropped to the face: [`crate::face::antispoof_has_context`]);
+///   cropped to the face: [`crate::face::AntiSpoof::judge`]);
 /// - a screen's pixel grid or moiré ([`periodic_score`]) above `recapture_max_periodic`;
 /// - a border around the face ([`frame_score`]) above `recapture_max_frame`, counted only when
 ///   the model doubts the face too (real score below [`FRAME_NEEDS_DOUBT`]) or could not judge.

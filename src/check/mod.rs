@@ -294,12 +294,7 @@ impl Checker {
             return Ok(None);
         }
         let b = crate::face::antispoof_box(&f.bbox);
-        // A capture cropped to the face holds nothing around it for the models to judge by
-        // (`MIN_CONTEXT`): their score on it is no verdict, so the cues judge it alone.
-        if !crate::face::antispoof_has_context(capture.width(), capture.height(), &b) {
-            return Ok(None);
-        }
-        Ok(Some(self.spoof_model()?.judge(capture, &b)?))
+        Ok(self.spoof_model()?.judge(capture, &b)?)
     }
 
     /// Every check of SPEC §4, in [`CheckId::ALL`] order.

@@ -60,8 +60,10 @@ impl AntiSpoof {
     }
 
     /// Both models on the face in `face` (a tight face box, brow to chin, in `img`'s pixels).
-    /// `img` is RGB as everywhere in tucai; the models' BGR order is made here.
-    pub fn judge(&self, img: &RgbImage, face: &Rect) -> Result<SpoofScores, FaceError> {
+    /// `img` is RGB as everywhere in tucai; the models' BGR order is made here. `None` when the
+    /// image holds too little around the face for the models to judge it ([`MIN_CONTEXT`]):
+    /// their score there is a guess, not a verdict.
+    pub fn judge(&self, img: &RgbImage, face: &Rect) -> Result<Option<SpoofScores>, FaceError> {
         let (w, h) = img.dimensions();
         if w < 2 || h < 2 || face.w < 1.0 || face.h < 1.0 {
             return Err(FaceError::TooSmall {
@@ -69,9 +71,12 @@ impl AntiSpoof {
                 height: h,
             });
         }
+        if !has_context(w, h, face) {
+            return Ok(None);
+        }
         let a = patch(img, face, SCALE_V2);
         let b = patch(img, face, SCALE_V1SE);
-        self.run(&a, &b, (w, h))
+        self.run(&a, &b, (w, h)).map(Some)
     }
 
     /// The two models on ready inputs (1×3×80×80, BGR 0–255, NCHW).
@@ -151,7 +156,7 @@ fn fitted_scale(w: u32, h: u32, face: &Rect, scale: f32) -> f32 {
 
 /// Whether a `w`×`h` image holds enough around `face` (the [`antispoof_box`]) for the models to
 /// judge it: their crop keeps at least [`MIN_CONTEXT`] of the context they were trained on.
-pub fn has_context(w: u32, h: u32, face: &Rect) -> bool {
+fn has_context(w: u32, h: u32, face: &Rect) -> bool {
     fitted_scale(w, h, face, SCALE_V2) >= MIN_CONTEXT * SCALE_V2
 }
 
@@ -404,8 +409,10 @@ mod tests {
         // 0.45 of the trained context is the least: 1.215 box heights (145.8 px) and no less.
         assert!(has_context(640, 147, &face));
         assert!(!has_context(640, 146, &face));
-        // A face-recognition crop: the image is the face box.
+        // A face-recognition crop: the image is the face box, and the models are not run.
         assert!(!has_context(110, 130, &face));
+        let crop = RgbImage::from_pixel(110, 130, image::Rgb([180, 140, 120]));
+        assert_eq!(AntiSpoof::new().unwrap().judge(&crop, &face).unwrap(), None);
         // Too narrow counts as much as too short.
         assert!(!has_context(120, 480, &face));
     }

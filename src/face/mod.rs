@@ -21,7 +21,7 @@ mod iris;
 mod mesh;
 mod pose;
 
-pub use antispoof::{AntiSpoof, SpoofScores, antispoof_box, has_context as antispoof_has_context};
+pub use antispoof::{AntiSpoof, SpoofScores, antispoof_box};
 pub use detector::FaceDetector;
 pub use face_mask::FaceMaskModel;
 pub use hair::{HairCrop, HairMap, HairModel};
